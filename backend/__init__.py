@@ -1,0 +1,1 @@
+"""Felt's server: the Litestar app, the domain and its persistence."""

@@ -1,0 +1,96 @@
+"""The Litestar application factory: wires settings, the database, auth, features and the PWA together."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from sqlalchemy import text
+
+from backend.auth.controller import AuthController, me
+from backend.auth.deps import provide_principal
+from backend.db.engine import make_engine
+from backend.deps import DbSession
+from backend.features.admin.controller import AdminController
+from backend.features.org.controller import OrgController
+from backend.features.receipts.controller import ReceiptsController
+from backend.features.sync import record_types
+from backend.features.sync.controller import BlobController, SyncController
+from backend.http_errors import HANDLERS
+from backend.jobs.worker import InlineWorker
+from backend.settings import Settings, load_settings
+
+CSRF_COOKIE = "csrftoken"
+CSRF_HEADER = "x-csrftoken"
+
+
+@get("/api/health", operation_id="health", tags=["health"], cache=False)
+async def health(db_session: DbSession) -> dict[str, str]:
+    await db_session.execute(text("SELECT 1"))
+    return {"status": "ok", "database": "ok"}
+
+
+def _static(settings: Settings) -> list[Any]:
+    if not (settings.pwa_dist / "index.html").exists():
+        logging.getLogger("felt").warning(
+            "no PWA build at %s: run `make run` or `npm run build`", settings.pwa_dist
+        )
+        return []
+    return [
+        create_static_files_router(
+            path="/", directories=[settings.pwa_dist], html_mode=True, include_in_schema=False, name="pwa"
+        )
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    engine = make_engine(settings.database_url, settings.database_schema)
+    alchemy = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        before_send_handler="autocommit_include_redirects",
+    )
+    worker = InlineWorker(engine) if settings.inline_worker else None
+    return Litestar(
+        route_handlers=[
+            health,
+            me,
+            AuthController,
+            OrgController,
+            AdminController,
+            SyncController,
+            BlobController,
+            ReceiptsController,
+            *_static(settings),
+        ],
+        dependencies={
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "principal": Provide(provide_principal),
+        },
+        plugins=[SQLAlchemyPlugin(config=alchemy)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            header_name=CSRF_HEADER,
+            cookie_secure=settings.cookie_secure,
+            cookie_samesite="lax",
+        ),
+        exception_handlers=HANDLERS,
+        openapi_config=OpenAPIConfig(title="Felt", version="0.1.0", path="/schema"),
+        state=State({"settings": settings, "record_types": record_types.load(settings.extra_record_types)}),
+        on_startup=[worker.start] if worker else [],
+        on_shutdown=[*([worker.close] if worker else []), engine.dispose],
+        debug=False,
+    )

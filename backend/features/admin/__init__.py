@@ -1,0 +1,1 @@
+"""The municipality administrator's tools: HR import, the audit log and settings."""

@@ -1,0 +1,146 @@
+"""HTTP for the administrator: import units and staff from HR, read the audit log, change settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post, put
+from litestar.params import JSONBody, QueryParameter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.roles import Capability
+from backend.db.models import AuditEvent, User
+from backend.deps import DbSession, SignedIn
+from backend.errors import Forbidden, Invalid
+from backend.features.municipality import service as municipality_service
+from backend.features.org.hr_csv import CsvUnreadable
+from backend.features.org.hr_import import ImportResult, import_staff, import_units
+from backend.features.org.service import root_unit
+from backend.features.receipts.accounts import import_accounts
+
+
+class AuditOut(msgspec.Struct):
+    id: int
+    at: datetime
+    actor_name: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    changes: dict[str, Any]
+
+
+class SettingsOut(msgspec.Struct):
+    slug: str
+    name: str
+    payroll_cutoff_day: int
+    oidc_issuer: str | None
+    oidc_client_id: str | None
+    oidc_claims: dict[str, Any]
+
+
+class SettingsIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: str | None = None
+    payroll_cutoff_day: int | None = None
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_claims: dict[str, Any] | None = None
+
+
+async def _require_root(db: AsyncSession, principal: SignedIn, capability: Capability) -> None:
+    if not principal.can(capability, (await root_unit(db, principal.municipality_id)).path):
+        raise Forbidden(
+            "Kun kommunens administratorer har adgang.", "Only the municipality's administrators have access."
+        )
+
+
+async def _csv_body(request: Request) -> bytes:
+    body = await request.body()
+    if not body.strip():
+        raise Invalid("Vælg en CSV-fil at indlæse.", "Choose a CSV file to import.")
+    return body
+
+
+async def _import(db: AsyncSession, principal: SignedIn, request: Request, which: str) -> ImportResult:
+    await _require_root(db, principal, Capability.IMPORT_HR)
+    body = await _csv_body(request)
+    try:
+        if which == "units":
+            result = await import_units(db, principal.municipality_id, body)
+        elif which == "accounts":
+            result = await import_accounts(db, principal.municipality_id, body)
+        else:
+            result = await import_staff(db, principal.municipality_id, body, keep_user_id=principal.user_id)
+    except CsvUnreadable as exc:
+        raise Invalid(str(exc)) from exc
+    if result.errors:
+        await db.rollback()  # a file with any error changes nothing
+        result.notes.append("Intet er ændret: ret fejlene i filen og indlæs den igen.")
+    return result
+
+
+def _settings_out(m: Any) -> SettingsOut:
+    return SettingsOut(m.slug, m.name, m.payroll_cutoff_day, m.oidc_issuer, m.oidc_client_id, m.oidc_claims)
+
+
+class AdminController(Controller):
+    path = "/api"
+    tags = ["admin"]  # noqa: RUF012
+
+    @post("/admin/import/units", operation_id="importUnits", status_code=200)
+    async def import_units(
+        self, request: Request, db_session: DbSession, principal: SignedIn
+    ) -> ImportResult:
+        """Body: the HR system's CSV of org units (code;name;parent_code;kind)."""
+        return await _import(db_session, principal, request, "units")
+
+    @post("/admin/import/staff", operation_id="importStaff", status_code=200)
+    async def import_staff(
+        self, request: Request, db_session: DbSession, principal: SignedIn
+    ) -> ImportResult:
+        """Body: the HR system's CSV of staff (employee_number;name;email;unit_code;roles;active)."""
+        return await _import(db_session, principal, request, "staff")
+
+    @post("/admin/import/accounts", operation_id="importAccounts", status_code=200)
+    async def import_accounts(
+        self, request: Request, db_session: DbSession, principal: SignedIn
+    ) -> ImportResult:
+        """Body: the municipality's chart of accounts as CSV (code;name;function;type)."""
+        return await _import(db_session, principal, request, "accounts")
+
+    @get("/audit", operation_id="listAudit")
+    async def audit_log(
+        self,
+        db_session: DbSession,
+        principal: SignedIn,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        before_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+    ) -> list[AuditOut]:
+        await _require_root(db_session, principal, Capability.VIEW_AUDIT)
+        query = (
+            select(AuditEvent, User.name)
+            .outerjoin(User, User.id == AuditEvent.actor_user_id)
+            .where(AuditEvent.municipality_id == principal.municipality_id)
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        )
+        if before_id:
+            query = query.where(AuditEvent.id < before_id)
+        return [
+            AuditOut(e.id, e.at, name, e.action, e.entity, e.entity_id, e.changes)
+            for e, name in await db_session.execute(query)
+        ]
+
+    @get("/municipality/settings", operation_id="getSettings")
+    async def get_settings(self, db_session: DbSession, principal: SignedIn) -> SettingsOut:
+        return _settings_out(await municipality_service.get_settings(db_session, principal))
+
+    @put("/municipality/settings", operation_id="updateSettings")
+    async def update_settings(
+        self, db_session: DbSession, principal: SignedIn, data: JSONBody[SettingsIn]
+    ) -> SettingsOut:
+        changes = {f: getattr(data, f) for f in data.__struct_fields__}
+        return _settings_out(await municipality_service.update_settings(db_session, principal, changes))

@@ -1,0 +1,1 @@
+"""Mileage allowance (kørselsgodtgørelse): trips logged by employees, checked, approved and paid."""

@@ -1,0 +1,1 @@
+"""The municipality's org tree and its people."""

@@ -1,0 +1,1 @@
+"""Receipts (udlæg): photographed on the phone, read by OCR on the server, checked and booked."""

@@ -1,0 +1,156 @@
+"""Reading a receipt's photos on the server: queued when the record and all its photos have arrived.
+
+The job fills only fields the employee left empty, marks them as machine-read until confirmed,
+and keeps the OCR's suggestions and reasons for the fields it would not fill. Devices get the
+result on their next pull. Duplicates (the same photo, or the same CVR + date + total, among the
+same person's receipts) are flagged on the record before it is submitted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import ocr
+from backend.db.sync_tables import SYNC
+from backend.features.receipts.record_type import OCR_FIELDS
+from backend.features.sync.hooks import after_change, blob_stored
+from backend.jobs.queue import enqueue
+from backend.jobs.worker import handles
+from backend.settings import load_settings
+from sync import engine
+from sync.apply import Record
+from sync.blobs import BlobStore
+from sync.registry import REGISTRY
+
+KIND = "receipt-ocr"
+
+
+async def _all_photos_stored(db: AsyncSession, photos: list[str]) -> bool:
+    stored = await db.scalars(select(SYNC.blob.c.sha256).where(SYNC.blob.c.sha256.in_(photos)).distinct())
+    return set(stored) >= set(photos)
+
+
+async def queue_ocr_if_ready(db: AsyncSession, record: Record) -> None:
+    photos = record.fields.get("photos") or []
+    status = (record.fields.get("ocr") or {}).get("photos_read")
+    if record.type != "receipt" or record.deleted or record.state != "draft" or not photos:
+        return
+    if status == photos or not await _all_photos_stored(db, photos):
+        return
+    key = hashlib.sha256("|".join(photos).encode()).hexdigest()[:16]
+    await enqueue(
+        db,
+        KIND,
+        {"record_id": str(record.id)},
+        dedupe_key=f"{KIND}:{record.id}:{key}",
+        municipality_id=record.municipality_id,
+    )
+
+
+@after_change("receipt")
+async def _on_receipt_change(db: AsyncSession, record: Record) -> None:
+    await queue_ocr_if_ready(db, record)
+
+
+@blob_stored
+async def _on_photo_stored(db: AsyncSession, sha256: str) -> None:
+    """A photo finished uploading after its receipt arrived: the receipt may be ready for OCR now."""
+    r, link = SYNC.record.c, SYNC.record_blob.c
+    rows = await db.execute(
+        select(r.id).where(and_(link.sha256 == sha256, link.record_id == r.id, r.type == "receipt"))
+    )
+    for (record_id,) in rows:
+        record = await engine.load(db, SYNC, record_id)
+        if record is not None:
+            await queue_ocr_if_ready(db, record)
+
+
+def _combine(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several photos of one long receipt: for each field, the reading with the highest confidence."""
+    best: dict[str, Any] = {"fields": {}, "confidence": {}, "suggestions": {}, "reasons": {}}
+    for result in results:
+        for name in OCR_FIELDS:
+            confidence = (result.get("confidence") or {}).get(name, 0)
+            if result.get(name) and confidence >= best["confidence"].get(name, -1):
+                best["fields"][name] = result[name]
+                best["confidence"][name] = confidence
+            if name not in best["fields"]:
+                if name in (result.get("suggestions") or {}):
+                    best["suggestions"][name] = result["suggestions"][name]
+                if name in (result.get("reasons") or {}):
+                    best["reasons"][name] = result["reasons"][name]
+    for name in best["fields"]:
+        best["suggestions"].pop(name, None)
+        best["reasons"].pop(name, None)
+    return best
+
+
+async def _duplicates(db: AsyncSession, record: Record, fields: dict[str, Any]) -> list[str]:
+    r = SYNC.record.c
+    rows = await db.execute(
+        select(r.id, r.fields).where(
+            r.owner_id == record.owner_id, r.type == "receipt", r.id != record.id, r.deleted.is_(False)
+        )
+    )
+    same_photo = set(fields.get("photos") or [])
+    key = (fields.get("cvr"), fields.get("date"), fields.get("total"))
+    found = []
+    for other_id, other in rows:
+        if same_photo & set(other.get("photos") or []) or (
+            all(key) and key == (other.get("cvr"), other.get("date"), other.get("total"))
+        ):
+            found.append(str(other_id))
+    return sorted(found)
+
+
+async def _read_photos(photos: list[str]) -> list[dict[str, Any]]:
+    store = BlobStore(load_settings().data_dir / "blobs")
+    results = []
+    for sha in photos:
+        data = await asyncio.to_thread(store.path(sha).read_bytes)
+        try:
+            results.append(await asyncio.to_thread(ocr.extract_bytes, data))
+        except ocr.OcrInputError as exc:
+            results.append({"error": exc.message})
+    return results
+
+
+@handles(KIND)
+async def read_receipt(db: AsyncSession, payload: dict[str, Any]) -> None:
+    record_id = UUID(payload["record_id"])
+    record = await engine.load(db, SYNC, record_id)
+    if record is None or record.state != "draft" or record.deleted:
+        return  # submitted or deleted meanwhile: the employee has decided without the OCR
+    photos = list(record.fields.get("photos") or [])
+    results = await _read_photos(photos)  # slow; no transaction is held open meanwhile
+    for _attempt in range(3):
+        record = await engine.load(db, SYNC, record_id)
+        if record is None or record.state != "draft" or record.fields.get("photos") != photos:
+            return  # the photos changed: a new job reads the new ones
+        fields = dict(record.fields)
+        found = _combine([r for r in results if "error" not in r])
+        machine = set(fields.get("machine_read") or [])
+        for name, value in found["fields"].items():
+            if not fields.get(name):  # never overwrite what the employee typed
+                fields[name] = value
+                machine.add(name)
+        errors = [r["error"] for r in results if "error" in r]
+        fields["machine_read"] = sorted(machine)
+        fields["ocr"] = {
+            "status": "failed" if errors and len(errors) == len(results) else "done",
+            "photos_read": photos,
+            "confidence": found["confidence"],
+            "suggestions": found["suggestions"],
+            "reasons": found["reasons"],
+            "errors": errors,
+        }
+        fields["duplicate_of"] = await _duplicates(db, record, fields)
+        if await engine.save_server_change(db, SYNC, REGISTRY, record, fields) is not None:
+            return
+        await db.rollback()  # the employee edited it meanwhile: merge again onto their version

@@ -1,0 +1,249 @@
+"""POST /api/sync/push, GET /api/sync/pull and /api/sync/blobs/{sha256}, as docs/sync.md describes."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, head, post, put
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.response import File
+from sqlalchemy import and_, exists, insert, select
+
+from backend.auth.roles import Principal
+from backend.db import audit
+from backend.db.base import utcnow
+from backend.db.sync_tables import SYNC
+from backend.deps import AppSettings, DbSession, SignedIn
+from backend.errors import FeltError, Forbidden, Invalid, NotFound
+from backend.features.sync import hooks
+from backend.features.sync.photos import strip_gps
+from sync import engine
+from sync.blobs import BlobError, BlobStore, check_hash
+from sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    MIN_CLIENT_SCHEMA,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from sync.registry import Registry
+
+
+class UpdateRequired(FeltError):
+    status_code = 426
+
+
+SchemaHeader = Annotated[int | None, HeaderParameter(name="x-felt-schema")]
+
+
+def _require_schema(version: int | None) -> None:
+    if version is None or version < MIN_CLIENT_SCHEMA:
+        raise UpdateRequired(
+            "Opdater appen for at sende og hente data: luk den og åbn den igen. Dine ændringer er gemt.",
+            "Update the app to send and fetch data: close it and open it again. Your changes are kept.",
+        )
+
+
+def _registry(request: Request) -> Registry:
+    registry: Registry = request.app.state["record_types"]
+    return registry
+
+
+def _fingerprint(principal: Principal, registry: Registry) -> str:
+    return engine.fingerprint(principal, ((g.role, g.unit_path) for g in principal.grants), registry)
+
+
+class SyncController(Controller):
+    path = "/api/sync"
+    tags = ["sync"]  # noqa: RUF012
+
+    @post("/push", operation_id="syncPush", status_code=200)
+    async def push(
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        data: JSONBody[PushRequest],
+        schema: SchemaHeader = None,
+    ) -> PushResponse:
+        _require_schema(schema)
+        try:
+            pushed = await engine.push(
+                db_session, SYNC, _registry(request), principal, data.device_id, data.mutations
+            )
+        except engine.DeviceRefused:
+            raise Forbidden(
+                "Denne enhed hører til en anden bruger.", "This device belongs to another user."
+            ) from None
+        except engine.BatchTooLarge as exc:
+            raise Invalid(str(exc)) from None
+        for mutation, outcome in pushed.applied:
+            audit.record(
+                db_session,
+                mutation.transition or mutation.kind,
+                municipality_id=principal.municipality_id,
+                entity=mutation.type,
+                entity_id=mutation.id,
+                changes=outcome.changed,
+            )
+            assert outcome.record is not None
+            for hook in hooks.AFTER_CHANGE[mutation.type]:
+                await hook(db_session, outcome.record)
+        # Numbering last and committing at once keeps the change counter's lock (every push waits
+        # for it) to two statements and the commit.
+        await engine.stamp(db_session, SYNC, pushed)
+        await db_session.commit()
+        return pushed.response
+
+    @get("/pull", operation_id="syncPull", cache=False)
+    async def pull(
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        device_id: FromQuery[UUID],
+        cursor: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+        schema: SchemaHeader = None,
+    ) -> PullResponse:
+        _require_schema(schema)
+        registry = _registry(request)
+        try:
+            return await engine.pull(
+                db_session,
+                SYNC,
+                registry,
+                principal,
+                device_id,
+                cursor,
+                limit,
+                _fingerprint(principal, registry),
+            )
+        except engine.DeviceRefused:
+            raise Forbidden(
+                "Denne enhed hører til en anden bruger.", "This device belongs to another user."
+            ) from None
+
+
+def _store(settings: AppSettings) -> BlobStore:
+    return BlobStore(settings.data_dir / "blobs")
+
+
+def _hash(sha256: str) -> str:
+    try:
+        return check_hash(sha256)
+    except BlobError as exc:
+        raise Invalid(exc.da, exc.en) from None
+
+
+async def _claimed(db: DbSession, principal: Principal, sha256: str) -> bool:
+    b = SYNC.blob.c
+    return bool(
+        await db.scalar(select(exists().where(and_(b.sha256 == sha256, b.uploaded_by == principal.user_id))))
+    )
+
+
+class BlobController(Controller):
+    path = "/api/sync/blobs/{sha256:str}"
+    tags = ["sync"]  # noqa: RUF012
+
+    @head("/", operation_id="blobStatus", status_code=200)
+    async def status(
+        self, db_session: DbSession, principal: SignedIn, settings: AppSettings, sha256: FromPath[str]
+    ) -> Response[None]:
+        store = _store(settings)
+        sha256 = _hash(sha256)
+        if await _claimed(db_session, principal, sha256):
+            return Response(None, headers={"upload-complete": "1"})
+        offset = store.offset(sha256, str(principal.user_id))
+        return Response(None, headers={"upload-complete": "0", "upload-offset": str(offset)})
+
+    @put("/", operation_id="blobUpload", status_code=200)
+    async def upload(
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        settings: AppSettings,
+        sha256: FromPath[str],
+    ) -> dict[str, object]:
+        store = _store(settings)
+        sha256 = _hash(sha256)
+        body = await request.body()
+        start, total = _content_range(request.headers.get("content-range"), len(body))
+        if await _claimed(db_session, principal, sha256):
+            return {"complete": True, "offset": total}
+        try:
+            complete = store.append(sha256, str(principal.user_id), start, body, total)
+        except BlobError as exc:
+            raise Invalid(exc.da, exc.en) from None
+        if complete:
+            await asyncio.to_thread(strip_gps, store.path(sha256))
+            await db_session.execute(
+                insert(SYNC.blob).values(
+                    sha256=sha256,
+                    uploaded_by=principal.user_id,
+                    municipality_id=principal.municipality_id,
+                    size=total,
+                    content_type=request.headers.get("x-blob-type", "application/octet-stream")[:100],
+                    created_at=utcnow(),
+                )
+            )
+            for hook in hooks.BLOB_STORED:
+                await hook(db_session, sha256)
+        return {
+            "complete": complete,
+            "offset": total if complete else store.offset(sha256, str(principal.user_id)),
+        }
+
+    @get("/", operation_id="blobDownload", cache=False)
+    async def download(
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        settings: AppSettings,
+        sha256: FromPath[str],
+    ) -> File:
+        store = _store(settings)
+        sha256 = _hash(sha256)
+        r, link = SYNC.record.c, SYNC.record_blob.c
+        visible_record = exists().where(
+            and_(
+                link.sha256 == sha256,
+                link.record_id == r.id,
+                engine.visibility(SYNC, _registry(request), principal),
+            )
+        )
+        allowed = await _claimed(db_session, principal, sha256) or await db_session.scalar(
+            select(visible_record)
+        )
+        if not allowed or not store.has(sha256):
+            raise NotFound("Filen findes ikke.", "The file does not exist.")
+        content_type = await db_session.scalar(
+            select(SYNC.blob.c.content_type).where(SYNC.blob.c.sha256 == sha256).limit(1)
+        )
+        return File(
+            store.path(sha256),
+            media_type=content_type or "application/octet-stream",
+            content_disposition_type="inline",
+        )
+
+
+def _content_range(header: str | None, length: int) -> tuple[int, int]:
+    """`bytes start-end/total` → (start, total); no header means the whole blob in one go."""
+    if header is None:
+        return 0, length
+    try:
+        unit, rest = header.split(" ", 1)
+        span, total_text = rest.split("/")
+        start_text, end_text = span.split("-")
+        start, end, total = int(start_text), int(end_text), int(total_text)
+    except ValueError:
+        raise Invalid("Ugyldig Content-Range.", "Invalid Content-Range.") from None
+    if unit != "bytes" or end - start + 1 != length or end >= total:
+        raise Invalid("Content-Range passer ikke til data.", "Content-Range does not match the data.")
+    return start, total

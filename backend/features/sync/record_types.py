@@ -1,0 +1,16 @@
+"""Which record types this server knows: the workflows' own, plus any named in FELT_EXTRA_RECORD_TYPES."""
+
+from __future__ import annotations
+
+import importlib
+
+from sync.registry import REGISTRY, Registry
+
+WORKFLOWS: tuple[str, ...] = ("backend.features.receipts.record_type", "backend.features.receipts.ocr_job")
+"""Modules that register the workflows' record types on import (receipts, mileage, … as they land)."""
+
+
+def load(extra: tuple[str, ...] = ()) -> Registry:
+    for module in (*WORKFLOWS, *extra):
+        importlib.import_module(module)
+    return REGISTRY

@@ -1,0 +1,1 @@
+"""Durable background jobs in the database itself, shared by every workflow (OCR, reminders, retention)."""

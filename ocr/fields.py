@@ -1,0 +1,410 @@
+"""Parse OCR lines of a receipt into candidate readings. Pure text: no imaging, no decisions.
+
+Each parser returns every plausible reading with where it came from (the label, the line, how
+sure tesseract was of those characters); ``ocr.decide`` uses the checks to choose between them.
+Danish formats first ("1.234,50 kr", "03.11.25", "3/11-2025", "I ALT", "HERAF MOMS"), with the
+English variants that tills and card terminals also print ("1,234.50", "TOTAL", "VAT").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    conf: float = 100.0  # tesseract's 0..100; 100 when the text did not come from OCR
+
+
+@dataclass(frozen=True)
+class Line:
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @classmethod
+    def of(cls, text: str, conf: float = 100.0) -> Line:
+        return cls(tuple(Word(t, conf) for t in text.split()))
+
+    def conf_at(self, start: int, end: int) -> float:
+        """Lowest word confidence over the characters [start, end) of ``text``: one doubtful
+        digit makes the whole amount doubtful."""
+        pos, worst = 0, 100.0
+        for w in self.words:
+            if pos < end and start < pos + len(w.text):
+                worst = min(worst, w.conf)
+            pos += len(w.text) + 1
+        return worst
+
+
+def lines_from_text(text: str) -> list[Line]:
+    return [Line.of(t) for t in text.splitlines() if t.strip()]
+
+
+# ---- normalising ---------------------------------------------------------------------------
+
+_FOLD = str.maketrans({"Ø": "O", "Æ": "AE", "Å": "A", "ø": "O", "æ": "AE", "å": "A", "0": "0"})
+
+
+def fold(text: str) -> str:
+    """Upper case without Danish letters or accents, for matching labels that OCR half-reads
+    ("BELOB", "UDGOR")."""
+    text = text.upper().translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+# Letters tesseract puts in place of digits, fixed only between digits/separators so that words
+# are left alone: "1O4,5O" → "104,50", "l2.95" → "12.95".
+_DIGITISH = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "!": "1", "S": "5", "B": "8"}
+_DIGIT_FIX = re.compile(
+    r"(?<=[\d.,])[OoDlI|!SB](?=[\d.,]*\d)|(?<![A-Za-z])[OoDlI|!SB](?=\d[\d.,]*\b)|(?<=[.,]\d)[OoDlI|!SB](?!\w)"
+)
+
+
+def digits_fixed(text: str) -> str:
+    # Join a decimal separator that OCR split off: "234 ,50" / "234, 50" → "234,50".
+    text = re.sub(r"(\d) ?([.,]) ?(\d\d)(?!\d)", r"\1\2\3", text)
+    return _DIGIT_FIX.sub(lambda m: _DIGITISH[m.group(0)], text)
+
+
+# ---- amounts -------------------------------------------------------------------------------
+
+# The last separator followed by exactly two digits is the decimal point, whether the till is
+# Danish ("1.234,50") or English ("1,234.50"). Not part of a longer number or a date "03.11.25".
+_AMOUNT = re.compile(r"(?<![\d.,])(-?)(\d{1,3}(?:[.,']\d{3})+|\d+)[.,](\d{2})(?![.,]?\d)")
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: Decimal
+    line: int
+    conf: float
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """The single amount in a string, e.g. "1.234,50 kr" → Decimal("1234.50")."""
+    found = amounts_in(Line.of(text), 0)
+    return found[-1].value if found else None
+
+
+def amounts_in(line: Line, index: int) -> list[Amount]:
+    text = line.text
+    fixed = digits_fixed(text)
+    # Blank out percentages ("MOMS 25,00%") so the rate is never read as an amount; keep the
+    # string's length so character positions still map to words (for confidence).
+    fixed = _PERCENT.sub(lambda m: " " * len(m.group(0)), fixed)
+    out = []
+    for m in _AMOUNT.finditer(fixed):
+        whole = re.sub(r"[.,']", "", m.group(2))
+        try:
+            value = Decimal(f"{m.group(1)}{whole}.{m.group(3)}")
+        except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+            continue
+        # Map back to the unfixed text by position when the join above did not shift it.
+        conf = line.conf_at(m.start(), m.end()) if len(fixed) == len(text) else _min_conf(line)
+        out.append(Amount(value, index, conf))
+    return out
+
+
+def _min_conf(line: Line) -> float:
+    return min((w.conf for w in line.words), default=100.0)
+
+
+def format_amount(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01')):.2f}"
+
+
+# ---- labels --------------------------------------------------------------------------------
+
+# (pattern on folded text, priority). "TOTAL" but not "SUBTOTAL"/"TOTAL MOMS"; see _NOT_TOTAL.
+_TOTAL_LABELS = (
+    (re.compile(r"\bAT\s?BETALE\b"), 3),
+    (re.compile(r"\bI\s?A[L1I]T\b"), 3),
+    (re.compile(r"(?<!SUB)(?<!SUB )\bTOTA[L1I]\b"), 3),
+    (re.compile(r"\b(?:AMOUNT|BALANCE)\s+DUE\b"), 3),
+    (re.compile(r"\bSUM\b|\bSALDO\b"), 2),
+    (re.compile(r"\bSUB\s?TOTAL\b|\bMELLEMSUM\b"), 1),
+)
+_NOT_TOTAL = re.compile(r"MOMS|\bVAT\b|\bTAX\b|EKSKL|EXCL|NETTO\s?BEL|ANTAL|\bQTY\b|\bITEMS?\b|RABAT|BESPAR")
+_PAYMENT = re.compile(
+    r"DANKORT|\bVISA\b|MASTER\s?CARD|MAESTRO|MOBILE\s?PAY|APPLE\s?PAY|GOOGLE\s?PAY|KONTANT|\bCASH\b|"
+    r"\bKORT\b|BETALT|\bKOB\b|KOBSBELOB|\bDEBIT\b|\bCREDIT\b|\bAMEX\b|\bCARD\b|\bBELOB\b"
+)
+_CHANGE = re.compile(r"BYTTEPENGE|\bRETUR\b|TILBAGE|\bCHANGE\b")
+_VAT = re.compile(r"MOMS|\bVAT\b|\bGST\b|\bTAX\b|\bSST\b")
+_NOT_VAT = re.compile(r"EKSKL|EXCL|INKL|INCL|NETTO|MOMSFRI|\bPRIS\b|\bAT BETALE\b|\bI ALT\b")
+_VAT_FREE = re.compile(r"MOMSFRI|FRITAGET FOR MOMS|UDEN MOMS")
+
+
+@dataclass
+class Readings:
+    """Every candidate found in one OCR text."""
+
+    totals: list[tuple[Amount, int]] = field(default_factory=list)  # (amount, label priority)
+    payments: list[Amount] = field(default_factory=list)
+    changes: list[Amount] = field(default_factory=list)
+    vats: list[Amount] = field(default_factory=list)
+    vat_free: bool = False
+    amounts: list[Amount] = field(default_factory=list)
+    dates: list[DateReading] = field(default_factory=list)
+    cvrs: list[CvrReading] = field(default_factory=list)
+    merchants: list[MerchantReading] = field(default_factory=list)
+    currency: str = "DKK"
+
+
+def _amounts_on_or_below(lines: list[Line], i: int) -> list[Amount]:
+    """A label's amount sits on its line, or (on narrow tills) alone on the next one."""
+    found = amounts_in(lines[i], i)
+    if not found and i + 1 < len(lines):
+        nxt = amounts_in(lines[i + 1], i + 1)
+        if nxt and not re.search(r"[A-Za-zÆØÅæøå]{3}", lines[i + 1].text):
+            found = nxt
+    return found
+
+
+def read_all(lines: list[Line]) -> Readings:
+    r = Readings()
+    for i, line in enumerate(lines):
+        f = fold(line.text)
+        here = amounts_in(line, i)
+        r.amounts.extend(here)
+        if _VAT_FREE.search(f):
+            r.vat_free = True
+        if not _NOT_TOTAL.search(f):
+            prio = max((p for rx, p in _TOTAL_LABELS if rx.search(f)), default=0)
+            if prio:
+                found = _amounts_on_or_below(lines, i)
+                if found:
+                    r.totals.append((found[-1], prio))
+        if _PAYMENT.search(f) and not _CHANGE.search(f):
+            found = _amounts_on_or_below(lines, i)
+            if found:
+                r.payments.append(found[-1])
+        if _CHANGE.search(f):
+            found = _amounts_on_or_below(lines, i)
+            if found:
+                r.changes.append(found[-1])
+        if _VAT.search(f) and not _NOT_VAT.search(f):
+            # Every amount on a VAT line is a candidate ("MOMS 25% 187,60 46,90"): the
+            # 20%-of-total check picks the right one.
+            r.vats.extend(_amounts_on_or_below(lines, i))
+    r.dates = read_dates(lines)
+    r.cvrs = read_cvrs(lines)
+    r.merchants = read_merchants(lines)
+    r.currency = read_currency(lines)
+    return r
+
+
+# ---- dates ---------------------------------------------------------------------------------
+
+_MONTHS = {
+    "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAJ": 5, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8,
+    "SEP": 9, "OKT": 10, "OCT": 10, "NOV": 11, "DEC": 12,
+}  # fmt: skip
+# 03.11.25, 03-11-2025, 3/11-2025, 03/11/2025 (day first: Danish), 2025-11-03 (ISO), 3. nov 2025
+_DMY = re.compile(r"(?<![\d.,/-])(\d{1,2}) ?[./-] ?(\d{1,2}) ?[./-] ?(\d{4}|\d{2})(?![\d,]|\.\d)")
+_YMD = re.compile(r"(?<!\d)(20\d\d)[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
+_DMONY = re.compile(r"(?<!\d)(\d{1,2})\.? ?([A-Z]{3})[A-Z]*\.? ?(\d{4}|\d{2})(?!\d)")
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\b|\bKL\b")
+_DATE_LABEL = re.compile(r"\bDATO\b|\bDATE\b|\bDAG\b")
+_NOT_DATE = re.compile(r"RETUR|BYTTE|UDLOB|HOLDBAR|GYLDIG|EXPIR|BEDST FOR|SIDSTE")
+
+
+@dataclass(frozen=True)
+class DateReading:
+    value: dt.date
+    line: int
+    conf: float
+    labelled: bool  # "Dato:" or a clock time on the same line: the purchase date, not a return-by date
+
+
+def _year(y: str) -> int:
+    return int(y) + 2000 if len(y) == 2 else int(y)
+
+
+def read_dates(lines: list[Line]) -> list[DateReading]:
+    out: list[DateReading] = []
+    for i, line in enumerate(lines):
+        text = digits_fixed(line.text)
+        f = fold(text)
+        if _NOT_DATE.search(f):
+            continue
+        labelled = bool(_DATE_LABEL.search(f) or _TIME.search(f))
+        same_len = len(text) == len(line.text)
+        for m in _YMD.finditer(text):
+            _add_date(out, i, line, m, (int(m[1]), int(m[2]), int(m[3])), labelled, same_len)
+        for m in _DMY.finditer(text):
+            day, month, year = int(m[1]), int(m[2]), _year(m[3])
+            if month > 12 and day <= 12:  # US order (11/23/2025) on an English receipt
+                day, month = month, day
+            _add_date(out, i, line, m, (year, month, day), labelled, same_len)
+        for m in _DMONY.finditer(f):
+            if m[2] in _MONTHS:
+                _add_date(out, i, line, m, (_year(m[3]), _MONTHS[m[2]], int(m[1])), labelled, same_len)
+    return out
+
+
+def _add_date(
+    out: list, i: int, line: Line, m: re.Match, ymd: tuple[int, int, int], labelled: bool, same_len: bool
+) -> None:
+    try:
+        value = dt.date(*ymd)
+    except ValueError:
+        return
+    if value.year < 1990:
+        return
+    conf = line.conf_at(m.start(), m.end()) if same_len else _min_conf(line)
+    out.append(DateReading(value, i, conf, labelled))
+
+
+# ---- CVR -----------------------------------------------------------------------------------
+
+# "CVR-NR.: 13 74 81 36", "CVR nr 13748136", "SE-NR: DK13748136", "Moms nr. DK 13748136"
+_CVR = re.compile(
+    r"(?:\bC\s?V\s?R|\bSE|MOMS|VAT|ORG)[\s.\-:]*(?:N[RO]\.?|NUMMER|NO\.?)?[\s.:]*(?:DK)?[\s\-:]*"
+    r"(\d[\d ]{7,11})"
+)
+_DK_VAT = re.compile(r"\bDK[\s\-]?(\d{2} ?\d{2} ?\d{2} ?\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class CvrReading:
+    value: str
+    line: int
+    conf: float
+    labelled: bool
+
+
+def read_cvrs(lines: list[Line]) -> list[CvrReading]:
+    out: list[CvrReading] = []
+    for i, line in enumerate(lines):
+        text = digits_fixed(line.text)
+        f = fold(text)
+        for rx, labelled in ((_CVR, True), (_DK_VAT, False)):
+            for m in rx.finditer(f):
+                digits = re.sub(r"\D", "", m.group(1))
+                if len(digits) == 8 and not any(c.line == i and c.value == digits for c in out):
+                    out.append(CvrReading(digits, i, _min_conf(line), labelled))
+    return out
+
+
+# ---- merchant ------------------------------------------------------------------------------
+
+# Chains whose name is printed as a logo or heading; matched anywhere near the top.
+KNOWN_MERCHANTS = (
+    "Netto", "føtex", "Bilka", "REMA 1000", "Lidl", "Aldi", "Coop 365", "SuperBrugsen", "Kvickly",
+    "Dagli'Brugsen", "Brugsen", "MENY", "SPAR", "Irma", "Løvbjerg", "Min Købmand", "Circle K", "Q8",
+    "OK Plus", "Shell", "INGO", "Uno-X", "F24", "Silvan", "Bauhaus", "Harald Nyborg", "jem & fix",
+    "STARK", "XL-BYG", "Bygma", "Jysk", "Normal", "Matas", "Søstrene Grene", "Flying Tiger",
+    "7-Eleven", "Espresso House", "Baresso", "Joe & The Juice", "Lagkagehuset", "Emmerys",
+    "McDonald's", "Burger King", "Sunset Boulevard", "DSB", "Dantaxi", "Taxa 4x35", "Taxi Holbæk",
+    "Elgiganten", "Power", "Apoteket", "Salling", "Magasin", "IKEA", "Sport 24", "Intersport",
+)  # fmt: skip
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", fold(text))
+
+
+_KNOWN = sorted(((_key(n), n) for n in KNOWN_MERCHANTS), key=lambda kn: -len(kn[0]))
+_NOT_NAME = re.compile(
+    r"VELKOMMEN|WELCOME|KVITTERING|RECEIPT|FAKTURA|INVOICE|\bBON\b|KASSE|\bTLF|\bTEL\b|PHONE|CVR|\bSE\b|"
+    r"MOMS|WWW|HTTP|@|\.DK\b|\.COM\b|VEJ\b|GADE\b|\bVEJ|TORV\b|ALLE\b|PLADS\b|\bDATO|\bDATE|"
+    r"\bKOPI\b|\bCOPY\b|ABNINGSTID|AABNINGSTID|\bMAN\b|\bTIMER\b"
+)
+MERCHANT_SEARCH_LINES = 6
+
+
+@dataclass(frozen=True)
+class MerchantReading:
+    value: str
+    line: int
+    conf: float
+    known: bool
+
+
+def _near(a: str, b: str) -> bool:
+    """Equal but for one character (inserted, dropped or misread): "DANTAX1" ~ "DANTAXI"."""
+    if abs(len(a) - len(b)) > 1 or len(b) < 6:  # short names must match exactly ("START" ≠ "STARK")
+        return a == b
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] <= 1
+
+
+def _known_in(text: str) -> str | None:
+    words = re.findall(r"[0-9A-Z]+", fold(text))
+    for k, name in _KNOWN:
+        n = len(re.findall(r"[0-9A-Z]+", fold(name)))
+        # Whole words only ("Q8" not inside "LQ8X", "Normal" not in "normalpris"), allowing one
+        # misread character in longer names.
+        for start in range(len(words) - n + 1):
+            if _near("".join(words[start : start + n]), k):
+                return name
+    return None
+
+
+def read_merchants(lines: list[Line]) -> list[MerchantReading]:
+    out: list[MerchantReading] = []
+    top = lines[: MERCHANT_SEARCH_LINES + 2]
+    for i, line in enumerate(top):
+        name = _known_in(line.text)
+        if name:
+            out.append(MerchantReading(name, i, _min_conf(line), True))
+    for i, line in enumerate(top[:MERCHANT_SEARCH_LINES]):
+        text = _clean_name(line.text)
+        letters = sum(c.isalpha() for c in text)
+        if letters < 3 or letters < 0.6 * len(text.replace(" ", "")) or _NOT_NAME.search(fold(text)):
+            continue
+        if re.search(r"\d{4}", text) or _AMOUNT.search(digits_fixed(text)):  # postcode, or an item line
+            continue
+        out.append(MerchantReading(text, i, _min_conf(line), False))
+        break  # the first name-like line from the top
+    return out
+
+
+def _clean_name(text: str) -> str:
+    text = re.sub(r"^[^\wÆØÅæøå]+|[^\wÆØÅæøå.'&)]+$", "", text.strip())
+    return re.sub(r"\s{2,}", " ", text)
+
+
+def merchant_key(text: str | None) -> str:
+    """How two merchant names are compared: case, spacing and punctuation do not count."""
+    return re.sub(r"[^0-9a-zæøå]", "", (text or "").casefold())
+
+
+# ---- currency ------------------------------------------------------------------------------
+
+_CURRENCIES = (
+    ("EUR", re.compile(r"\bEUR\b|€")),
+    ("SEK", re.compile(r"\bSEK\b")),
+    ("NOK", re.compile(r"\bNOK\b")),
+    ("GBP", re.compile(r"\bGBP\b|£")),
+    ("USD", re.compile(r"\bUSD\b|US\$")),
+    ("MYR", re.compile(r"\bMYR\b|\bRM ?\d")),
+    ("DKK", re.compile(r"\bDKK\b|\bKR\b")),
+)
+
+
+def read_currency(lines: list[Line]) -> str:
+    """The currency named most often; Danish kroner when none is named."""
+    counts = {code: 0 for code, _ in _CURRENCIES}
+    for line in lines:
+        f = fold(line.text)
+        for code, rx in _CURRENCIES:
+            counts[code] += len(rx.findall(f))
+    best = max(counts, key=lambda c: (counts[c], c == "DKK"))
+    return best if counts[best] else "DKK"

@@ -1,0 +1,129 @@
+"""Load a receipt photo safely: JPEG, PNG, HEIC/HEIF (iPhone), WebP; EXIF orientation applied.
+
+Everything a user can upload that is not a usable photo ends in ``OcrInputError`` with a message
+in Danish and English, never in a stack trace: not an image, a truncated or corrupt file, a
+decompression bomb (a small file that claims billions of pixels), a blank photo. Nothing is
+stripped here (GPS removal is the server's job when it stores the photo).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:  # HEIC from iPhones; the opener registers itself with Pillow.
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - a declared dependency; keep JPEG/PNG working without it
+    pass
+
+MAX_BYTES = 40 * 1024 * 1024  # a 48-megapixel HEIC/JPEG is ~15 MB
+MAX_PIXELS = 64_000_000  # a 48-MP phone sensor plus margin; refuses decompression bombs early
+MIN_SIDE = 64  # smaller than this cannot hold a readable receipt
+# Decode big JPEGs at a reduced scale (libjpeg's DCT scaling is nearly free): the receipt needs
+# ~1000 px across for tesseract, so a photo with this long side is plenty.
+WORK_LONG_SIDE = 2600
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "HEIF", "AVIF", "WEBP", "TIFF", "BMP"}
+
+
+class OcrInputError(ValueError):
+    """The upload is not a photo the OCR can read. ``message`` holds {"da", "en"} for the user."""
+
+    def __init__(self, code: str, da: str, en: str) -> None:
+        super().__init__(en)
+        self.code = code
+        self.message = {"da": da, "en": en}
+
+
+def _error(code: str) -> OcrInputError:
+    da, en = _MESSAGES[code]
+    return OcrInputError(code, da, en)
+
+
+_MESSAGES = {
+    "empty_file": ("Filen er tom.", "The file is empty."),
+    "too_large_file": ("Filen er for stor (over 40 MB).", "The file is too large (over 40 MB)."),
+    "not_an_image": (
+        "Filen er ikke et billede, vi kan læse (JPEG, PNG eller HEIC).",
+        "The file is not an image we can read (JPEG, PNG or HEIC).",
+    ),
+    "corrupt": (
+        "Billedet er beskadiget eller ufuldstændigt. Tag billedet igen.",
+        "The image is damaged or incomplete. Please take the photo again.",
+    ),
+    "too_many_pixels": (
+        "Billedet har for mange pixels til at blive læst.",
+        "The image has too many pixels to be read.",
+    ),
+    "too_small": (
+        "Billedet er for lille til at kunne læses.",
+        "The image is too small to be read.",
+    ),
+    "blank": (
+        "Billedet er tomt (ens farve overalt). Tag et billede af kvitteringen.",
+        "The image is blank (one colour throughout). Please photograph the receipt.",
+    ),
+}
+
+
+def read_source(source: str | Path | bytes) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        if path.stat().st_size > MAX_BYTES:
+            raise _error("too_large_file")
+        data = path.read_bytes()
+    if not data:
+        raise _error("empty_file")
+    if len(data) > MAX_BYTES:
+        raise _error("too_large_file")
+    return data
+
+
+def load_gray(data: bytes) -> np.ndarray:
+    """Decode, apply the EXIF orientation, and return an 8-bit grayscale array (upright as the
+    phone showed it), reduced to at most ``WORK_LONG_SIDE`` on the long side."""
+    with warnings.catch_warnings():
+        # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that: treat the
+        # warning as the error it is for an upload.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(io.BytesIO(data))
+        except UnidentifiedImageError as exc:
+            raise _error("not_an_image") from exc
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _error("too_many_pixels") from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise _error("corrupt") from exc
+        if img.format not in ALLOWED_FORMATS:
+            raise _error("not_an_image")
+        w, h = img.size
+        if w * h > MAX_PIXELS:
+            raise _error("too_many_pixels")
+        if min(w, h) < MIN_SIDE:
+            raise _error("too_small")
+        try:
+            if img.format in {"JPEG", "MPO"}:
+                scale = max(w, h) / WORK_LONG_SIDE
+                if scale >= 2:
+                    img.draft("L", (int(w / scale), int(h / scale)))
+            gray = ImageOps.exif_transpose(img).convert("L")
+            gray.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _error("too_many_pixels") from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            # Truncated JPEGs fail here ("image file is truncated"), not at open.
+            raise _error("corrupt") from exc
+    if max(gray.size) > WORK_LONG_SIDE:
+        gray.thumbnail((WORK_LONG_SIDE, WORK_LONG_SIDE), Image.Resampling.LANCZOS)
+    arr = np.asarray(gray)
+    # A photo of nothing (lens covered, empty PNG): no contrast anywhere.
+    if float(arr[:: max(1, arr.shape[0] // 200), :: max(1, arr.shape[1] // 200)].std()) < 2.0:
+        raise _error("blank")
+    return arr

@@ -1,0 +1,145 @@
+import { useState } from "preact/hooks";
+import { api, type AuditEntry, type ImportResult } from "../api";
+import { formatDateTime, label, lang, t } from "../i18n";
+import { errorText, useLoad } from "./hooks";
+import { Page, Status } from "./Layout";
+
+function ImportForm(props: { id: string; title: string; path: string; onDone: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  const [result, setResult] = useState<ImportResult | null>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setResult(null);
+    if (!file) return setError(t("noFile"));
+    setBusy(true);
+    setError("");
+    try {
+      setResult(await api.postText<ImportResult>(props.path, await file.text(), "text/csv"));
+      props.onDone();
+    } catch (err) {
+      setError(errorText(err));
+    }
+    setBusy(false);
+  }
+
+  return (
+    <form class="card" onSubmit={submit} aria-labelledby={`${props.id}-title`}>
+      <h2 id={`${props.id}-title`}>{props.title}</h2>
+      <label for={`${props.id}-file`}>{t("csvFile")}</label>
+      <input
+        id={`${props.id}-file`}
+        type="file"
+        accept=".csv,text/csv"
+        onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+      />
+      <button type="submit" class="btn btn-primary" disabled={busy}>
+        {busy ? t("uploading") : t("upload")}
+      </button>
+      <div aria-live="polite">
+        {error && <p class="error">{error}</p>}
+        {result && (
+          <div class="result">
+            <h3>{t("result")}</h3>
+            <ul class="plain">
+              <li>
+                {t("created")}: {result.created}
+              </li>
+              <li>
+                {t("updated")}: {result.updated}
+              </li>
+              {result.unchanged != null && (
+                <li>
+                  {t("unchanged")}: {result.unchanged}
+                </li>
+              )}
+              <li>
+                {t("deactivated")}: {result.deactivated}
+              </li>
+              <li>
+                {t("errors")}: {result.errors.length}
+              </li>
+            </ul>
+            {result.errors.length > 0 && (
+              <ul class="plain errors">
+                {result.errors.map((x) => (
+                  <li key={`${x.line}-${x.message}`}>
+                    {t("line", { n: x.line })}: {(lang === "en" && x.message_en) || x.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {result.notes?.map((n) => (
+              <p key={n}>{n}</p>
+            ))}
+          </div>
+        )}
+      </div>
+    </form>
+  );
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
+
+function show(v: unknown): string {
+  if (v == null || v === "") return "–";
+  if (typeof v === "string" && ISO_TIME.test(v)) return formatDateTime(v);
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
+/** Audit changes are {field: value} for new rows and {field: [old, new]} for changed ones. */
+function changeLines(changes: unknown): string[] {
+  if (changes == null || typeof changes !== "object") return changes == null ? [] : [show(changes)];
+  return Object.entries(changes).map(([k, v]) =>
+    Array.isArray(v) && v.length === 2 ? `${k}: ${show(v[0])} → ${show(v[1])}` : `${k}: ${show(v)}`,
+  );
+}
+
+function AuditLog({ version }: { version: number }) {
+  const log = useLoad(() => api.get<AuditEntry[]>("/api/audit?limit=50"), [version]);
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">{t("audit")}</h2>
+      <Status loading={log.loading && !log.data} error={log.error} onRetry={log.reload} />
+      {log.data && !log.data.length && <p>{t("noAudit")}</p>}
+      <ol class="cards">
+        {log.data?.map((a) => (
+          <li key={a.id} class="card">
+            <p>
+              <strong>{label("action", a.action)}</strong>: {label("entity", a.entity)}
+              {a.entity_id != null ? ` #${a.entity_id}` : ""}
+            </p>
+            <p class="muted">
+              <time dateTime={a.at}>{formatDateTime(a.at)}</time>
+              {a.actor_name ? ` · ${a.actor_name}` : ""}
+            </p>
+            {changeLines(a.changes).length > 0 && (
+              <ul class="plain changes">
+                {changeLines(a.changes).map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function Admin() {
+  // Bumped after an import so the audit log shows what the import changed.
+  const [version, setVersion] = useState(0);
+  const done = () => setVersion((v) => v + 1);
+  return (
+    <Page title={t("area_admin")} back>
+      <div class="grid2">
+        <ImportForm id="units" title={t("importUnits")} path="/api/admin/import/units" onDone={done} />
+        <ImportForm id="staff" title={t("importStaff")} path="/api/admin/import/staff" onDone={done} />
+      </div>
+      <AuditLog version={version} />
+    </Page>
+  );
+}

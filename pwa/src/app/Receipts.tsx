@@ -1,0 +1,686 @@
+// The employee's receipts (udlæg): the list, and one receipt with its photos and form. Everything goes
+// through the offline data module, so it all works without a connection; the server's OCR fills fields
+// in the background and they arrive with the next pull, marked "read by the machine" until confirmed.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, type Me } from "../api";
+import { type Attention, feltSync, type Fields, type LocalRecord } from "../data";
+import { lang, t } from "../i18n";
+import { go, useOnline } from "./hooks";
+import { Page } from "./Layout";
+import { useSyncStatus } from "./sync";
+
+export const RECEIPT = "receipt";
+const OCR_FIELDS = ["merchant", "date", "total", "vat", "cvr"] as const;
+const REQUIRED = ["date", "total", "account", "purpose"] as const;
+const NEW_FIELDS: Fields = {
+  photos: [],
+  merchant: null,
+  date: null,
+  total: null,
+  vat: null,
+  cvr: null,
+  currency: "DKK",
+  account: null,
+  purpose: "",
+  project: null,
+  machine_read: [],
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isReceiptId = (s: string): boolean => UUID.test(s);
+
+// ---- small helpers ------------------------------------------------------------------------------
+
+const str = (v: unknown): string => (typeof v === "string" ? v : v == null ? "" : String(v));
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+/** "1234.50" as a Dane writes it ("1234,50"); as it is in English. */
+function showAmount(v: unknown): string {
+  const s = str(v);
+  return lang === "da" ? s.replace(".", ",") : s;
+}
+
+/** What a person typed ("1.234,50", "12,5", "99") as the decimal string the server keeps; null if it is not a number. */
+export function parseAmount(input: string): string | null {
+  let s = input.replace(/\s|kr\.?|dkk/gi, "");
+  if (!s) return "";
+  if (s.includes(",")) s = s.replace(/\./g, "").replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(s)) return null;
+  const [whole, frac = ""] = s.split(".");
+  return `${String(Number(whole))}.${frac.padEnd(2, "0")}`;
+}
+
+function showDate(v: unknown): string {
+  const s = str(v);
+  const d = /^\d{4}-\d\d-\d\d$/.test(s) ? new Date(`${s}T12:00:00`) : null;
+  if (!d || isNaN(d.getTime())) return s;
+  return d.toLocaleDateString(lang === "da" ? "da-DK" : "en-GB", { day: "numeric", month: "short", year: "numeric" });
+}
+
+function stateText(r: LocalRecord): string {
+  if (r.transitions.includes("submit")) return t("rc_state_sending");
+  const state = r.state ?? "draft";
+  const key = `rc_state_${state}` as Parameters<typeof t>[0];
+  try {
+    return t(key);
+  } catch {
+    return state;
+  }
+}
+
+/** The local records of one type, kept current (this tab, other tabs, sync). */
+function useRecords(type: string): LocalRecord[] | null {
+  const [rows, setRows] = useState<LocalRecord[] | null>(null);
+  useEffect(() => {
+    let alive = true;
+    const load = () => void feltSync.list(type).then((r) => alive && setRows(r), () => alive && setRows([]));
+    load();
+    const off = feltSync.subscribe(load);
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [type]);
+  return rows;
+}
+
+function useRecord(id: string): { rec: LocalRecord | undefined; loaded: boolean } {
+  const [state, setState] = useState<{ rec: LocalRecord | undefined; loaded: boolean }>({ rec: undefined, loaded: false });
+  useEffect(() => {
+    let alive = true;
+    const load = () =>
+      void feltSync.get(id).then(
+        (rec) => alive && setState({ rec, loaded: true }),
+        () => alive && setState({ rec: undefined, loaded: true }),
+      );
+    load();
+    const off = feltSync.subscribe(load);
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [id]);
+  return state;
+}
+
+// ---- the chart of accounts (cached for offline use) ----------------------------------------------
+
+export interface Account {
+  code: string;
+  name: string;
+  function: string | null;
+  type: string | null;
+  favourite: boolean;
+  recent: boolean;
+}
+
+const cacheKey = (me: Me) => `felt.accounts.${me.id}`;
+
+function cachedAccounts(me: Me): Account[] {
+  try {
+    const list = JSON.parse(localStorage.getItem(cacheKey(me)) ?? "[]") as unknown;
+    return Array.isArray(list) ? (list as Account[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function filterAccounts(list: Account[], q: string): Account[] {
+  const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+  return list.filter((a) => {
+    const text = [a.code, a.name, a.function, a.type].join(" ").toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}
+
+/** Asks the server (and caches the full list); offline, or when the server fails, searches the cached list. */
+export async function searchAccounts(me: Me, q: string): Promise<{ list: Account[]; offline: boolean }> {
+  try {
+    const list = await api.get<Account[]>(`/api/receipts/accounts${q ? `?q=${encodeURIComponent(q)}` : ""}`);
+    if (!q) localStorage.setItem(cacheKey(me), JSON.stringify(list));
+    return { list, offline: false };
+  } catch {
+    return { list: filterAccounts(cachedAccounts(me), q), offline: true };
+  }
+}
+
+const accountText = (a: Account): string => `${a.code} ${a.name}`;
+
+function AccountPicker(props: { me: Me; value: string; disabled: boolean; onPick: (code: string) => void }) {
+  const { me, value } = props;
+  const [open, setOpen] = useState(false);
+  const [q, setQ] = useState("");
+  const [found, setFound] = useState<{ list: Account[]; offline: boolean } | null>(null);
+  const [names, setNames] = useState<Account[]>(() => cachedAccounts(me));
+  const search = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    let current = true;
+    const timer = setTimeout(
+      () =>
+        void searchAccounts(me, q.trim()).then((r) => {
+          if (!current) return;
+          setFound(r);
+          if (!q.trim() && !r.offline) setNames(r.list);
+        }),
+      q ? 250 : 0,
+    );
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [open, q]);
+
+  useEffect(() => {
+    if (open) search.current?.focus();
+  }, [open]);
+
+  async function favourite(a: Account) {
+    const path = `/api/receipts/accounts/${encodeURIComponent(a.code)}/favourite`;
+    try {
+      await (a.favourite ? api.delete(path) : api.put(path));
+      const flip = (l: Account[]) => l.map((x) => (x.code === a.code ? { ...x, favourite: !a.favourite } : x));
+      setFound((f) => f && { ...f, list: flip(f.list) });
+      localStorage.setItem(cacheKey(me), JSON.stringify(flip(cachedAccounts(me))));
+    } catch {
+      // Offline: the star simply stays as it was.
+    }
+  }
+
+  const chosen = names.find((a) => a.code === value);
+  const list = (found?.list ?? []).slice(0, 30);
+  return (
+    <div class="field">
+      <span class="label" id="acct-label">
+        {t("rc_account")}
+      </span>
+      <p class="acct-chosen" aria-labelledby="acct-label">
+        {value ? (chosen ? accountText(chosen) : value) : <span class="muted">{t("rc_accountNone")}</span>}
+      </p>
+      {!props.disabled && !open && (
+        <button type="button" class="btn" onClick={() => setOpen(true)}>
+          {value ? t("rc_accountChange") : t("rc_accountChoose")}
+        </button>
+      )}
+      {open && (
+        <div class="acct-pick">
+          <label for="acct-q">{t("rc_accountSearch")}</label>
+          <input
+            id="acct-q"
+            ref={search}
+            type="search"
+            value={q}
+            autocomplete="off"
+            onInput={(e) => setQ(e.currentTarget.value)}
+          />
+          <p class="muted" role="status">
+            {found == null
+              ? t("loading")
+              : found.offline && !found.list.length
+                ? t("rc_accountOfflineNone")
+                : !found.list.length
+                  ? t("rc_accountNoMatch")
+                  : found.offline
+                    ? t("rc_accountOffline")
+                    : ""}
+          </p>
+          <ul class="stack">
+            {list.map((a) => (
+              <li key={a.code} class="acct-row">
+                <button
+                  type="button"
+                  class="btn btn-account"
+                  aria-pressed={a.code === value}
+                  onClick={() => {
+                    setNames((n) => (n.some((x) => x.code === a.code) ? n : [...n, a]));
+                    props.onPick(a.code);
+                    setOpen(false);
+                    setQ("");
+                  }}
+                >
+                  <span class="acct-code">{a.code}</span> <span>{a.name}</span>
+                  {(a.favourite || a.recent) && (
+                    <span class="acct-tag">{a.favourite ? t("rc_favourite") : t("rc_recent")}</span>
+                  )}
+                </button>
+                {!found?.offline && (
+                  <button
+                    type="button"
+                    class="btn btn-star"
+                    aria-pressed={a.favourite}
+                    aria-label={t("rc_favouriteToggle", { name: accountText(a) })}
+                    onClick={() => void favourite(a)}
+                  >
+                    {a.favourite ? "★" : "☆"}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+          <button type="button" class="btn" onClick={() => setOpen(false)}>
+            {t("rc_accountCancel")}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+// ---- the list ------------------------------------------------------------------------------------
+
+export function ReceiptList({ me }: { me: Me }) {
+  const rows = useRecords(RECEIPT);
+  const online = useOnline();
+  // Fetch the chart of accounts now, while there is a connection, so it can be picked from offline.
+  useEffect(() => {
+    if (online) void searchAccounts(me, "");
+  }, [online]);
+
+  const sorted = [...(rows ?? [])].sort((a, b) => {
+    // Not yet on the server = newest; then the server's last change, then the receipt's date.
+    const ka = a.updated_at ?? "\uffff";
+    const kb = b.updated_at ?? "\uffff";
+    return kb.localeCompare(ka) || str(b.fields.date).localeCompare(str(a.fields.date));
+  });
+  return (
+    <Page title={t("rc_listTitle")} back>
+      <button type="button" class="btn btn-primary btn-big" onClick={() => go(`udlaeg/${feltSync.newId()}`)}>
+        {t("rc_new")}
+      </button>
+      {rows == null ? (
+        <p class="muted">{t("loading")}</p>
+      ) : !rows.length ? (
+        <p>{t("rc_none")}</p>
+      ) : (
+        <ul class="cards rc-list">
+          {sorted.map((r) => (
+            <li key={r.id}>
+              <a class="card rc-item" href={`#/udlaeg/${r.id}`}>
+                <span class="rc-merchant">{str(r.fields.merchant) || t("rc_noMerchant")}</span>
+                <span>
+                  {[r.fields.date ? showDate(r.fields.date) : "", r.fields.total ? `${showAmount(r.fields.total)} kr.` : ""]
+                    .filter(Boolean)
+                    .join(" · ") || t("rc_noDetails")}
+                </span>
+                <span class={`badge badge-${r.transitions.includes("submit") ? "sending" : (r.state ?? "draft")}`}>
+                  {stateText(r)}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Page>
+  );
+}
+
+// ---- one receipt ---------------------------------------------------------------------------------
+
+function Thumb({ hash, n }: { hash: string; n: number }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let url: string | null = null;
+    let alive = true;
+    feltSync.photo(hash, { thumb: true }).then(
+      (b) => {
+        if (!alive) return;
+        if (b) setSrc((url = URL.createObjectURL(b)));
+        else setSrc(feltSync.photoUrl(hash));
+      },
+      () => alive && setSrc(feltSync.photoUrl(hash)),
+    );
+    return () => {
+      alive = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [hash]);
+  return src ? <img class="thumb" src={src} alt={t("rc_photoAlt", { n })} /> : <span class="thumb" />;
+}
+
+function RecordAttention({ items }: { items: Attention[] }) {
+  if (!items.length) return null;
+  return (
+    <div class="error" role="alert">
+      {items.map((a) => (
+        <div key={a.key}>
+          <p>
+            <strong>{a.kind === "transition" ? t("rc_notSent") : t("rejectedText")}</strong>
+          </p>
+          <p>{(lang === "en" && a.reason_en) || a.reason}</p>
+          {a.status === "conflict" ? (
+            <a class="btn" href="#/opmaerksomhed">
+              {t("rc_conflictChoose")}
+            </a>
+          ) : (
+            <button type="button" class="btn" onClick={() => void feltSync.dismiss(a.key!)}>
+              {t("dismiss")}
+            </button>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+type TextName = "merchant" | "date" | "total" | "vat" | "cvr" | "purpose" | "project";
+
+export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
+  const { rec, loaded } = useRecord(id);
+  const online = useOnline();
+  const sync = useSyncStatus();
+  const [edits, setEdits] = useState<Partial<Record<TextName, string>>>({});
+  const [errors, setErrors] = useState<Partial<Record<TextName, string>>>({});
+  const [missing, setMissing] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [saveError, setSaveError] = useState("");
+  const latest = useRef<LocalRecord | undefined>(undefined);
+  latest.current = rec;
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+
+  const f: Fields = rec?.fields ?? {};
+  const photos = strings(f.photos);
+  const machine = strings(f.machine_read);
+  const ocr = (f.ocr && typeof f.ocr === "object" ? f.ocr : {}) as {
+    status?: string;
+    suggestions?: Record<string, unknown>;
+    reasons?: Record<string, { da?: string; en?: string }>;
+    errors?: string[];
+  };
+  const dupes = strings(f.duplicate_of);
+  const state = rec?.state ?? "draft";
+  const sending = !!rec?.transitions.includes("submit");
+  const editable = state === "draft" && !sending;
+  const attention = (sync?.attention ?? []).filter((a) => a.record_id === id);
+
+  /** Saves fields in order (one change after the other); editing a field confirms it (no longer machine-read). */
+  function save(patch: Fields): Promise<unknown> {
+    const run = async () => {
+      const current = latest.current?.fields ?? {};
+      const marks = strings(current.machine_read);
+      const next = marks.filter((m) => !(m in patch));
+      let fields = next.length !== marks.length ? { ...patch, machine_read: next } : patch;
+      // A new receipt starts with every field the phone writes, as the server would default it: a later
+      // change then has the server's value as its base (else null vs "" would be taken for a conflict).
+      if (!latest.current) fields = { ...NEW_FIELDS, ...fields };
+      try {
+        await feltSync.put(RECEIPT, id, fields);
+        setSaveError("");
+      } catch {
+        setSaveError(t("errorGeneric"));
+      }
+    };
+    queue.current = queue.current.then(run, run);
+    return queue.current;
+  }
+
+  function commit(name: TextName) {
+    const raw = edits[name];
+    if (raw === undefined) return;
+    let value: string | null = raw.trim();
+    if (name === "total" || name === "vat") {
+      const parsed = parseAmount(raw);
+      if (parsed === null) {
+        setErrors((e) => ({ ...e, [name]: t("rc_errAmount") }));
+        return;
+      }
+      value = parsed;
+    } else if (name === "cvr" && value && !/^\d{8}$/.test(value.replace(/\s/g, ""))) {
+      setErrors((e) => ({ ...e, [name]: t("rc_errCvr") }));
+      return;
+    } else if (name === "cvr") value = value.replace(/\s/g, "");
+    setErrors((e) => ({ ...e, [name]: undefined }));
+    setEdits((e) => {
+      const { [name]: _, ...rest } = e;
+      return rest;
+    });
+    if (name !== "purpose" && !value) value = null;
+    const before = str(f[name]);
+    if ((value ?? "") === before && !machine.includes(name)) return;
+    void save({ [name]: name === "purpose" ? (value ?? "") : value });
+  }
+
+  async function addPhotos(files: FileList | null) {
+    if (!files?.length) return;
+    setBusy(true);
+    try {
+      const added: string[] = [];
+      for (const file of Array.from(files)) added.push(await feltSync.addPhoto(file));
+      const now = strings(latest.current?.fields.photos);
+      await save({ photos: [...now, ...added.filter((h) => !now.includes(h))] });
+    } catch {
+      setSaveError(t("rc_errPhoto"));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function submit() {
+    await queue.current;
+    const cur = latest.current?.fields ?? {};
+    const lack = REQUIRED.filter((n) => !str(cur[n]).trim());
+    setMissing(lack.map((n) => t(`rc_${n}`)));
+    if (lack.length) {
+      document.getElementById("rc-missing")?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      await feltSync.transition(RECEIPT, id, "submit");
+      go("udlaeg");
+    } catch {
+      setSaveError(t("errorGeneric"));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function withdraw() {
+    setBusy(true);
+    await feltSync.transition(RECEIPT, id, "withdraw").catch(() => setSaveError(t("errorGeneric")));
+    setBusy(false);
+  }
+
+  async function removeDraft() {
+    if (!confirm(t("rc_deleteConfirm"))) return;
+    await queue.current;
+    if (rec) await feltSync.remove(RECEIPT, id);
+    go("udlaeg");
+  }
+
+  const reading = photos.length > 0 && !ocr.status;
+
+  function field(name: TextName, opts: { type?: "text" | "date"; inputMode?: "decimal" | "numeric"; hint?: string; area?: boolean } = {}) {
+    const id = `rc-${name}`;
+    const value = edits[name] ?? (name === "total" || name === "vat" ? showAmount(f[name]) : str(f[name]));
+    const marked = machine.includes(name) && edits[name] === undefined;
+    const suggestion = ocr.suggestions?.[name];
+    const reason = ocr.reasons?.[name];
+    const reasonText = reason ? (lang === "en" ? reason.en : reason.da) || reason.da || "" : "";
+    const showSuggestion = editable && !str(f[name]) && suggestion != null && suggestion !== "";
+    const describedBy = [marked && `${id}-mark`, errors[name] && `${id}-err`, opts.hint && `${id}-hint`]
+      .filter(Boolean)
+      .join(" ");
+    const props = {
+      id,
+      value,
+      disabled: !editable,
+      "aria-describedby": describedBy || undefined,
+      "aria-invalid": errors[name] ? true : undefined,
+      onInput: (e: Event) => {
+        const v = (e.currentTarget as HTMLInputElement).value;
+        setEdits((x) => ({ ...x, [name]: v }));
+      },
+      onBlur: () => commit(name),
+      class: marked ? "machine" : undefined,
+    };
+    return (
+      <div class="field">
+        <label for={id}>{t(`rc_${name}`)}</label>
+        {opts.hint && (
+          <span class="muted" id={`${id}-hint`}>
+            {opts.hint}
+          </span>
+        )}
+        {opts.area ? (
+          <textarea rows={3} {...props} />
+        ) : opts.type === "date" ? (
+          <input type="date" {...props} onKeyDown={(e) => e.key === "Enter" && commit(name)} />
+        ) : (
+          <input
+            type="text"
+            inputMode={opts.inputMode}
+            autocomplete="off"
+            {...props}
+            onKeyDown={(e) => e.key === "Enter" && commit(name)}
+          />
+        )}
+        {marked && (
+          <div class="mark-row">
+            <span class="mark" id={`${id}-mark`}>
+              {t("rc_machine")}
+            </span>
+            {editable && (
+              <button type="button" class="btn btn-small" onClick={() => void save({ [name]: f[name] })}>
+                {t("rc_confirm", { field: t(`rc_${name}`) })}
+              </button>
+            )}
+          </div>
+        )}
+        {errors[name] && (
+          <span class="errors" id={`${id}-err`}>
+            {errors[name]}
+          </span>
+        )}
+        {showSuggestion && (
+          <div class="note suggestion">
+            <p>
+              {t("rc_suggestion")}{" "}
+              <strong>
+                {name === "total" || name === "vat"
+                  ? showAmount(suggestion)
+                  : name === "date"
+                    ? showDate(suggestion)
+                    : str(suggestion)}
+              </strong>
+            </p>
+            {reasonText && <p>{reasonText}</p>}
+            <button type="button" class="btn" onClick={() => void save({ [name]: str(suggestion) })}>
+              {t("rc_useSuggestion")}
+            </button>
+          </div>
+        )}
+        {!showSuggestion && !str(f[name]) && reasonText && OCR_FIELDS.includes(name as never) && (
+          <span class="muted">{reasonText}</span>
+        )}
+      </div>
+    );
+  }
+
+  if (!loaded) return <Page title={t("rc_title")} back><p class="muted">{t("loading")}</p></Page>;
+  return (
+    <Page title={rec ? t("rc_title") : t("rc_newTitle")}>
+      <a class="back" href="#/udlaeg">
+        ← {t("rc_backToList")}
+      </a>
+      {rec && (
+        <p>
+          {t("rc_status")} <span class={`badge badge-${sending ? "sending" : state}`}>{stateText(rec)}</span>
+        </p>
+      )}
+      <RecordAttention items={attention} />
+      {sending && <p class="note">{online ? t("rc_sendingOnline") : t("rc_sendingOffline")}</p>}
+      {dupes.length > 0 && (
+        <div class="note" role="note">
+          <p>
+            <strong>{t("rc_duplicate")}</strong>
+          </p>
+          <ul class="plain">
+            {dupes.map((d) => (
+              <li key={d}>
+                <a href={`#/udlaeg/${d}`}>{t("rc_duplicateLink")}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <h2>{t("rc_photos")}</h2>
+      {photos.length > 0 && (
+        <ul class="thumbs">
+          {photos.map((h, i) => (
+            <li key={h}>
+              <Thumb hash={h} n={i + 1} />
+              {editable && (
+                <button
+                  type="button"
+                  class="btn btn-small"
+                  onClick={() => void save({ photos: photos.filter((x) => x !== h) })}
+                >
+                  {t("rc_photoRemoveN", { n: i + 1 })}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {editable && (
+        <div class="field">
+          <label for="rc-photo">{photos.length ? t("rc_photoMore") : t("rc_photoTake")}</label>
+          <input
+            id="rc-photo"
+            type="file"
+            accept="image/*"
+            capture="environment"
+            multiple
+            disabled={busy}
+            onChange={(e) => {
+              const input = e.currentTarget;
+              void addPhotos(input.files).then(() => (input.value = ""));
+            }}
+          />
+        </div>
+      )}
+      <div class="ocr-live" role="status" aria-live="polite">
+        {reading && <p class="note">{online ? t("rc_reading") : t("rc_readingOffline")}</p>}
+        {ocr.status === "failed" && <p class="note">{t("rc_readFailed")}</p>}
+      </div>
+
+      <h2>{t("rc_details")}</h2>
+      {field("merchant")}
+      {field("date", { type: "date" })}
+      {field("total", { inputMode: "decimal" })}
+      {field("vat", { inputMode: "decimal" })}
+      {field("cvr", { inputMode: "numeric", hint: t("rc_cvrHint") })}
+      <AccountPicker me={me} value={str(f.account)} disabled={!editable} onPick={(code) => void save({ account: code })} />
+      {field("purpose", { area: true, hint: t("rc_purposeHint") })}
+      {field("project")}
+
+      {saveError && (
+        <p class="error" role="alert">
+          {saveError}
+        </p>
+      )}
+      <div id="rc-missing" tabIndex={-1} role="alert">
+        {missing.length > 0 && <p class="error">{t("rc_missing", { list: missing.join(", ") })}</p>}
+      </div>
+      <div class="stack rc-actions">
+        {editable && (
+          <button type="button" class="btn btn-primary btn-big" disabled={busy} onClick={() => void submit()}>
+            {t("rc_submit")}
+          </button>
+        )}
+        {state === "submitted" && !rec?.transitions.includes("withdraw") && (
+          <button type="button" class="btn" disabled={busy} onClick={() => void withdraw()}>
+            {t("rc_withdraw")}
+          </button>
+        )}
+        {editable && (
+          <button type="button" class="btn" onClick={() => void removeDraft()}>
+            {t("rc_delete")}
+          </button>
+        )}
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,76 @@
+// Felt's offline data: the public API for screens (and window.feltSync for tests and workflows).
+// Shared by the page and the service worker; no DOM code in this folder.
+import { currentUser, NotLoggedIn, setUser, subscribe } from "./bus";
+import { userDb } from "./db";
+import { attention, dismiss, get, list, newId, put, remove, resolve, transition } from "./local";
+import { setLanguage, SCHEMA } from "./net";
+import { addPhoto, photo, photoUrl } from "./photos";
+import { isSyncing, syncNow } from "./sync";
+import type { SyncStatus } from "./types";
+
+export type * from "./types";
+export { NotLoggedIn, SCHEMA };
+
+/** What the sync status in the header shows. */
+export async function status(): Promise<SyncStatus> {
+  const online = navigator.onLine;
+  const syncing = await isSyncing();
+  const user = await currentUser();
+  const empty: SyncStatus = {
+    user,
+    pending: 0,
+    pendingBlobs: 0,
+    lastSyncAt: null,
+    lastError: null,
+    attention: [],
+    online,
+    syncing,
+    needsLogin: false,
+    updateRequired: false,
+  };
+  if (!user) return empty;
+  const db = await userDb(user);
+  const tx = db.transaction(["outbox", "meta", "attention", "blobs"]);
+  const meta = tx.objectStore("meta");
+  const [pending, items, blobs, lastSyncAt, lastError, needsLogin, updateRequired] = await Promise.all([
+    tx.objectStore("outbox").count(),
+    tx.objectStore("attention").getAll(),
+    tx.objectStore("blobs").getAll(),
+    meta.get("lastSyncAt"),
+    meta.get("lastError"),
+    meta.get("needsLogin"),
+    meta.get("updateRequired"),
+  ]);
+  return {
+    ...empty,
+    pending,
+    pendingBlobs: blobs.filter((b) => !b.uploaded && !b.failed && b.blob).length,
+    lastSyncAt: (lastSyncAt as string | undefined) ?? null,
+    lastError: (lastError as string | null | undefined) ?? null,
+    attention: items,
+    needsLogin: !!needsLogin,
+    updateRequired: updateRequired === SCHEMA,
+  };
+}
+
+export const feltSync = {
+  put,
+  transition,
+  remove,
+  list,
+  get,
+  newId,
+  syncNow,
+  status,
+  subscribe,
+  attention,
+  dismiss,
+  resolve,
+  addPhoto,
+  photo,
+  photoUrl,
+  setUser,
+  setLanguage,
+};
+
+export type FeltSync = typeof feltSync;

@@ -1,0 +1,216 @@
+"""Every endpoint × every role × own unit / other unit / other municipality.
+
+Roles are granted as in `tests.world`: unit-scoped roles on unit A, municipality-wide ones on
+the root. "own" targets unit A1 (below A), "other" unit B, "foreign" the neighbouring
+municipality. The expected answer follows from `backend.auth.roles.CAPABILITIES`, restated here
+by hand so that a change to who-may-do-what must be made in both places.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.app import create_app
+from backend.auth.roles import Role
+from backend.db.models import User
+from backend.settings import Settings
+from tests.conftest import sign_in
+from tests.world import ACCOUNTS_CSV, UNITS_CSV, World, build_world, staff_csv
+
+pytestmark = pytest.mark.anyio
+
+R = Role
+STAFF_VIEWERS = {R.LEADER, R.SECRETARY, R.PLANNER, R.PAYROLL, R.ADMIN}
+WIDE = {R.PAYROLL, R.FINANCE, R.PROPERTY_OFFICE, R.ADMIN}
+TARGETS = ("own", "other", "foreign")
+
+
+def scoped(allowed: set[Role]) -> Callable[[Role, str], int]:
+    """Allowed roles may act on their own unit; on another unit only if municipality-wide; never abroad."""
+
+    def expect(role: Role, target: str) -> int:
+        if target == "foreign":
+            return 404
+        if role not in allowed:
+            return 403
+        return 200 if target == "own" or role in WIDE else 403
+
+    return expect
+
+
+def everyone(role: Role, target: str) -> int:
+    return 404 if target == "foreign" else 200
+
+
+def only(allowed: set[Role]) -> Callable[[Role, str], int]:
+    return lambda role, target: 200 if role in allowed else 403
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # {unit} and {user} are filled in per target
+    expect: Callable[[Role, str], int]
+    body: Callable[[World], Any] | None = None
+    targeted: bool = True
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/api/me", lambda r, t: 200, targeted=False),
+    Endpoint("GET", "/api/units", lambda r, t: 200, targeted=False),
+    Endpoint("GET", "/api/units/{unit}", everyone),
+    Endpoint("GET", "/api/units/{unit}/staff", scoped(STAFF_VIEWERS)),
+    Endpoint("GET", "/api/users/{user}", scoped(STAFF_VIEWERS)),
+    Endpoint("POST", "/api/users/{user}/deactivate", scoped({R.ADMIN})),
+    Endpoint("POST", "/api/users/{user}/activate", scoped({R.ADMIN})),
+    Endpoint("POST", "/api/admin/import/units", only({R.ADMIN}), body=lambda w: UNITS_CSV, targeted=False),
+    Endpoint(
+        "POST", "/api/admin/import/staff", only({R.ADMIN}), body=lambda w: staff_csv("M"), targeted=False
+    ),
+    Endpoint("GET", "/api/audit", only({R.ADMIN}), targeted=False),
+    Endpoint("GET", "/api/municipality/settings", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/municipality/settings",
+        only({R.ADMIN}),
+        body=lambda w: {"payroll_cutoff_day": 18},
+        targeted=False,
+    ),
+    Endpoint(
+        "POST", "/api/admin/import/accounts", only({R.ADMIN}), body=lambda w: ACCOUNTS_CSV, targeted=False
+    ),
+    Endpoint("GET", "/api/receipts/accounts", lambda r, t: 200, targeted=False),
+    Endpoint("PUT", "/api/receipts/accounts/{account}/favourite", lambda r, t: 204, targeted=False),
+    Endpoint("DELETE", "/api/receipts/accounts/{account}/favourite", lambda r, t: 204, targeted=False),
+]
+PUBLIC = {
+    ("GET", "/api/health"),
+    ("GET", "/auth/municipalities"),
+    ("GET", "/auth/login/{slug:str}"),
+    ("GET", "/auth/callback"),
+    ("POST", "/auth/logout"),
+    ("GET", "/auth/demo/users"),
+    ("POST", "/auth/demo/login"),
+}
+# Sync routes are guarded per record, not per endpoint: tests/api/test_sync_api.py checks who sees and
+# changes what; here only that they are signed-in only.
+SIGNED_IN_ONLY = {
+    ("POST", "/api/sync/push"),
+    ("GET", "/api/sync/pull"),
+    ("HEAD", "/api/sync/blobs/{sha256:str}"),
+    ("PUT", "/api/sync/blobs/{sha256:str}"),
+    ("GET", "/api/sync/blobs/{sha256:str}"),
+}
+
+
+def _path(endpoint: Endpoint, world: World, target: str) -> str:
+    unit = {"own": world.units["A1"], "other": world.units["B"], "foreign": world.other_unit}[target]
+    user = {"own": world.in_a1, "other": world.in_b, "foreign": world.other_employee}[target]
+    return endpoint.path.format(unit=unit.id, user=user.id, account="1-2.9")
+
+
+async def _call(client: AsyncTestClient, endpoint: Endpoint, world: World, path: str) -> int:
+    body = endpoint.body(world) if endpoint.body else None
+    kwargs: dict[str, Any] = {}
+    if isinstance(body, str):
+        kwargs = {"content": body.encode(), "headers": {"content-type": "text/csv"}}
+    elif body is not None:
+        kwargs = {"json": body}
+    return (await client.request(endpoint.method, path, **kwargs)).status_code
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+async def test_each_role_gets_exactly_its_access(
+    endpoint: Endpoint, client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    wrong = []
+    for role in Role:
+        await sign_in(client, db, world.by_role[role], settings)
+        for target in TARGETS if endpoint.targeted else ("own",):
+            got = await _call(client, endpoint, world, _path(endpoint, world, target))
+            want = endpoint.expect(role, target)
+            if got != want:
+                wrong.append(f"{role.value:16} {target:8} got {got}, want {want}")
+            # Undo a successful deactivation so the next role meets the same world.
+            await db.execute(
+                update(User).where(User.municipality_id == world.municipality.id).values(active=True)
+            )
+            await db.commit()
+    assert not wrong, f"{endpoint.method} {endpoint.path}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+async def test_signed_out_gets_401(endpoint: Endpoint, client: AsyncTestClient, db: AsyncSession) -> None:
+    world = await build_world(db)
+    assert await _call(client, endpoint, world, _path(endpoint, world, "own")) == 401
+
+
+async def test_every_route_is_in_the_matrix_or_public(settings: Settings) -> None:
+    """A new endpoint must be added above, with who may use it, before the suite passes."""
+    app = create_app(settings)
+    routes = {
+        (method, route.path)
+        for route in app.routes
+        for method in getattr(route, "methods", set())
+        if method not in {"HEAD", "OPTIONS"}
+        and not route.path.startswith("/schema")
+        and route.path != "/"
+        and not route.path.startswith("/{")
+    }
+    covered = PUBLIC | {
+        (
+            e.method,
+            e.path.replace("{unit}", "{unit_id:int}")
+            .replace("{user}", "{user_id:int}")
+            .replace("{account}", "{code:str}"),
+        )
+        for e in ENDPOINTS
+    }
+    assert routes - covered - SIGNED_IN_ONLY == set()
+
+
+@pytest.mark.parametrize("method,path", sorted(SIGNED_IN_ONLY))
+async def test_sync_routes_need_a_signed_in_user(method: str, path: str, client: AsyncTestClient) -> None:
+    url = path.replace("{sha256:str}", "0" * 64)
+    response = await client.request(
+        method, url, params={"device_id": str(uuid.uuid4())}, headers={"x-felt-schema": "1"}
+    )
+    assert response.status_code == 401
+
+
+async def test_lists_never_show_another_municipality(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    unit_ids = {u["id"] for u in (await client.get("/api/units")).json()}
+    assert world.other_unit.id not in unit_ids and world.units["B"].id in unit_ids
+    root = next(u for u in world.units.values() if u.parent_id is None)
+    staff_ids = {u["id"] for u in (await client.get(f"/api/units/{root.id}/staff")).json()}
+    assert world.in_b.id in staff_ids and world.other_employee.id not in staff_ids
+    audit = (await client.get("/api/audit?limit=500")).json()
+    assert audit and all(
+        str(world.other_employee.id) != e["entity_id"] or e["entity"] != "app_user" for e in audit
+    )
+
+
+async def test_units_can_be_narrowed_to_those_whose_staff_i_may_see(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    codes = {}
+    for role in (Role.LEADER, Role.PAYROLL, Role.EMPLOYEE):
+        await sign_in(client, db, world.by_role[role], settings)
+        codes[role] = [u["code"] for u in (await client.get("/api/units?access=view_staff")).json()]
+    assert codes[Role.LEADER] == ["A", "A1"]
+    assert set(codes[Role.PAYROLL]) == set(world.units) and codes[Role.EMPLOYEE] == []
+    assert (await client.get("/api/units?access=everything")).status_code == 400

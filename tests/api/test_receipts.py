@@ -1,0 +1,161 @@
+"""Receipts on the sync engine: the photo arrives, the OCR job fills the form, the employee decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import uuid
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.engine import make_engine
+from backend.db.models import Job
+from backend.jobs import worker
+from backend.settings import Settings
+from ocr.synth import generate_one
+from tests.conftest import sign_in
+from tests.world import build_world
+
+pytestmark = pytest.mark.anyio
+SCHEMA = {"x-felt-schema": "1"}
+
+
+async def _push(client: AsyncTestClient, device: str, *mutations: dict[str, Any]) -> list[dict[str, Any]]:
+    response = await client.post(
+        "/api/sync/push", json={"device_id": device, "mutations": list(mutations)}, headers=SCHEMA
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["results"]
+
+
+async def _upload(client: AsyncTestClient, data: bytes) -> str:
+    sha = hashlib.sha256(data).hexdigest()
+    response = await client.put(f"/api/sync/blobs/{sha}", content=data, headers={"x-blob-type": "image/jpeg"})
+    assert response.json()["complete"] is True
+    return sha
+
+
+async def _run_jobs(settings: Settings) -> int:
+    engine = make_engine(settings.database_url, settings.database_schema)
+    ran = 0
+    try:
+        while await worker.run_one(engine):
+            ran += 1
+    finally:
+        await engine.dispose()
+    return ran
+
+
+async def _pull(client: AsyncTestClient, device: str) -> dict[str, dict[str, Any]]:
+    body = (await client.get("/api/sync/pull", params={"device_id": device}, headers=SCHEMA)).json()
+    return {r["id"]: r for r in body["records"]}
+
+
+async def test_ocr_fills_only_empty_fields_once_the_photo_has_arrived(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await db.execute(Job.__table__.delete())
+    await db.commit()
+    await sign_in(client, db, world.in_a1, settings)
+    photo, truth = generate_one(seed=5, index=0, today=dt.date.today())
+    sha = hashlib.sha256(photo).hexdigest()
+    device, rid = str(uuid.uuid4()), str(uuid.uuid4())
+    put = {
+        "n": 1,
+        "kind": "put",
+        "type": "receipt",
+        "id": rid,
+        "fields": {"photos": [sha], "merchant": "Min butik"},
+    }
+    assert (await _push(client, device, put))[0]["status"] == "applied"
+    assert await _run_jobs(settings) == 0  # the photo is still on the phone: nothing to read yet
+    await _upload(client, photo)
+    assert await _run_jobs(settings) == 1
+    receipt = (await _pull(client, device))[rid]
+    fields = receipt["fields"]
+    assert fields["ocr"]["status"] == "done" and receipt["version"] == 2
+    assert (
+        fields["merchant"] == "Min butik" and "merchant" not in fields["machine_read"]
+    )  # typed by the employee
+    filled = [name for name in ("date", "total", "vat", "cvr") if fields[name]]
+    assert filled, f"nothing read from a clean synthetic receipt: {fields['ocr']}"
+    for name in filled:
+        assert fields[name] == truth[name] and name in fields["machine_read"]
+    for name in {"date", "total", "vat", "cvr"} - set(filled):
+        assert name in fields["ocr"]["reasons"]
+
+
+async def test_the_same_photo_twice_is_flagged_as_a_duplicate(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await db.execute(Job.__table__.delete())
+    await db.commit()
+    await sign_in(client, db, world.in_a1, settings)
+    photo, _ = generate_one(seed=6, index=1, today=dt.date.today())
+    sha = await _upload(client, photo)
+    device, first, second = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    await _push(
+        client, device, {"n": 1, "kind": "put", "type": "receipt", "id": first, "fields": {"photos": [sha]}}
+    )
+    await _run_jobs(settings)
+    await _push(
+        client, device, {"n": 2, "kind": "put", "type": "receipt", "id": second, "fields": {"photos": [sha]}}
+    )
+    await _run_jobs(settings)
+    assert (await _pull(client, device))[second]["fields"]["duplicate_of"] == [first]
+
+
+async def test_a_receipt_is_submitted_only_when_complete(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    device, rid = str(uuid.uuid4()), str(uuid.uuid4())
+    results = await _push(
+        client,
+        device,
+        {
+            "n": 1,
+            "kind": "put",
+            "type": "receipt",
+            "id": rid,
+            "fields": {"total": "120.00", "date": "2026-11-02"},
+        },
+        {"n": 2, "kind": "transition", "type": "receipt", "id": rid, "transition": "submit"},
+        {
+            "n": 3,
+            "kind": "put",
+            "type": "receipt",
+            "id": rid,
+            "fields": {"account": "1-2.9", "purpose": "Frugt til 3.b"},
+        },
+        {"n": 4, "kind": "transition", "type": "receipt", "id": rid, "transition": "submit"},
+    )
+    assert (
+        results[1]["status"] == "rejected"
+        and results[1]["reason"] == "Udfyld før indsendelse: konto, formål."
+    )
+    assert results[3]["record"]["state"] == "submitted"
+
+
+async def test_photos_are_stored_without_their_gps_position(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    image = Image.new("RGB", (64, 64), "white")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (55.0, 40.0, 0.0)}
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    sha = await _upload(client, buffer.getvalue())
+    stored = Image.open(io.BytesIO((await client.get(f"/api/sync/blobs/{sha}")).content)).getexif()
+    assert 0x8825 not in stored and stored[0x010F] == "PhoneMaker"

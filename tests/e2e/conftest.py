@@ -1,0 +1,169 @@
+"""Fixtures for the end-to-end tests: the real backend on a free port, and Debian's headless Chromium.
+
+The backend runs as `python -m backend migrate|seed|serve` with a fresh data dir and demo log-in,
+serving pwa/dist at "/". Pages use 127.0.0.1, a secure context, so the service worker runs.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+PWA = REPO / "pwa"
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's own browser download is not available here: always Debian's Chromium.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+STARTUP_SECONDS = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pwa_dist() -> Path:
+    """The built PWA; built here only when missing (the Makefile normally builds it)."""
+    if not (PWA / "node_modules").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PWA, check=True)
+    dist = PWA / "dist"
+    if not (dist / "index.html").exists():
+        subprocess.run(["npm", "run", "build"], cwd=PWA, check=True)
+    return dist
+
+
+def _serve(data: Path, pwa_dist: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Migrates, seeds and serves a fresh backend in `data`; yields its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "FELT_DATA_DIR": str(data),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "FELT_DEMO_LOGIN": "1",
+        "FELT_PWA_DIST": str(pwa_dist),
+        **(extra_env or {}),
+    }
+    env.pop("FELT_DATABASE_URL", None)  # a fresh SQLite file in the data dir, never a shared database
+    backend = [sys.executable, "-m", "backend"]
+    for step in ("migrate", "seed"):
+        done = subprocess.run(
+            [*backend, step], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        )
+        if done.returncode:
+            pytest.fail(f"`python -m backend {step}` failed:\n{done.stdout}\n{done.stderr}")
+
+    log_path = data / "server.log"
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([*backend, "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(base, proc, log_path)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("felt-data"), pwa_dist)
+
+
+@pytest.fixture(scope="session")
+def sync_server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path) -> Iterator[str]:
+    """A backend that also knows the test record type "note" (tests/sync_types.py)."""
+    yield from _serve(
+        tmp_path_factory.mktemp("felt-sync-data"), pwa_dist, {"FELT_EXTRA_RECORD_TYPES": "tests.sync_types"}
+    )
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+    # No proxy for loopback, whatever the environment says.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the backend exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            with opener.open(f"{base}/api/health", timeout=2) as res:
+                if res.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the backend did not answer /api/health within {STARTUP_SECONDS} s:\n{log_path.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _contexts(browser: Browser, base_url: str) -> Iterator[Callable[..., BrowserContext]]:
+    made: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        options.setdefault("viewport", {"width": 390, "height": 844})
+        ctx = browser.new_context(base_url=base_url, locale="da-DK", **options)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, server: str) -> Iterator[Callable[..., BrowserContext]]:
+    """Makes fresh browser profiles (no cookies, storage or service worker) on the test server."""
+    yield from _contexts(browser, server)
+
+
+@pytest.fixture
+def sync_context(browser: Browser, sync_server: str) -> Iterator[Callable[..., BrowserContext]]:
+    """Like new_context, on the server that knows the "note" record type: each profile is one device."""
+    yield from _contexts(browser, sync_server)
+
+
+@pytest.fixture
+def page(new_context: Callable[..., BrowserContext]) -> Page:
+    return new_context().new_page()
+
+
+def demo_login(page: Page, role: str) -> dict[str, Any]:
+    """Opens the log-in screen and picks the first demo user who has `role`; waits for the home screen."""
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Demo: vælg en bruger")).to_be_visible()
+    users = page.request.get("/auth/demo/users").json()
+    user = next(u for u in users if role in u["roles"])
+    page.get_by_role("button", name=user["name"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hej {user['name']}")
+    return dict(user)

@@ -1,0 +1,114 @@
+"""An employee's receipt (udlæg) in real Chromium against the real backend: made offline with a photo,
+read by the server's OCR once online, corrected, and sent for approval."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ocr.synth import generate_one
+from tests.e2e.conftest import PWA
+
+pytestmark = pytest.mark.e2e
+
+ANNA = "Anna Jensen"  # employee, Nordskolen
+ACCOUNT = "3.22.01-2.9"  # "Nordskolen: varer i øvrigt" in the demo chart of accounts
+MACHINE = "Læst af maskinen – tjek"
+OCR_TIMEOUT_S = 60
+AXE = PWA / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page: Page) -> None:
+    """No WCAG 2.1 A/AA violations axe can find, and nothing wider than the 360 px screen."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, { runOnly: { type: 'tag', values: tags } })", AXE_TAGS)
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert not violations, violations
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_receipt_offline_then_ocr_then_submit(page: Page, tmp_path: Path) -> None:
+    data, truth = generate_one(seed=5, index=0, today=datetime.date.today())
+    photo = tmp_path / "kvittering.jpg"
+    photo.write_bytes(data)
+
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Demo: vælg en bruger")).to_be_visible()
+    page.get_by_role("button", name=ANNA).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hej {ANNA}")
+
+    page.get_by_role("link", name="Udlæg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine udlæg")
+    # The list fetches the chart of accounts while online, so it can be picked from offline.
+    page.wait_for_function("Object.keys(localStorage).some((k) => k.startsWith('felt.accounts.'))")
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Nyt udlæg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nyt udlæg")
+
+    page.get_by_label("Tag billede af kvitteringen").set_input_files(str(photo))
+    expect(page.get_by_role("img", name="Kvittering, billede 1")).to_be_visible()
+    expect(page.get_by_text("Vi læser kvitteringen, når du er online igen")).to_be_visible()
+
+    page.get_by_label("Formål").fill("Frugt til elevernes temadag")
+    page.get_by_role("button", name="Vælg konto").click()
+    page.get_by_label("Søg efter konto").fill("varer i øvrigt")
+    page.get_by_role("button", name=f"{ACCOUNT} Nordskolen: varer i øvrigt").click()
+    expect(page.get_by_text(f"{ACCOUNT} Nordskolen: varer i øvrigt")).to_be_visible()
+
+    receipt_id = page.evaluate("location.hash.split('/')[2]")
+    rec = page.evaluate("(id) => feltSync.get(id)", receipt_id)
+    assert rec["fields"]["account"] == ACCOUNT
+    assert rec["fields"]["purpose"] == "Frugt til elevernes temadag"
+    assert len(rec["fields"]["photos"]) == 1
+
+    page.context.set_offline(False)
+    expect(page.get_by_text("Vi læser kvitteringen …")).to_be_visible()
+    deadline = time.monotonic() + OCR_TIMEOUT_S
+    while True:
+        page.evaluate("feltSync.syncNow()")
+        fields = page.evaluate("(id) => feltSync.get(id).then((r) => r.fields)", receipt_id)
+        if fields.get("total") and "total" in fields.get("machine_read", []):
+            break
+        assert time.monotonic() < deadline, (
+            f"the OCR did not fill the total within {OCR_TIMEOUT_S} s: {fields}"
+        )
+        page.wait_for_timeout(500)
+
+    assert fields["total"] == truth["total"]
+    total = page.get_by_label("Beløb i alt (kr.)")
+    expect(total).to_have_value(truth["total"].replace(".", ","))
+    expect(total).to_have_attribute("aria-describedby", "rc-total-mark")
+    expect(page.get_by_text(MACHINE).first).to_be_visible()
+    assert_accessible(page)
+
+    # Correct the merchant: editing it takes away its machine-read mark.
+    merchant = page.get_by_label("Butik eller firma")
+    merchant.fill("Brugsen i Ringsted")
+    merchant.blur()
+    deadline = time.monotonic() + 10
+    while not page.evaluate(
+        """(id) => feltSync.get(id).then((r) => r.fields.merchant === 'Brugsen i Ringsted'
+            && !r.fields.machine_read.includes('merchant'))""",
+        receipt_id,
+    ):
+        assert time.monotonic() < deadline, "the corrected merchant was not saved"
+        page.wait_for_timeout(100)
+    expect(page.locator("#rc-merchant-mark")).to_have_count(0)
+
+    page.get_by_role("button", name="Send til godkendelse").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mine udlæg")
+    deadline = time.monotonic() + 20
+    while page.evaluate("(id) => feltSync.get(id).then((r) => r.state)", receipt_id) != "submitted":
+        assert time.monotonic() < deadline, "the receipt was not submitted"
+        page.evaluate("feltSync.syncNow()")
+        page.wait_for_timeout(300)
+    item = page.get_by_role("link", name="Brugsen i Ringsted")
+    expect(item).to_contain_text("Indsendt")
+    expect(item).to_contain_text("621,35 kr.")
