@@ -7,6 +7,7 @@ refused mutation never spoils the batch, and a crash before commit leaves nothin
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,8 @@ class Pushed:
     """The mutations that changed something, for the caller's audit log."""
 
 
-def _row_to_record(row: Any) -> Record:
+def load_row(row: Any) -> Record:
+    """A record from a row of the record table (or a select that includes its columns)."""
     return Record(
         id=row.id,
         type=row.type,
@@ -112,7 +114,7 @@ async def apply_batch(
     last = await _lock_device(db, t, viewer, device_id, now)
     wanted = {m.id for m in mutations if m.n > last}
     rows = (await db.execute(select(t.record).where(t.record.c.id.in_(wanted)))).all() if wanted else []
-    records: dict[UUID, Record] = {r.id: _row_to_record(r) for r in rows}
+    records: dict[UUID, Record] = {r.id: load_row(r) for r in rows}
     known = set(records)
     results: list[MutationResult] = []
     pushed = Pushed(PushResponse(last, results))
@@ -299,24 +301,45 @@ async def _link_blobs(
 
 async def load(db: AsyncSession, t: SyncTables, record_id: UUID) -> Record | None:
     row = (await db.execute(select(t.record).where(t.record.c.id == record_id))).one_or_none()
-    return _row_to_record(row) if row else None
+    return load_row(row) if row else None
 
 
 async def save_server_change(
-    db: AsyncSession, t: SyncTables, registry: Registry, before: Record, fields: dict[str, Any]
+    db: AsyncSession,
+    t: SyncTables,
+    registry: Registry,
+    before: Record,
+    fields: dict[str, Any],
+    *,
+    state: str | None = None,
+    step: str | None = None,
+    deleted: bool = False,
 ) -> Record | None:
-    """Write a change the server makes itself (OCR results, a check's flag) as a new version that devices pull.
+    """Write a change the server makes itself (OCR results, a check's flag, a record drawn for review,
+    one deleted by retention) as a new version that devices pull. A change of `state` is recorded in
+    the record's history as `step`, made by the server (by 0).
 
     Optimistic: if someone changed the record since `before` was read, nothing is written and None
     is returned, so the caller reloads and decides again rather than overwriting their edit.
     """
     now = datetime.now(UTC)
-    after = Record(**{**before.__dict__, "fields": fields, "version": before.version + 1, "updated_at": now})
+    history = before.history
+    if state is not None and state != before.state:
+        history = [*history, {"transition": step or state, "by": 0, "at": now.isoformat(), "state": state}]
+    after = dataclasses.replace(
+        before,
+        fields=fields,
+        state=state or before.state,
+        history=history,
+        deleted=deleted or before.deleted,
+        version=before.version + 1,
+        updated_at=now,
+    )
     seq = await _next_seq(db, t)
     written = await db.execute(
         update(t.record)
         .where(t.record.c.id == before.id, t.record.c.version == before.version)
-        .values(fields=fields, version=after.version, change_seq=seq, updated_at=now)
+        .values({**_values(after), "change_seq": seq})
     )
     if written.rowcount != 1:  # type: ignore[attr-defined]
         return None
@@ -402,4 +425,4 @@ async def pull(
     else:
         # All of each transaction's rows become visible at once, so nothing below this is still to come.
         next_cursor = f"{max([counter, seq, *(r.change_seq for r in rows)])}..{fp}"
-    return PullResponse(next_cursor, has_more, reset, last_n, [_row_to_record(r).out() for r in rows])
+    return PullResponse(next_cursor, has_more, reset, last_n, [load_row(r).out() for r in rows])

@@ -73,6 +73,7 @@ def settings(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         database_url=database.url,
         database_schema=database.schema,
         demo_login=False,
+        inline_worker=False,  # tests run jobs themselves (tests/api/test_jobs.py), so none runs behind their back
         extra_record_types=("tests.sync_types",),
     )
 
@@ -100,3 +101,12 @@ async def sign_in(client: AsyncTestClient, db: AsyncSession, user: User, setting
     token = await open_session(db, user, settings)
     await db.commit()
     client.cookies.set(SESSION_COOKIE, token, domain="testserver.local")
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage() -> Iterator[None]:
+    """Collect after every test, so an unclosed connection fails the test that leaked it, not a later one."""
+    yield
+    import gc
+
+    gc.collect()

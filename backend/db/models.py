@@ -8,10 +8,11 @@ update and delete written to `audit_event` by `backend.db.audit`.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from advanced_alchemy.types import JsonB
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db.base import Base, Timestamped, utcnow
@@ -31,6 +32,16 @@ class Municipality(Timestamped, Base):
     oidc_client_secret: Mapped[str | None] = mapped_column(String(500))
     oidc_claims: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     """Overrides of claim names and group→role mapping (see backend.auth.claims)."""
+    receipt_review_share: Mapped[Decimal] = mapped_column(Numeric(5, 4), default=Decimal("0.05"))
+    """The leaders' review afterwards: at least this share of a unit's paid receipts a month."""
+    receipt_review_all_below: Mapped[int] = mapped_column(default=20)
+    """A unit with fewer paid receipts than this in a month has all of them reviewed."""
+    receipt_review_amount_limit: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    """Receipts over this total are always reviewed."""
+    receipt_retention_years: Mapped[int | None]
+    """Delete receipts this many years after their financial year; None (the default) keeps them."""
+    retention_authorisation: Mapped[str | None] = mapped_column(String(300))
+    """The National Archives' (Rigsarkivet) decision that allows deleting, required to switch retention on."""
 
     @property
     def has_oidc(self) -> bool:
@@ -185,3 +196,28 @@ class AccountFavourite(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+
+
+class ReceiptReviewDraw(Base):
+    """One unit's draw of receipts for the leader's review afterwards (økonomisk ledelsestilsyn).
+
+    Everything needed to repeat the draw is kept: the seed, the settings and the receipts it drew
+    from, so an auditor can check that nobody steered it (see receipts/review_sample.py)."""
+
+    __tablename__ = "receipt_review_draw"
+    __audited__: ClassVar[bool] = True
+    __table_args__ = (UniqueConstraint("unit_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    """YYYY-MM: the month the receipts were paid in."""
+    seed: Mapped[str] = mapped_column(String(64))
+    rules: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    """The settings in force: share, all_below, amount_limit."""
+    population: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    """Every paid receipt of the unit and month (ids), the pool the sample was drawn from."""
+    drawn: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
+    """[{receipt_id, rule, reason, reason_en}]."""
+    drawn_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backend.jobs.queue import claim, finish
+from backend.jobs.schedule import DAILY, enqueue_due, today
 
 log = logging.getLogger("felt.jobs")
 
@@ -19,9 +21,13 @@ HANDLERS: dict[str, Handler] = {}
 """Job kind → handler; each workflow registers its own (e.g. "ocr" by receipts)."""
 
 
-def handles(kind: str) -> Callable[[Handler], Handler]:
+def handles(kind: str, *, daily: bool = False) -> Callable[[Handler], Handler]:
+    """Register `handler` for jobs of `kind`; `daily` also enqueues one every day (see schedule.py)."""
+
     def register(handler: Handler) -> Handler:
         HANDLERS[kind] = handler
+        if daily:
+            DAILY.add(kind)
         return handler
 
     return register
@@ -49,9 +55,21 @@ async def run_one(engine: AsyncEngine) -> bool:
     return True
 
 
+async def _schedule_today(engine: AsyncEngine, scheduled: date | None) -> date:
+    """Enqueue the daily jobs once per day per worker; the dedupe key makes it once per day in all."""
+    day = today()
+    if day != scheduled:
+        async with AsyncSession(engine) as db:
+            await enqueue_due(db, day)
+            await db.commit()
+    return day
+
+
 async def run_forever(engine: AsyncEngine, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
+    scheduled: date | None = None
     while not stop.is_set():
         try:
+            scheduled = await _schedule_today(engine, scheduled)
             worked = await run_one(engine)
         except Exception:
             log.exception("job worker hiccup; retrying")

@@ -90,6 +90,8 @@ ENDPOINTS = [
     Endpoint("GET", "/api/receipts/accounts", lambda r, t: 200, targeted=False),
     Endpoint("PUT", "/api/receipts/accounts/{account}/favourite", lambda r, t: 204, targeted=False),
     Endpoint("DELETE", "/api/receipts/accounts/{account}/favourite", lambda r, t: 204, targeted=False),
+    Endpoint("GET", "/api/receipts/review/draws", only({R.LEADER, R.FINANCE}), targeted=False),
+    Endpoint("GET", "/api/receipts/review/audit.csv?year=2026", only({R.LEADER, R.FINANCE}), targeted=False),
 ]
 PUBLIC = {
     ("GET", "/api/health"),
@@ -171,7 +173,8 @@ async def test_every_route_is_in_the_matrix_or_public(settings: Settings) -> Non
             e.method,
             e.path.replace("{unit}", "{unit_id:int}")
             .replace("{user}", "{user_id:int}")
-            .replace("{account}", "{code:str}"),
+            .replace("{account}", "{code:str}")
+            .split("?")[0],
         )
         for e in ENDPOINTS
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
@@ -39,6 +40,11 @@ class SettingsOut(msgspec.Struct):
     oidc_issuer: str | None
     oidc_client_id: str | None
     oidc_claims: dict[str, Any]
+    receipt_review_share: Decimal
+    receipt_review_all_below: int
+    receipt_review_amount_limit: Decimal | None
+    receipt_retention_years: int | None
+    retention_authorisation: str | None
 
 
 class SettingsIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -48,6 +54,13 @@ class SettingsIn(msgspec.Struct, forbid_unknown_fields=True):
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     oidc_claims: dict[str, Any] | None = None
+    receipt_review_share: Decimal | None = None
+    receipt_review_all_below: int | None = None
+    receipt_review_amount_limit: Decimal | None = None
+    """0 switches the limit off."""
+    receipt_retention_years: int | None = None
+    """0 switches deleting off (receipts are kept)."""
+    retention_authorisation: str | None = None
 
 
 async def _require_root(db: AsyncSession, principal: SignedIn, capability: Capability) -> None:
@@ -83,7 +96,7 @@ async def _import(db: AsyncSession, principal: SignedIn, request: Request, which
 
 
 def _settings_out(m: Any) -> SettingsOut:
-    return SettingsOut(m.slug, m.name, m.payroll_cutoff_day, m.oidc_issuer, m.oidc_client_id, m.oidc_claims)
+    return SettingsOut(**{name: getattr(m, name) for name in SettingsOut.__struct_fields__})
 
 
 class AdminController(Controller):

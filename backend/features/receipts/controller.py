@@ -1,13 +1,41 @@
-"""HTTP for receipts beyond sync: the chart of accounts to pick from, and favourite accounts."""
+"""HTTP for receipts beyond sync: the chart of accounts, favourite accounts, and the leaders' review draws."""
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, put
-from litestar.params import FromPath, FromQuery
+from datetime import datetime
+from typing import Annotated, Any
 
+import msgspec
+from litestar import Controller, Response, delete, get, put
+from litestar.params import FromPath, FromQuery, QueryParameter
+from sqlalchemy import select
+
+from backend.auth.roles import Capability, Principal
+from backend.db.models import OrgUnit, ReceiptReviewDraw
 from backend.deps import DbSession, SignedIn
+from backend.errors import Forbidden
 from backend.features.receipts import accounts
 from backend.features.receipts.accounts import AccountOut
+from backend.features.receipts.review import auditor_csv
+
+
+class DrawOut(msgspec.Struct):
+    id: int
+    unit_id: int
+    unit_name: str
+    month: str
+    seed: str
+    rules: dict[str, Any]
+    population: int
+    drawn: list[dict[str, Any]]
+    drawn_at: datetime
+
+
+def _review_scopes(principal: Principal) -> list[str]:
+    scopes = principal.scopes(Capability.REVIEW_RECEIPTS)
+    if not scopes:
+        raise Forbidden("Kun ledere og økonomi gennemser udlæg.", "Only leaders and finance review receipts.")
+    return scopes
 
 
 class ReceiptsController(Controller):
@@ -28,3 +56,41 @@ class ReceiptsController(Controller):
     @delete("/accounts/{code:str}/favourite", operation_id="removeFavouriteAccount", status_code=204)
     async def remove_favourite(self, db_session: DbSession, principal: SignedIn, code: FromPath[str]) -> None:
         await accounts.set_favourite(db_session, principal, code, False)
+
+    @get("/review/draws", operation_id="listReviewDraws")
+    async def list_draws(
+        self,
+        db_session: DbSession,
+        principal: SignedIn,
+        month: Annotated[str | None, QueryParameter(pattern=r"^\d{4}-\d{2}$")] = None,
+    ) -> list[DrawOut]:
+        """The review draws of the units I review (all months, or one YYYY-MM), newest first."""
+        scopes = _review_scopes(principal)
+        query = (
+            select(ReceiptReviewDraw, OrgUnit.name, OrgUnit.path)
+            .join(OrgUnit, OrgUnit.id == ReceiptReviewDraw.unit_id)
+            .where(ReceiptReviewDraw.municipality_id == principal.municipality_id)
+            .order_by(ReceiptReviewDraw.month.desc(), OrgUnit.name)
+        )
+        if month:
+            query = query.where(ReceiptReviewDraw.month == month)
+        return [
+            DrawOut(d.id, d.unit_id, name, d.month, d.seed, d.rules, len(d.population), d.drawn, d.drawn_at)
+            for d, name, path in await db_session.execute(query)
+            if any(path.startswith(scope) for scope in scopes)
+        ]
+
+    @get("/review/audit.csv", operation_id="exportReviewAudit")
+    async def review_audit(
+        self,
+        db_session: DbSession,
+        principal: SignedIn,
+        year: Annotated[int, QueryParameter(ge=2000, le=2100)],
+    ) -> Response[str]:
+        """For the auditors: every draw of the year, each drawn receipt and who signed it off or rejected it."""
+        body = await auditor_csv(db_session, principal.municipality_id, year, _review_scopes(principal))
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="udlaeg-gennemsyn-{year}.csv"'},
+        )

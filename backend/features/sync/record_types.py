@@ -6,7 +6,12 @@ import importlib
 
 from sync.registry import REGISTRY, Registry
 
-WORKFLOWS: tuple[str, ...] = ("backend.features.receipts.record_type", "backend.features.receipts.ocr_job")
+WORKFLOWS: tuple[str, ...] = (
+    "backend.features.receipts.record_type",
+    "backend.features.receipts.ocr_job",
+    "backend.features.receipts.review",
+    "backend.features.receipts.retention",
+)
 """Modules that register the workflows' record types on import (receipts, mileage, … as they land)."""
 
 
