@@ -42,7 +42,8 @@ class Pushed:
     """The mutations that changed something, for the caller's audit log."""
 
 
-def _row_to_record(row: Any) -> Record:
+def load_row(row: Any) -> Record:
+    """A record from a row of the record table (or a select that includes its columns)."""
     return Record(
         id=row.id,
         type=row.type,
@@ -112,7 +113,7 @@ async def apply_batch(
     last = await _lock_device(db, t, viewer, device_id, now)
     wanted = {m.id for m in mutations if m.n > last}
     rows = (await db.execute(select(t.record).where(t.record.c.id.in_(wanted)))).all() if wanted else []
-    records: dict[UUID, Record] = {r.id: _row_to_record(r) for r in rows}
+    records: dict[UUID, Record] = {r.id: load_row(r) for r in rows}
     known = set(records)
     results: list[MutationResult] = []
     pushed = Pushed(PushResponse(last, results))
@@ -235,6 +236,42 @@ async def push(
     return pushed
 
 
+async def transition_many(
+    db: AsyncSession,
+    t: SyncTables,
+    registry: Registry,
+    viewer: Viewer,
+    record_type: str,
+    ids: Sequence[UUID],
+    transition: str,
+    note: str | None = None,
+) -> Pushed:
+    """One transition on many records (a leader approving a month) by the state machine of a push.
+
+    Each record is decided on its own, exactly as a pushed `transition` mutation would be (the
+    result's `n` is its place in `ids`); no device is involved. Call `stamp` last, then commit.
+    """
+    if len(ids) > MAX_BATCH:
+        raise BatchTooLarge(f"at most {MAX_BATCH} records at a time")
+    now = datetime.now(UTC)
+    rows = (await db.execute(select(t.record).where(t.record.c.id.in_(set(ids))))).all() if ids else []
+    records: dict[UUID, Record] = {r.id: load_row(r) for r in rows}
+    known = set(records)
+    pushed = Pushed(PushResponse(0, []))
+    fields = {"note": note} if note else {}
+    for n, record_id in enumerate(ids, start=1):
+        m = Mutation(n, "transition", record_type, record_id, fields=fields, transition=transition)
+        outcome = apply_mutation(registry, viewer, records.get(record_id), m, now)
+        pushed.response.results.append(outcome.result)
+        if outcome.record is not None:
+            records[record_id] = outcome.record
+            pushed.touched.add(record_id)
+            pushed.applied.append((m, outcome))
+    if pushed.touched:
+        await _write(db, t, registry, [records[i] for i in sorted(pushed.touched)], known, now)
+    return pushed
+
+
 async def _write(
     db: AsyncSession,
     t: SyncTables,
@@ -299,7 +336,7 @@ async def _link_blobs(
 
 async def load(db: AsyncSession, t: SyncTables, record_id: UUID) -> Record | None:
     row = (await db.execute(select(t.record).where(t.record.c.id == record_id))).one_or_none()
-    return _row_to_record(row) if row else None
+    return load_row(row) if row else None
 
 
 async def save_server_change(
@@ -402,4 +439,4 @@ async def pull(
     else:
         # All of each transaction's rows become visible at once, so nothing below this is still to come.
         next_cursor = f"{max([counter, seq, *(r.change_seq for r in rows)])}..{fp}"
-    return PullResponse(next_cursor, has_more, reset, last_n, [_row_to_record(r).out() for r in rows])
+    return PullResponse(next_cursor, has_more, reset, last_n, [load_row(r).out() for r in rows])
