@@ -37,7 +37,12 @@ def trip(**changes: Any) -> dict[str, Any]:
 
 
 async def log_trips(
-    client: AsyncTestClient, db: AsyncSession, settings: Settings, user: User, *trips: dict[str, Any], submit: bool = True
+    client: AsyncTestClient,
+    db: AsyncSession,
+    settings: Settings,
+    user: User,
+    *trips: dict[str, Any],
+    submit: bool = True,
 ) -> tuple[Device, list[str]]:
     await sign_in(client, db, user, settings)
     device = Device(client, "trip")
@@ -149,12 +154,16 @@ async def test_a_rejection_needs_a_reason_and_the_employee_can_fix_and_resubmit(
     await as_leader(client, db, settings, world)
     refused = (await client.post("/api/inbox/trip/reject", json={"ids": [tid]})).json()[0]
     assert refused["status"] == "rejected" and refused["reason"] == "Skriv en begrundelse."
-    done = (await client.post("/api/inbox/trip/reject", json={"ids": [tid], "note": "Forkert dato"})).json()[0]
+    done = (await client.post("/api/inbox/trip/reject", json={"ids": [tid], "note": "Forkert dato"})).json()[
+        0
+    ]
     assert done["status"] == "applied"
     await sign_in(client, db, world.in_a1, settings)
     record = (await device.pull())[tid]
     assert record["state"] == "rejected" and record["history"][-1]["note"] == "Forkert dato"
-    results = (await device.push(device.put(tid, {"date": "2025-03-12"}), device.move(tid, "submit")))["results"]
+    results = (await device.push(device.put(tid, {"date": "2025-03-12"}), device.move(tid, "submit")))[
+        "results"
+    ]
     assert [r["status"] for r in results] == ["applied", "applied"]
 
 
@@ -219,17 +228,23 @@ async def test_duplicates_and_the_municipalitys_limits_go_to_the_leader_with_a_n
     assert all(trips[i]["fields"]["calc"]["leader_note"] for i in ids)
 
 
-async def test_rates_are_data_an_admin_corrects(client: AsyncTestClient, db: AsyncSession, settings: Settings) -> None:
+async def test_rates_are_data_an_admin_corrects(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
     world = await build_world(db)
     device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
     await sign_in(client, db, world.by_role[Role.ADMIN], settings)
     current = (await client.get("/api/mileage/settings")).json()
     rates = [
-        {**r, "kr_per_km": "2.30"} if (r["kind"], r["effective_from"]) == ("car_above_20000", "2025-01-01") else r
+        {**r, "kr_per_km": "2.30"}
+        if (r["kind"], r["effective_from"]) == ("car_above_20000", "2025-01-01")
+        else r
         for r in current["rates"]
     ]
     assert (await client.put("/api/mileage/settings", json={**current, "rates": rates})).status_code == 200
-    bad = await client.put("/api/mileage/settings", json={**current, "rates": [{**rates[0], "kr_per_km": "0"}]})
+    bad = await client.put(
+        "/api/mileage/settings", json={**current, "rates": [{**rates[0], "kr_per_km": "0"}]}
+    )
     assert bad.status_code == 400
     await sign_in(client, db, world.in_a1, settings)
     assert (await device.pull())[tid]["fields"]["calc"]["amount"] == "115.00"

@@ -43,7 +43,13 @@ class Device:
 
     def move(self, record_id: str, transition: str) -> dict[str, Any]:
         self.n += 1
-        return {"n": self.n, "kind": "transition", "type": self.type, "id": record_id, "transition": transition}
+        return {
+            "n": self.n,
+            "kind": "transition",
+            "type": self.type,
+            "id": record_id,
+            "transition": transition,
+        }
 
     def delete(self, record_id: str) -> dict[str, Any]:
         self.n += 1
