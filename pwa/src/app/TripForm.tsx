@@ -7,7 +7,7 @@ import { feltSync, type Fields, type LocalRecord } from "../data";
 import { t } from "../i18n";
 import { go } from "./hooks";
 import { Page } from "./Layout";
-import { calcOf, fmtKr, lineText, parseKm, showKmInput } from "./mileageText";
+import { calcOf, fmtKr, lineText, monthName, parseKm, showKmInput } from "./mileageText";
 import { PLACE } from "./Places";
 import { str, useRecord, useRecords } from "./records";
 import { rejection, SENDABLE, TRIP, tripState } from "./Trips";
@@ -160,7 +160,7 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
       {rec && (
         <p>
           {t("km_status")} <span class={`badge badge-${rec.transitions.length ? "sending" : state}`}>{tripState(rec)}</span>
-          {payroll.month && <> · {t("km_paidIn", { month: payroll.month })}</>}
+          {payroll.month && <> · {t("km_paidIn", { month: monthName(payroll.month) })}</>}
         </p>
       )}
       {why && <p class="error">{t("km_rejectedBecause", { reason: why })}</p>}
