@@ -23,7 +23,10 @@ from backend.auth.deps import provide_principal
 from backend.db.engine import make_engine
 from backend.deps import DbSession
 from backend.features.admin.controller import AdminController
+from backend.features.inbox.controller import InboxController
+from backend.features.mileage.controller import MileageController
 from backend.features.org.controller import OrgController
+from backend.features.payroll.controller import PayrollController
 from backend.features.receipts.controller import ReceiptsController
 from backend.features.sync import record_types
 from backend.features.sync.controller import BlobController, SyncController
@@ -73,6 +76,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SyncController,
             BlobController,
             ReceiptsController,
+            MileageController,
+            PayrollController,
+            InboxController,
             *_static(settings),
         ],
         dependencies={

@@ -15,7 +15,7 @@ import msgspec
 
 from sync.merge import merge_fields
 from sync.protocol import Mutation, MutationResult, RecordOut, Step
-from sync.registry import OWNER, RecordType, Registry
+from sync.registry import OWNER, RecordType, Registry, Transition
 
 
 class Viewer(Protocol):
@@ -85,6 +85,17 @@ def visible_to(viewer: Viewer, record: Record, record_type: RecordType) -> bool:
         return False
     return record.owner_id == viewer.user_id or (
         record_type.view is not None and viewer.can(record_type.view, record.unit_path)
+    )
+
+
+def _may_move(viewer: Viewer, record: Record, record_type: RecordType, m: Mutation) -> bool:
+    """Whoever may make the transition asked for may reach the record for it (payroll exporting a trip)."""
+    step = record_type.transition(m.transition or "") if m.kind == "transition" else None
+    return (
+        step is not None
+        and step.by != OWNER
+        and record.municipality_id == viewer.municipality_id
+        and viewer.can(step.by, record.unit_path)
     )
 
 
@@ -169,7 +180,7 @@ def _transition(
         raise Refusal(f"Ukendt handling: {m.transition}.", f"Unknown action: {m.transition}.")
     if step.by == OWNER:
         _require_owner(viewer, record)
-    elif not viewer.can(step.by, record.unit_path) or record.owner_id == viewer.user_id:
+    elif not viewer.can(step.by, record.unit_path) or (step.four_eyes and record.owner_id == viewer.user_id):
         # Nobody approves their own record: the control must be someone else's.
         raise Refusal("Du har ikke ret til denne handling.", "You are not allowed to do this.")
     if record.state not in step.source:
@@ -179,9 +190,11 @@ def _transition(
         )
     if step.guard is not None and (missing := step.guard(record.fields)):
         raise Refusal(*missing)
+    note = _note(step, m.fields.get("note"))
     history = [
         *record.history,
-        {"transition": step.name, "by": viewer.user_id, "at": now.isoformat(), "state": step.target},
+        {"transition": step.name, "by": viewer.user_id, "at": now.isoformat(), "state": step.target}
+        | ({"note": note} if note else {}),
     ]
     moved = dataclasses.replace(
         record, state=step.target, version=record.version + 1, updated_at=now, history=history
@@ -189,6 +202,21 @@ def _transition(
     return Outcome(
         MutationResult(m.n, "applied", record=moved.out()), moved, {"state": [record.state, step.target]}
     )
+
+
+MAX_NOTE = 500
+
+
+def _note(step: Transition, value: Any) -> str | None:
+    note = value.strip() if isinstance(value, str) else ""
+    if step.note_required and not note:
+        raise Refusal("Skriv en begrundelse.", "Give a reason.")
+    if len(note) > MAX_NOTE:
+        raise Refusal(
+            f"Begrundelsen må højst være {MAX_NOTE} tegn.",
+            f"The reason can be at most {MAX_NOTE} characters.",
+        )
+    return note or None
 
 
 def _delete(
@@ -212,7 +240,10 @@ def apply_mutation(
             raise Refusal(
                 f"Ukendt type: {m.type}. Opdater appen.", f"Unknown type: {m.type}. Update the app."
             )
-        if record is not None and (record.type != m.type or not visible_to(viewer, record, record_type)):
+        if record is not None and (
+            record.type != m.type
+            or not (visible_to(viewer, record, record_type) or _may_move(viewer, record, record_type, m))
+        ):
             # Someone else's record (or another municipality's) answers like a missing one.
             raise Refusal("Posten findes ikke.", "It does not exist.", show=False)
         if record is not None and record.deleted:

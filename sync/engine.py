@@ -237,6 +237,42 @@ async def push(
     return pushed
 
 
+async def transition_many(
+    db: AsyncSession,
+    t: SyncTables,
+    registry: Registry,
+    viewer: Viewer,
+    record_type: str,
+    ids: Sequence[UUID],
+    transition: str,
+    note: str | None = None,
+) -> Pushed:
+    """One transition on many records (a leader approving a month) by the state machine of a push.
+
+    Each record is decided on its own, exactly as a pushed `transition` mutation would be (the
+    result's `n` is its place in `ids`); no device is involved. Call `stamp` last, then commit.
+    """
+    if len(ids) > MAX_BATCH:
+        raise BatchTooLarge(f"at most {MAX_BATCH} records at a time")
+    now = datetime.now(UTC)
+    rows = (await db.execute(select(t.record).where(t.record.c.id.in_(set(ids))))).all() if ids else []
+    records: dict[UUID, Record] = {r.id: load_row(r) for r in rows}
+    known = set(records)
+    pushed = Pushed(PushResponse(0, []))
+    fields = {"note": note} if note else {}
+    for n, record_id in enumerate(ids, start=1):
+        m = Mutation(n, "transition", record_type, record_id, fields=fields, transition=transition)
+        outcome = apply_mutation(registry, viewer, records.get(record_id), m, now)
+        pushed.response.results.append(outcome.result)
+        if outcome.record is not None:
+            records[record_id] = outcome.record
+            pushed.touched.add(record_id)
+            pushed.applied.append((m, outcome))
+    if pushed.touched:
+        await _write(db, t, registry, [records[i] for i in sorted(pushed.touched)], known, now)
+    return pushed
+
+
 async def _write(
     db: AsyncSession,
     t: SyncTables,

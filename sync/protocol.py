@@ -43,6 +43,8 @@ class Step(msgspec.Struct):
     by: int
     at: datetime
     state: str
+    note: str | None = None
+    """Why, when the transition asks for it (a rejection's reason)."""
 
 
 class RecordOut(msgspec.Struct):

@@ -26,6 +26,13 @@ class Transition:
     guard: Callable[[dict[str, Any]], tuple[str, str] | None] | None = field(default=None, compare=False)
     """What must hold of the fields first (e.g. a receipt needs a total to be submitted):
     returns (Danish, English) reasons when it does not."""
+    note_required: bool = False
+    """The actor must say why (a rejection's reason): the mutation's `fields["note"]`, kept in the history."""
+    four_eyes: bool = True
+    """Nobody may make it on their own record (an approval must be someone else's control)."""
+    waits: bool = True
+    """A record in a source state waits for this transition's actors (their inbox); False for steps a
+    batch process makes (a payroll export), which would otherwise flood the inbox."""
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ class MunicipalityRef(msgspec.Struct):
     id: int
     slug: str
     name: str
+    payroll_cutoff_day: int = 18
+    """Approved before this day of the month: paid with that month's salary (shown to leaders)."""
 
 
 class MunicipalityChoice(msgspec.Struct):
@@ -69,6 +71,10 @@ def areas_for(principal: SignedIn) -> list[str]:
         areas.append("staff")
     if principal.can_anywhere(Capability.IMPORT_HR):
         areas.append("admin")
+    if principal.can_anywhere(Capability.APPROVE_MILEAGE):
+        areas.insert(0, "inbox")  # the leader's home entry: what waits for them
+    if principal.can_anywhere(Capability.EXPORT_PAYROLL):
+        areas.append("payroll")
     return areas
 
 
@@ -224,7 +230,9 @@ async def _me(db: AsyncSession, user_id: int) -> Me:
     base = UserOut.of(user)
     return Me(
         **{f: getattr(base, f) for f in base.__struct_fields__},
-        municipality=MunicipalityRef(municipality.id, municipality.slug, municipality.name),
+        municipality=MunicipalityRef(
+            municipality.id, municipality.slug, municipality.name, municipality.payroll_cutoff_day
+        ),
         areas=areas_for(principal),
     )
 

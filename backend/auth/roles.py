@@ -35,6 +35,8 @@ class Capability(StrEnum):
     VIEW_SETTINGS = "view_settings"
     EDIT_SETTINGS = "edit_settings"
     REVIEW_RECEIPTS = "review_receipts"
+    APPROVE_MILEAGE = "approve_mileage"
+    EXPORT_PAYROLL = "export_payroll"
 
 
 # Keyed by name (a Capability is a str), so workflows can look up capabilities by their string.
@@ -47,6 +49,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     Capability.EDIT_SETTINGS: frozenset({Role.ADMIN}),
     # The leader's financial review (økonomisk ledelsestilsyn) and finance's booking.
     Capability.REVIEW_RECEIPTS: frozenset({Role.LEADER, Role.FINANCE}),
+    # The leader approves the trips of their units; their approval is the employer's visible approval.
+    Capability.APPROVE_MILEAGE: frozenset({Role.LEADER}),
+    # Central payroll: exports approved wage lines and follows what is not yet approved.
+    Capability.EXPORT_PAYROLL: frozenset({Role.PAYROLL}),
 }
 
 

@@ -15,6 +15,7 @@ from backend.db.models import Municipality, User
 from backend.features.municipality.service import create_municipality
 from backend.features.org.hr_import import import_staff, import_units
 from backend.features.receipts.accounts import import_accounts
+from backend.seed.mileage import seed_authorisation, seed_mileage
 from backend.settings import Settings
 
 ACCOUNTS = """code;name;function;type
@@ -97,6 +98,10 @@ async def seed(settings: Settings) -> str:
                 ):
                     user.subject = f"demo:{user.employee_number}"
                 await db.flush()
+                if slug == "demo":
+                    # Maja's authorisation first, so her demo trips are calculated at the high rate.
+                    await seed_authorisation(db, municipality.id, "1013")
+                    await seed_mileage(db, municipality.id, ("1001", "1013"))
                 lines.append(
                     f"{name}: units +{units.created} ~{units.updated}, staff +{staff.created} ~{staff.updated}"
                 )

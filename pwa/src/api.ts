@@ -6,7 +6,7 @@ export interface Me {
   name: string;
   email: string | null;
   employee_number: string | null;
-  municipality: { id: number | string; slug: string; name: string };
+  municipality: { id: number | string; slug: string; name: string; payroll_cutoff_day?: number };
   unit: { id: number | string; name: string } | null;
   roles: Grant[];
   areas: string[];

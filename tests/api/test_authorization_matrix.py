@@ -92,6 +92,48 @@ ENDPOINTS = [
     Endpoint("DELETE", "/api/receipts/accounts/{account}/favourite", lambda r, t: 204, targeted=False),
     Endpoint("GET", "/api/receipts/review/draws", only({R.LEADER, R.FINANCE}), targeted=False),
     Endpoint("GET", "/api/receipts/review/audit.csv?year=2026", only({R.LEADER, R.FINANCE}), targeted=False),
+    # The inbox shows each person what waits for them; the action is decided per record (test_mileage.py).
+    Endpoint("GET", "/api/inbox", lambda r, t: 200, targeted=False),
+    Endpoint(
+        "POST",
+        "/api/inbox/{record_type}/{transition}",
+        lambda r, t: 200,
+        body=lambda w: {"ids": [str(uuid.uuid4())]},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/mileage/settings", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/mileage/settings",
+        only({R.ADMIN}),
+        body=lambda w: {"rates": [{"kind": "bicycle", "effective_from": "2026-01-01", "kr_per_km": "0.64"}]},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/mileage/log.csv", lambda r, t: 200, targeted=False),
+    Endpoint("GET", "/api/payroll/exports", only({R.PAYROLL}), targeted=False),
+    # Payroll passes the guard and is told there is nothing to export (409) or no such export (404).
+    Endpoint(
+        "POST",
+        "/api/payroll/exports",
+        lambda r, t: 409 if r == R.PAYROLL else 403,
+        body=lambda w: {"period": "2026-11"},
+        targeted=False,
+    ),
+    Endpoint(
+        "GET",
+        "/api/payroll/exports/{export}/file",
+        lambda r, t: 404 if r == R.PAYROLL else 403,
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/payroll/unapproved", only({R.PAYROLL}), targeted=False),
+    Endpoint("GET", "/api/payroll/wage-types", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/payroll/wage-types",
+        only({R.ADMIN}),
+        body=lambda w: {"mileage_low": "1234"},
+        targeted=False,
+    ),
 ]
 PUBLIC = {
     ("GET", "/api/health"),
@@ -116,7 +158,9 @@ SIGNED_IN_ONLY = {
 def _path(endpoint: Endpoint, world: World, target: str) -> str:
     unit = {"own": world.units["A1"], "other": world.units["B"], "foreign": world.other_unit}[target]
     user = {"own": world.in_a1, "other": world.in_b, "foreign": world.other_employee}[target]
-    return endpoint.path.format(unit=unit.id, user=user.id, account="1-2.9")
+    return endpoint.path.format(
+        unit=unit.id, user=user.id, account="1-2.9", record_type="trip", transition="approve", export=987654
+    )
 
 
 async def _call(client: AsyncTestClient, endpoint: Endpoint, world: World, path: str) -> int:
@@ -174,6 +218,9 @@ async def test_every_route_is_in_the_matrix_or_public(settings: Settings) -> Non
             e.path.replace("{unit}", "{unit_id:int}")
             .replace("{user}", "{user_id:int}")
             .replace("{account}", "{code:str}")
+            .replace("{record_type}", "{record_type:str}")
+            .replace("{transition}", "{transition:str}")
+            .replace("{export}", "{export_id:int}")
             .split("?")[0],
         )
         for e in ENDPOINTS

@@ -24,8 +24,9 @@ SCHEMA = {"x-felt-schema": "1"}
 class Device:
     """A test device: numbers its mutations like the PWA does."""
 
-    def __init__(self, client: AsyncTestClient) -> None:
+    def __init__(self, client: AsyncTestClient, record_type: str = "note") -> None:
         self.client, self.id, self.n, self.cursor = client, str(uuid.uuid4()), 0, None
+        self.type = record_type
 
     def put(
         self, record_id: str, fields: dict[str, Any], base: dict[str, Any] | None = None
@@ -34,7 +35,7 @@ class Device:
         return {
             "n": self.n,
             "kind": "put",
-            "type": "note",
+            "type": self.type,
             "id": record_id,
             "fields": fields,
             "base": base or {},
@@ -42,11 +43,17 @@ class Device:
 
     def move(self, record_id: str, transition: str) -> dict[str, Any]:
         self.n += 1
-        return {"n": self.n, "kind": "transition", "type": "note", "id": record_id, "transition": transition}
+        return {
+            "n": self.n,
+            "kind": "transition",
+            "type": self.type,
+            "id": record_id,
+            "transition": transition,
+        }
 
     def delete(self, record_id: str) -> dict[str, Any]:
         self.n += 1
-        return {"n": self.n, "kind": "delete", "type": "note", "id": record_id}
+        return {"n": self.n, "kind": "delete", "type": self.type, "id": record_id}
 
     async def push(self, *mutations: dict[str, Any]) -> dict[str, Any]:
         response = await self.client.post(

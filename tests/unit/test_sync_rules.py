@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sync.apply import Record, apply_mutation
 from sync.merge import merge_fields
 from sync.protocol import Mutation
-from sync.registry import Registry
+from sync.registry import Registry, Transition
 from tests.sync_types import NOTE
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -135,3 +135,32 @@ def test_deleting_twice_is_fine() -> None:
     assert gone.record is not None and gone.record.deleted
     again = apply_mutation(REGISTRY, ANNA, gone.record, Mutation(2, "delete", "note", note.id), NOW)
     assert again.result.status == "applied"
+
+
+def _step_type(**step: object) -> Registry:
+    """The note type with one more transition, by a capability the LEADER holds (view_staff)."""
+    extra = Transition("close", frozenset({"submitted"}), "closed", by="view_staff", **step)  # type: ignore[arg-type]
+    return Registry([replace(NOTE, name="ticket", transitions=(*NOTE.transitions, extra))])
+
+
+def _ticket(owner: Person) -> Record:
+    return Record(uuid.uuid4(), "ticket", 1, owner.user_id, 5, "1/5/", "submitted", {}, 1, False, NOW)
+
+
+def test_a_transition_that_needs_a_reason_keeps_it_in_the_history() -> None:
+    registry, record = _step_type(note_required=True), _ticket(ANNA)
+    move = Mutation(1, "transition", "ticket", record.id, transition="close")
+    refused = apply_mutation(registry, LEADER, record, move, NOW).result
+    assert refused.status == "rejected" and refused.reason == "Skriv en begrundelse."
+    with_note = Mutation(
+        1, "transition", "ticket", record.id, fields={"note": " Forkert dato "}, transition="close"
+    )
+    done = apply_mutation(registry, LEADER, record, with_note, NOW)
+    assert done.record is not None and done.record.history[-1]["note"] == "Forkert dato"
+
+
+def test_a_step_without_four_eyes_may_be_made_on_ones_own_record() -> None:
+    own = _ticket(LEADER)
+    move = Mutation(1, "transition", "ticket", own.id, transition="close")
+    assert apply_mutation(_step_type(), LEADER, own, move, NOW).result.status == "rejected"
+    assert apply_mutation(_step_type(four_eyes=False), LEADER, own, move, NOW).result.status == "applied"

@@ -8,7 +8,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import backend.db.models
-import backend.db.sync_tables  # noqa: F401
+import backend.db.sync_tables
+import backend.features.mileage.models
+import backend.features.payroll.models  # noqa: F401
 from backend.db.base import Base
 from backend.db.engine import make_engine
 from backend.settings import load_settings

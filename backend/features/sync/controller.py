@@ -12,12 +12,11 @@ from litestar.response import File
 from sqlalchemy import and_, exists, insert, select
 
 from backend.auth.roles import Principal
-from backend.db import audit
 from backend.db.base import utcnow
 from backend.db.sync_tables import SYNC
 from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import FeltError, Forbidden, Invalid, NotFound
-from backend.features.sync import hooks
+from backend.features.sync import hooks, record_types
 from backend.features.sync.photos import strip_gps
 from sync import engine
 from sync.blobs import BlobError, BlobStore, check_hash
@@ -47,11 +46,6 @@ def _require_schema(version: int | None) -> None:
         )
 
 
-def _registry(request: Request) -> Registry:
-    registry: Registry = request.app.state["record_types"]
-    return registry
-
-
 def _fingerprint(principal: Principal, registry: Registry) -> str:
     return engine.fingerprint(principal, ((g.role, g.unit_path) for g in principal.grants), registry)
 
@@ -72,7 +66,7 @@ class SyncController(Controller):
         _require_schema(schema)
         try:
             pushed = await engine.push(
-                db_session, SYNC, _registry(request), principal, data.device_id, data.mutations
+                db_session, SYNC, record_types.of(request), principal, data.device_id, data.mutations
             )
         except engine.DeviceRefused:
             raise Forbidden(
@@ -80,18 +74,7 @@ class SyncController(Controller):
             ) from None
         except engine.BatchTooLarge as exc:
             raise Invalid(str(exc)) from None
-        for mutation, outcome in pushed.applied:
-            audit.record(
-                db_session,
-                mutation.transition or mutation.kind,
-                municipality_id=principal.municipality_id,
-                entity=mutation.type,
-                entity_id=mutation.id,
-                changes=outcome.changed,
-            )
-            assert outcome.record is not None
-            for hook in hooks.AFTER_CHANGE[mutation.type]:
-                await hook(db_session, outcome.record)
+        await hooks.changes_applied(db_session, principal, pushed)
         # Numbering last and committing at once keeps the change counter's lock (every push waits
         # for it) to two statements and the commit.
         await engine.stamp(db_session, SYNC, pushed)
@@ -110,7 +93,7 @@ class SyncController(Controller):
         schema: SchemaHeader = None,
     ) -> PullResponse:
         _require_schema(schema)
-        registry = _registry(request)
+        registry = record_types.of(request)
         try:
             return await engine.pull(
                 db_session,
@@ -215,7 +198,7 @@ class BlobController(Controller):
             and_(
                 link.sha256 == sha256,
                 link.record_id == r.id,
-                engine.visibility(SYNC, _registry(request), principal),
+                engine.visibility(SYNC, record_types.of(request), principal),
             )
         )
         allowed = await _claimed(db_session, principal, sha256) or await db_session.scalar(

@@ -5,6 +5,11 @@ import { feltSync } from "../data";
 import { Admin } from "./Admin";
 import { Attention } from "./Attention";
 import { Home, knownAreas } from "./Home";
+import { Inbox } from "./Inbox";
+import { Payroll } from "./Payroll";
+import { Places } from "./Places";
+import { TripForm } from "./TripForm";
+import { TripList } from "./Trips";
 import { errorText, go, useOnline, useRoute } from "./hooks";
 import { Layout, Page, Status } from "./Layout";
 import { Login } from "./Login";
@@ -101,6 +106,12 @@ export function App() {
       );
     else if (area === "staff") content = <Staff me={view.me} />;
     else if (area === "admin") content = <Admin />;
+    else if (area === "inbox") content = <Inbox me={view.me} />;
+    else if (area === "payroll") content = <Payroll />;
+    else if (route === "koersel") content = <TripList />;
+    else if (route === "koersel/steder") content = <Places />;
+    else if (route.startsWith("koersel/") && isReceiptId(route.slice(8)))
+      content = <TripForm key={route} me={view.me} id={route.slice(8)} />;
     else if (route === "opmaerksomhed") content = <Attention />;
     else if (route === "udlaeg") content = <ReceiptList me={view.me} />;
     else if (route.startsWith("udlaeg/") && isReceiptId(route.slice(7)))

@@ -4,7 +4,7 @@ import { InstallHint } from "./install";
 import { Page } from "./Layout";
 
 /** The areas this shell knows; the server decides which of them a user gets (me.areas). */
-export const AREAS = ["profile", "staff", "admin"] as const;
+export const AREAS = ["inbox", "profile", "staff", "admin", "payroll"] as const;
 export type Area = (typeof AREAS)[number];
 
 export function knownAreas(me: Me): Area[] {
@@ -12,10 +12,15 @@ export function knownAreas(me: Me): Area[] {
 }
 
 /** Tiles every signed-in person gets, whatever me.areas says (every employee may have receipts). */
-const EVERYONE = [{ key: "receipts", route: "udlaeg" }] as const;
+const EVERYONE = [
+  { key: "receipts", route: "udlaeg" },
+  { key: "mileage", route: "koersel" },
+] as const;
 
 export function Home({ me }: { me: Me }) {
-  const areas = [...EVERYONE, ...knownAreas(me).map((a) => ({ key: a, route: a }))];
+  // The leader's inbox comes first: what waits for them is their home entry.
+  const mine = knownAreas(me).map((a) => ({ key: a, route: a }));
+  const areas = [...mine.filter((a) => a.key === "inbox"), ...EVERYONE, ...mine.filter((a) => a.key !== "inbox")];
   const where = [me.unit?.name, me.municipality.name].filter(Boolean).join(", ");
   return (
     <Page title={t("greeting", { name: me.name })}>

@@ -6,6 +6,7 @@ import { api, type Me } from "../api";
 import { type Attention, feltSync, type Fields, type LocalRecord } from "../data";
 import { lang, t } from "../i18n";
 import { go, useOnline } from "./hooks";
+import { showDate, str, useRecord, useRecords } from "./records";
 import { Page } from "./Layout";
 import { useSyncStatus } from "./sync";
 
@@ -31,7 +32,6 @@ export const isReceiptId = (s: string): boolean => UUID.test(s);
 
 // ---- small helpers ------------------------------------------------------------------------------
 
-const str = (v: unknown): string => (typeof v === "string" ? v : v == null ? "" : String(v));
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
 /** "1234.50" as a Dane writes it ("1234,50"); as it is in English. */
@@ -50,12 +50,6 @@ export function parseAmount(input: string): string | null {
   return `${String(Number(whole))}.${frac.padEnd(2, "0")}`;
 }
 
-function showDate(v: unknown): string {
-  const s = str(v);
-  const d = /^\d{4}-\d\d-\d\d$/.test(s) ? new Date(`${s}T12:00:00`) : null;
-  if (!d || isNaN(d.getTime())) return s;
-  return d.toLocaleDateString(lang === "da" ? "da-DK" : "en-GB", { day: "numeric", month: "short", year: "numeric" });
-}
 
 function stateText(r: LocalRecord): string {
   if (r.transitions.includes("submit")) return t("rc_state_sending");
@@ -66,41 +60,6 @@ function stateText(r: LocalRecord): string {
   } catch {
     return state;
   }
-}
-
-/** The local records of one type, kept current (this tab, other tabs, sync). */
-function useRecords(type: string): LocalRecord[] | null {
-  const [rows, setRows] = useState<LocalRecord[] | null>(null);
-  useEffect(() => {
-    let alive = true;
-    const load = () => void feltSync.list(type).then((r) => alive && setRows(r), () => alive && setRows([]));
-    load();
-    const off = feltSync.subscribe(load);
-    return () => {
-      alive = false;
-      off();
-    };
-  }, [type]);
-  return rows;
-}
-
-function useRecord(id: string): { rec: LocalRecord | undefined; loaded: boolean } {
-  const [state, setState] = useState<{ rec: LocalRecord | undefined; loaded: boolean }>({ rec: undefined, loaded: false });
-  useEffect(() => {
-    let alive = true;
-    const load = () =>
-      void feltSync.get(id).then(
-        (rec) => alive && setState({ rec, loaded: true }),
-        () => alive && setState({ rec: undefined, loaded: true }),
-      );
-    load();
-    const off = feltSync.subscribe(load);
-    return () => {
-      alive = false;
-      off();
-    };
-  }, [id]);
-  return state;
 }
 
 // ---- the chart of accounts (cached for offline use) ----------------------------------------------

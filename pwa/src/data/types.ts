@@ -14,6 +14,8 @@ export interface ServerRecord {
   unit_id?: number | string | null;
   deleted?: boolean;
   updated_at?: string | null;
+  /** The state machine's steps: who moved it, when, and why (a rejection's reason). */
+  history?: { transition: string; by: number | string; at: string; state: string; note?: string | null }[];
 }
 
 /** The local copy: the server's last copy with the still-pending mutations applied on top. */

@@ -1,7 +1,7 @@
 """receipt review and retention
 
 Revision ID: 7888abe71c11
-Revises: 3782a04c947f
+Revises: 8c899a998130
 Create Date: 2026-11-30 01:22:41.132652
 """
 
@@ -13,7 +13,7 @@ import advanced_alchemy.types
 from sqlalchemy.dialects import postgresql
 
 revision: str = '7888abe71c11'
-down_revision: str | None = '3782a04c947f'
+down_revision: str | None = '8c899a998130'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

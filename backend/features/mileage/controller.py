@@ -1,0 +1,143 @@
+"""HTTP for mileage beyond sync: the municipality's rates and limits, and the employee's own mileage log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from litestar import Controller, Response, get, put
+from litestar.params import FromQuery, JSONBody
+from sqlalchemy import select
+
+from backend.clock import today
+from backend.db.sync_tables import SYNC
+from backend.deps import DbSession, SignedIn
+from backend.features.mileage import calculation, settings
+from backend.features.mileage.record_type import STATE_NAMES
+from backend.features.mileage.rules import RateKind, RateMissing, rate_on
+from backend.features.municipality import service as municipality
+
+
+class RateRow(msgspec.Struct):
+    kind: str
+    effective_from: date
+    kr_per_km: Decimal
+    source: str = ""
+    verify: bool = False
+
+
+class MileageSettings(msgspec.Struct):
+    rates: list[RateRow]
+    max_km_per_trip: Decimal | None = None
+    max_km_per_month: Decimal | None = None
+    missing: list[str] = msgspec.field(default_factory=list)
+    """Clear messages for the admins: this year's or next year's rates that are not entered."""
+
+
+async def _settings_out(db: DbSession, municipality_id: int, lang: str) -> MileageSettings:
+    rates = await settings.rates(db, municipality_id)
+    limits = await settings.limits(db, municipality_id)
+    missing = []
+    for year in (today().year, today().year + 1):
+        for kind in RateKind:
+            try:
+                rate_on(rates, kind, date(year, 12, 31))
+            except RateMissing as exc:
+                if year == today().year or today().month == 12:
+                    missing.append(exc.detail_en if lang == "en" else exc.detail)
+    return MileageSettings(
+        rates=[RateRow(r.kind.value, r.effective_from, r.kr_per_km, r.source, r.verify) for r in rates],
+        max_km_per_trip=limits.max_km_per_trip,
+        max_km_per_month=limits.max_km_per_month,
+        missing=missing,
+    )
+
+
+LOG_HEADER = (
+    "date",
+    "purpose",
+    "from",
+    "stops",
+    "to",
+    "km",
+    "vehicle",
+    "rate",
+    "kr_per_km",
+    "amount",
+    "status",
+)
+
+
+class MileageController(Controller):
+    path = "/api/mileage"
+    tags = ["mileage"]  # noqa: RUF012
+
+    @get("/settings", operation_id="getMileageSettings")
+    async def get_settings(
+        self, db_session: DbSession, principal: SignedIn, lang: FromQuery[str] = "da"
+    ) -> MileageSettings:
+        """The rates in force (per kind, from a date) and the municipality's own limits."""
+        await municipality.get_settings(db_session, principal)
+        return await _settings_out(db_session, principal.municipality_id, lang)
+
+    @put("/settings", operation_id="updateMileageSettings")
+    async def update_settings(
+        self, db_session: DbSession, principal: SignedIn, data: JSONBody[MileageSettings]
+    ) -> MileageSettings:
+        """Replace the rates and limits; every open trip is recalculated with them."""
+        await municipality.update_settings(db_session, principal, {})
+        await settings.replace_rates(
+            db_session, principal.municipality_id, [msgspec.to_builtins(r) for r in data.rates]
+        )
+        await settings.set_limits(
+            db_session, principal.municipality_id, data.max_km_per_trip, data.max_km_per_month
+        )
+        await calculation.recalculate_municipality(db_session, principal.municipality_id)
+        return await _settings_out(db_session, principal.municipality_id, "da")
+
+    @get("/log.csv", operation_id="downloadMileageLog", cache=False)
+    async def log(
+        self, db_session: DbSession, principal: SignedIn, year: FromQuery[int | None] = None
+    ) -> Response[str]:
+        """The signed-in employee's own mileage log (kørselsregnskab) for a year, as CSV."""
+        year = year or today().year
+        r = SYNC.record.c
+        rows = await db_session.execute(
+            select(r.state, r.fields)
+            .where(r.owner_id == principal.user_id, r.type == "trip", r.deleted.is_(False))
+            .order_by(r.created_at)
+        )
+        trips = sorted(
+            ((state, f) for state, f in rows if str(f.get("date") or "").startswith(f"{year:04d}-")),
+            key=lambda t: t[1]["date"],
+        )
+        out = io.StringIO()
+        w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        w.writerow(LOG_HEADER)
+        for state, f in trips:
+            calc: dict[str, Any] = f.get("calc") or {}
+            parts = calc.get("parts") or []
+            w.writerow(
+                (
+                    f["date"],
+                    f.get("purpose", ""),
+                    f.get("from_place", ""),
+                    " | ".join(f.get("stops") or []),
+                    f.get("to_place", ""),
+                    f.get("km") or "",
+                    f.get("vehicle", ""),
+                    calc.get("rate_applied", ""),
+                    " + ".join(p["kr_per_km"] for p in parts),
+                    calc.get("amount", ""),
+                    STATE_NAMES[state][0],
+                )
+            )
+        return Response(
+            out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="koerselsregnskab-{year}.csv"'},
+        )

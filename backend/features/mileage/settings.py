@@ -1,0 +1,84 @@
+"""Each municipality's mileage data: its rates (copied from the shipped figures the first time they are
+needed, then correctable by an admin), its own limits, and the employees' driving authorisations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.errors import Invalid
+from backend.features.mileage.models import DrivingAuthorisation, MileageLimits, MileageRate
+from backend.features.mileage.rules import Authorisation, Limits, Rate, load_default_rates, parse_rates
+
+
+def _row(rate: Rate) -> dict[str, Any]:
+    return {
+        "kind": rate.kind.value,
+        "effective_from": rate.effective_from,
+        "kr_per_km": rate.kr_per_km,
+        "source": rate.source,
+        "verify": rate.verify,
+    }
+
+
+async def rates(db: AsyncSession, municipality_id: int) -> tuple[Rate, ...]:
+    rows = list(await db.scalars(select(MileageRate).where(MileageRate.municipality_id == municipality_id)))
+    if not rows:
+        defaults = load_default_rates()
+        db.add_all(MileageRate(municipality_id=municipality_id, **_row(r)) for r in defaults)
+        await db.flush()
+        return defaults
+    return parse_rates(
+        {
+            "kind": r.kind,
+            "effective_from": r.effective_from.isoformat(),
+            "kr_per_km": format(r.kr_per_km.normalize(), "f"),  # "2.2300" from the column → "2.23"
+            "source": r.source,
+            "verify": r.verify,
+        }
+        for r in rows
+    )
+
+
+async def replace_rates(db: AsyncSession, municipality_id: int, rows: Iterable[Mapping[str, Any]]) -> None:
+    try:
+        parsed = parse_rates(rows)
+    except ValueError as exc:
+        raise Invalid(f"Satserne er ugyldige: {exc}", f"The rates are not valid: {exc}") from None
+    await db.execute(delete(MileageRate).where(MileageRate.municipality_id == municipality_id))
+    db.add_all(MileageRate(municipality_id=municipality_id, **_row(r)) for r in parsed)
+    await db.flush()
+
+
+async def limits(db: AsyncSession, municipality_id: int) -> Limits:
+    row = await db.get(MileageLimits, municipality_id)
+    return Limits(row.max_km_per_trip, row.max_km_per_month) if row else Limits()
+
+
+async def set_limits(
+    db: AsyncSession, municipality_id: int, per_trip: Decimal | None, per_month: Decimal | None
+) -> None:
+    for value in (per_trip, per_month):
+        if value is not None and (not value.is_finite() or value <= 0):
+            raise Invalid("En grænse skal være mere end 0 km.", "A limit must be more than 0 km.")
+    row = await db.get(MileageLimits, municipality_id)
+    if row is None:
+        db.add(
+            MileageLimits(
+                municipality_id=municipality_id, max_km_per_trip=per_trip, max_km_per_month=per_month
+            )
+        )
+    else:
+        row.max_km_per_trip, row.max_km_per_month = per_trip, per_month
+    await db.flush()
+
+
+async def authorisations(db: AsyncSession, user_id: int, employee_number: str) -> tuple[Authorisation, ...]:
+    rows = await db.scalars(select(DrivingAuthorisation).where(DrivingAuthorisation.user_id == user_id))
+    return tuple(
+        Authorisation(employee_number, a.valid_from, a.valid_to, reference=a.reference) for a in rows
+    )

@@ -1,0 +1,300 @@
+// One trip: logged in seconds (saved places, remembered km, a round-trip switch, "same as last time"),
+// saved on the phone and synced later. The server's calculation arrives with the next pull: what the trip
+// pays, at which rate and why, and any note for the leader.
+import { useEffect, useState } from "preact/hooks";
+import type { Me } from "../api";
+import { feltSync, type Fields, type LocalRecord } from "../data";
+import { t } from "../i18n";
+import { go } from "./hooks";
+import { Page } from "./Layout";
+import { calcOf, fmtKr, lineText, monthName, parseKm, showKmInput } from "./mileageText";
+import { PLACE } from "./Places";
+import { str, useRecord, useRecords } from "./records";
+import { rejection, SENDABLE, TRIP, tripState } from "./Trips";
+
+interface Form {
+  date: string;
+  purpose: string;
+  from_place: string;
+  stops: string[];
+  to_place: string;
+  km: string;
+  round_trip: boolean;
+  vehicle: "car" | "bicycle";
+  own_vehicle: boolean;
+}
+
+const today = (): string => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+function fromFields(f: Fields): Form {
+  return {
+    date: str(f.date) || today(),
+    purpose: str(f.purpose),
+    from_place: str(f.from_place),
+    stops: Array.isArray(f.stops) ? (f.stops as string[]) : [],
+    to_place: str(f.to_place),
+    km: showKmInput(f.km),
+    round_trip: !!f.round_trip,
+    vehicle: f.vehicle === "bicycle" ? "bicycle" : "car",
+    own_vehicle: !!f.own_vehicle,
+  };
+}
+
+const latestFirst = (rows: LocalRecord[]) =>
+  [...rows].sort((a, b) => str(b.fields.date).localeCompare(str(a.fields.date)) || str(b.updated_at).localeCompare(str(a.updated_at)));
+
+export function TripForm({ me, id }: { me: Me; id: string }) {
+  const { rec, loaded } = useRecord(id);
+  const trips = latestFirst((useRecords(TRIP) ?? []).filter((r) => r.id !== id));
+  const places = useRecords(PLACE) ?? [];
+  const [form, setForm] = useState<Form | null>(null);
+  const [error, setError] = useState("");
+
+  useEffect(() => {
+    if (loaded && !form) setForm(fromFields(rec?.fields ?? { own_vehicle: trips[0]?.fields.own_vehicle ?? false }));
+  }, [loaded]);
+
+  const state = rec?.state ?? "draft";
+  const editable = SENDABLE.includes(state) && !rec?.transitions.length;
+  const homes = places.filter((p) => p.fields.kind === "home").map((p) => str(p.fields.name));
+  const suggestions = [
+    ...places.map((p) => str(p.fields.name)),
+    ...(me.unit ? [me.unit.name] : []),
+    ...trips.flatMap((r) => [str(r.fields.from_place), ...((r.fields.stops as string[]) ?? []), str(r.fields.to_place)]),
+  ].filter((s, i, all) => s && all.indexOf(s) === i);
+
+  if (!loaded || !form) return <Page title={t("km_title")} back><p class="muted">{t("loading")}</p></Page>;
+
+  const set = (patch: Partial<Form>) => setForm({ ...form, ...patch });
+
+  /** A route driven before remembers its km (when none is typed yet). */
+  function remember(next: Form): Form {
+    if (next.km) return next;
+    const before = trips.find(
+      (r) => same(str(r.fields.from_place), next.from_place) && same(str(r.fields.to_place), next.to_place) && next.to_place,
+    );
+    return before ? { ...next, km: showKmInput(before.fields.km), round_trip: !!before.fields.round_trip } : next;
+  }
+
+  function sameAsLast() {
+    const last = trips[0];
+    if (last) setForm({ ...fromFields(last.fields), date: form!.date });
+  }
+
+  function roundTrip(on: boolean) {
+    const km = parseKm(form!.km);
+    const changed = km ? String(on ? Number(km) * 2 : Number(km) / 2) : null;
+    set({ round_trip: on, km: changed ? showKmInput(changed) : form!.km });
+  }
+
+  async function save(e: Event) {
+    e.preventDefault();
+    const f = form!;
+    const km = parseKm(f.km);
+    const missing = [
+      !f.date && t("km_date"),
+      !f.purpose.trim() && t("km_purpose"),
+      !f.from_place.trim() && t("km_from"),
+      !f.to_place.trim() && t("km_to"),
+      !f.km.trim() && t("km_km"),
+    ].filter(Boolean);
+    if (missing.length) return setError(t("km_missing", { list: missing.join(", ") }));
+    if (km === null) return setError(t("km_errKm"));
+    const home = (place: string) => homes.some((h) => same(h, place));
+    const startsHome = home(f.from_place);
+    const endsHome = home(f.to_place);
+    const fields: Fields = {
+      ...f,
+      km,
+      purpose: f.purpose.trim(),
+      stops: f.stops.map((s) => s.trim()).filter(Boolean),
+      starts_at_home: startsHome,
+      ends_at_home: endsHome,
+      workplace: startsHome && !endsHome ? f.to_place : endsHome && !startsHome ? f.from_place : null,
+    };
+    try {
+      await feltSync.put(TRIP, id, fields);
+      go("koersel");
+    } catch {
+      setError(t("errorGeneric"));
+    }
+  }
+
+  async function remove() {
+    if (!confirm(t("km_deleteConfirm"))) return;
+    if (rec) await feltSync.remove(TRIP, id);
+    go("koersel");
+  }
+
+  const calc = calcOf(rec?.fields ?? {});
+  const why = rec ? rejection(rec) : null;
+  const blocking = [...(calc.problems ?? []), ...(calc.error ? [calc.error] : [])];
+  const payroll = (rec?.fields.payroll ?? {}) as { month?: string };
+  const place = (name: "from_place" | "to_place", label: string) => (
+    <div class="field">
+      <label for={`km-${name}`}>{label}</label>
+      <input
+        id={`km-${name}`}
+        type="text"
+        list="km-places"
+        autocomplete="off"
+        value={form[name]}
+        disabled={!editable}
+        aria-describedby="km-place-hint"
+        onInput={(e) => set({ [name]: e.currentTarget.value })}
+        onChange={(e) => setForm(remember({ ...form, [name]: e.currentTarget.value }))}
+      />
+    </div>
+  );
+
+  return (
+    <Page title={rec ? t("km_title") : t("km_newTitle")}>
+      <a class="back" href="#/koersel">
+        ← {t("km_backToList")}
+      </a>
+      {rec && (
+        <p>
+          {t("km_status")} <span class={`badge badge-${rec.transitions.length ? "sending" : state}`}>{tripState(rec)}</span>
+          {payroll.month && <> · {t("km_paidIn", { month: monthName(payroll.month) })}</>}
+        </p>
+      )}
+      {why && <p class="error">{t("km_rejectedBecause", { reason: why })}</p>}
+      {blocking.length > 0 && (
+        <div class="error" role="alert">
+          {blocking.map((l) => (
+            <p key={l.code}>{lineText(l)}</p>
+          ))}
+        </div>
+      )}
+      {editable && !rec && trips.length > 0 && (
+        <button type="button" class="btn" onClick={sameAsLast}>
+          {t("km_sameAsLast")}
+        </button>
+      )}
+      <form onSubmit={(e) => void save(e)} noValidate>
+        <datalist id="km-places">
+          {suggestions.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+        <div class="field">
+          <label for="km-date">{t("km_date")}</label>
+          <input id="km-date" type="date" value={form.date} max={today()} disabled={!editable} onInput={(e) => set({ date: e.currentTarget.value })} />
+        </div>
+        <div class="field">
+          <label for="km-purpose">{t("km_purpose")}</label>
+          <span class="muted" id="km-purpose-hint">
+            {t("km_purposeHint")}
+          </span>
+          <input
+            id="km-purpose"
+            type="text"
+            value={form.purpose}
+            disabled={!editable}
+            aria-describedby="km-purpose-hint"
+            onInput={(e) => set({ purpose: e.currentTarget.value })}
+          />
+        </div>
+        <p class="muted" id="km-place-hint">
+          {t("km_placeHint")}
+        </p>
+        {place("from_place", t("km_from"))}
+        {form.stops.map((s, i) => (
+          <div class="field" key={i}>
+            <label for={`km-stop-${i}`}>{t("km_stop", { n: i + 1 })}</label>
+            <div class="row">
+              <input
+                id={`km-stop-${i}`}
+                type="text"
+                list="km-places"
+                value={s}
+                disabled={!editable}
+                onInput={(e) => set({ stops: form.stops.map((x, j) => (j === i ? e.currentTarget.value : x)) })}
+              />
+              {editable && (
+                <button type="button" class="btn btn-small" onClick={() => set({ stops: form.stops.filter((_, j) => j !== i) })}>
+                  {t("km_removeStop", { n: i + 1 })}
+                </button>
+              )}
+            </div>
+          </div>
+        ))}
+        {editable && (
+          <button type="button" class="btn btn-small" onClick={() => set({ stops: [...form.stops, ""] })}>
+            {t("km_addStop")}
+          </button>
+        )}
+        {place("to_place", t("km_to"))}
+        <div class="field">
+          <label for="km-km">{t("km_km")}</label>
+          <span class="muted" id="km-km-hint">
+            {t("km_kmHint")}
+          </span>
+          <input
+            id="km-km"
+            type="text"
+            inputMode="decimal"
+            autocomplete="off"
+            value={form.km}
+            disabled={!editable}
+            aria-describedby="km-km-hint"
+            onInput={(e) => set({ km: e.currentTarget.value })}
+          />
+        </div>
+        <label class="check">
+          <input type="checkbox" checked={form.round_trip} disabled={!editable} onChange={(e) => roundTrip(e.currentTarget.checked)} />
+          {t("km_roundTrip")}
+        </label>
+        <fieldset class="field">
+          <legend class="label">{t("km_vehicle")}</legend>
+          {(["car", "bicycle"] as const).map((v) => (
+            <label class="check" key={v}>
+              <input type="radio" name="vehicle" checked={form.vehicle === v} disabled={!editable} onChange={() => set({ vehicle: v })} />
+              {t(v === "car" ? "km_car" : "km_bicycle")}
+            </label>
+          ))}
+        </fieldset>
+        <label class="check">
+          <input type="checkbox" checked={form.own_vehicle} disabled={!editable} onChange={(e) => set({ own_vehicle: e.currentTarget.checked })} />
+          {t("km_own")}
+        </label>
+        <div role="alert">{error && <p class="error">{error}</p>}</div>
+        {editable && (
+          <button type="submit" class="btn btn-primary btn-big">
+            {t("km_save")}
+          </button>
+        )}
+      </form>
+      {calc.explanation && (
+        <section aria-labelledby="km-why">
+          <h2 id="km-why">{t("km_why")}</h2>
+          {calc.flags?.map((l) => (
+            <p key={l.code} class="note">
+              {lineText(l)}
+            </p>
+          ))}
+          <ul>
+            {calc.explanation.map((l, i) => (
+              <li key={i}>{lineText(l)}</li>
+            ))}
+          </ul>
+          {calc.amount && (
+            <p>
+              <strong>{fmtKr(calc.amount)}</strong>
+            </p>
+          )}
+        </section>
+      )}
+      {editable && rec && (
+        <button type="button" class="btn" onClick={() => void remove()}>
+          {t("km_delete")}
+        </button>
+      )}
+    </Page>
+  );
+}

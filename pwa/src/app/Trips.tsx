@@ -1,0 +1,134 @@
+// The employee's trips (kørsel) per month: what each pays and why, the month's and the year's totals, and
+// one button that sends the month for approval. Everything reads the offline records, so it works offline.
+import { useState } from "preact/hooks";
+import { feltSync, type LocalRecord } from "../data";
+import { t } from "../i18n";
+import { go } from "./hooks";
+import { Page } from "./Layout";
+import { calcOf, fmtKm, fmtKr, lineText, monthName, monthOf } from "./mileageText";
+import { showDate, str, useRecords } from "./records";
+
+export const TRIP = "trip";
+export const SENDABLE = ["draft", "rejected"];
+
+const thisMonth = (): string => new Date().toISOString().slice(0, 7);
+
+function shiftMonth(ym: string, by: number): string {
+  const [y, m] = ym.split("-").map(Number);
+  const d = new Date(Date.UTC(y, m - 1 + by, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+export function tripState(r: LocalRecord): string {
+  const state = r.transitions.length ? "sending" : (r.state ?? "draft");
+  try {
+    return t(`km_state_${state}` as Parameters<typeof t>[0]);
+  } catch {
+    return state;
+  }
+}
+
+export const route = (f: Record<string, unknown>): string =>
+  [str(f.from_place), ...((f.stops as string[] | undefined) ?? []), str(f.to_place)].filter(Boolean).join(" → ");
+
+/** The reason the leader gave, when the trip was rejected. */
+export function rejection(r: LocalRecord): string | null {
+  if (r.state !== "rejected") return null;
+  const step = [...(r.server?.history ?? [])].reverse().find((h) => h.transition === "reject");
+  return step?.note ?? null;
+}
+
+const sum = (rows: LocalRecord[], pick: (r: LocalRecord) => unknown): number =>
+  rows.reduce((n, r) => n + (Number(pick(r)) || 0), 0);
+
+export function TripList() {
+  const rows = useRecords(TRIP);
+  const [month, setMonth] = useState(thisMonth);
+  const [sent, setSent] = useState("");
+  const all = rows ?? [];
+  const inMonth = all
+    .filter((r) => monthOf(r.fields.date) === month)
+    .sort((a, b) => str(b.fields.date).localeCompare(str(a.fields.date)));
+  const year = month.slice(0, 4);
+  const yearKm = sum(all.filter((r) => monthOf(r.fields.date).startsWith(year)), (r) => r.fields.km);
+  const sendable = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
+
+  async function submitMonth() {
+    for (const r of sendable) await feltSync.transition(TRIP, r.id, "submit");
+    setSent(t("km_state_sending"));
+  }
+
+  return (
+    <Page title={t("km_listTitle")} back>
+      <button type="button" class="btn btn-primary btn-big" onClick={() => go(`koersel/${feltSync.newId()}`)}>
+        {t("km_new")}
+      </button>
+      <div class="row month-nav">
+        <button type="button" class="btn btn-small" aria-label={t("km_prevMonth")} onClick={() => setMonth(shiftMonth(month, -1))}>
+          ←
+        </button>
+        <h2 class="month-name" aria-live="polite">
+          {monthName(month)}
+        </h2>
+        <button type="button" class="btn btn-small" aria-label={t("km_nextMonth")} onClick={() => setMonth(shiftMonth(month, 1))}>
+          →
+        </button>
+      </div>
+      {rows == null ? (
+        <p class="muted">{t("loading")}</p>
+      ) : !inMonth.length ? (
+        <p>{t("km_none")}</p>
+      ) : (
+        <ul class="cards">
+          {inMonth.map((r) => {
+            const calc = calcOf(r.fields);
+            const notes = [...(calc.problems ?? []), ...(calc.error ? [calc.error] : []), ...(calc.flags ?? [])];
+            const why = rejection(r);
+            return (
+              <li key={r.id}>
+                <a class="card rc-item" href={`#/koersel/${r.id}`}>
+                  <span class="rc-merchant">{str(r.fields.purpose) || route(r.fields)}</span>
+                  <span>
+                    {showDate(r.fields.date)} · {fmtKm(r.fields.km)} · {calc.amount ? fmtKr(calc.amount) : t("km_notCalculated")}
+                  </span>
+                  <span class="muted">{route(r.fields)}</span>
+                  <span class={`badge badge-${r.transitions.length ? "sending" : (r.state ?? "draft")}`}>{tripState(r)}</span>
+                  {why && <span class="errors">{t("km_rejectedBecause", { reason: why })}</span>}
+                  {notes.map((n) => (
+                    <span key={n.code} class="mark">
+                      {lineText(n)}
+                    </span>
+                  ))}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <p>
+        <strong>
+          {t("km_monthTotal", { month: monthName(month), km: fmtKm(sum(inMonth, (r) => r.fields.km)), amount: fmtKr(sum(inMonth, (r) => calcOf(r.fields).amount)) })}
+        </strong>
+      </p>
+      <p>{t("km_yearKm", { year, km: fmtKm(yearKm) })}</p>
+      {sendable.length > 0 && (
+        <button type="button" class="btn btn-primary btn-big" onClick={() => void submitMonth()}>
+          {t("km_submitMonth", { n: sendable.length })}
+        </button>
+      )}
+      <p role="status">{sent}</p>
+      <ul class="stack">
+        <li>
+          <a class="btn" href="#/koersel/steder">
+            {t("km_places")}
+          </a>
+        </li>
+        <li>
+          <a class="btn" href={`/api/mileage/log.csv?year=${year}`} download>
+            {t("km_download", { year })}
+          </a>
+        </li>
+      </ul>
+    </Page>
+  );
+}

@@ -1,0 +1,276 @@
+"""Mileage on the shared mechanisms: trips sync, the server calculates, the leader approves from the inbox,
+payroll exports each approved trip once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.roles import Role
+from backend.db.models import User
+from backend.features.mileage.models import DrivingAuthorisation
+from backend.settings import Settings
+from tests.api.test_sync_api import Device, new_id
+from tests.conftest import sign_in
+from tests.world import World, build_world
+
+pytestmark = pytest.mark.anyio
+
+MONDAY = "2025-03-10"
+
+
+def trip(**changes: Any) -> dict[str, Any]:
+    fields = {
+        "date": MONDAY,
+        "purpose": "Møde med forældre",
+        "from_place": "Nordskolen",
+        "to_place": "Rådhuset",
+        "km": "50",
+        "vehicle": "car",
+        "own_vehicle": True,
+    }
+    return fields | changes
+
+
+async def log_trips(
+    client: AsyncTestClient,
+    db: AsyncSession,
+    settings: Settings,
+    user: User,
+    *trips: dict[str, Any],
+    submit: bool = True,
+) -> tuple[Device, list[str]]:
+    await sign_in(client, db, user, settings)
+    device = Device(client, "trip")
+    ids = [new_id() for _ in trips]
+    mutations = [device.put(i, t) for i, t in zip(ids, trips, strict=True)]
+    if submit:
+        mutations += [device.move(i, "submit") for i in ids]
+    results = (await device.push(*mutations))["results"]
+    assert all(r["status"] == "applied" for r in results), results
+    return device, ids
+
+
+async def as_leader(client: AsyncTestClient, db: AsyncSession, settings: Settings, world: World) -> None:
+    await sign_in(client, db, world.by_role[Role.LEADER], settings)
+
+
+async def test_the_server_calculates_each_trip_and_the_phone_gets_it(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
+    calc = (await device.pull())[tid]["fields"]["calc"]
+    assert calc["amount"] == "111.50" and calc["rate_applied"] == "low"  # 50 km × 2.23, no authorisation
+    assert any(line["code"] == "rate_low" for line in calc["explanation"])
+    assert calc["leader_note"] is False
+
+
+async def test_a_driving_authorisation_pays_the_high_rate(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    db.add(
+        DrivingAuthorisation(
+            municipality_id=world.municipality.id,
+            user_id=world.in_a1.id,
+            valid_from=dt.date(2025, 1, 1),
+            reference="J.nr. 7",
+        )
+    )
+    await db.commit()
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
+    calc = (await device.pull())[tid]["fields"]["calc"]
+    assert calc["amount"] == "190.50" and calc["rate_applied"] == "high"  # 50 km × 3.81
+
+
+async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, ids = await log_trips(
+        client, db, settings, world.in_a1, trip(), trip(date="2025-03-11", km="20.5", vehicle="bicycle")
+    )
+    await as_leader(client, db, settings, world)
+    inbox = (await client.get("/api/inbox")).json()
+    mine = [item for item in inbox if item["record"]["id"] in ids]
+    assert len(mine) == 2 and all(item["actions"] == ["approve", "reject"] for item in mine)
+    assert mine[0]["owner_name"] == "Employee in A1"
+    results = (await client.post("/api/inbox/trip/approve", json={"ids": ids})).json()
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    assert (await client.get("/api/inbox")).json() == []
+
+    await sign_in(client, db, world.in_a1, settings)
+    trips = await device.pull()
+    leader = world.by_role[Role.LEADER].id
+    for tid in ids:
+        assert trips[tid]["state"] == "approved"
+        assert trips[tid]["history"][-1]["by"] == leader  # the approval trail: who and when
+        assert trips[tid]["fields"]["payroll"]["month"]
+    period = trips[ids[0]]["fields"]["payroll"]["month"]
+
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    pending = (await client.get("/api/payroll/exports")).json()["pending"]
+    assert pending == [{"period": period, "lines": 2, "total": "124.42"}]  # 111.50 + 20.5 × 0.63
+    made = await client.post("/api/payroll/exports", json={"period": period})
+    assert made.status_code == 201, made.text
+    export = made.json()
+    assert export["line_count"] == 2
+    file = await client.get(f"/api/payroll/exports/{export['id']}/file")
+    rows = file.text.strip().split("\r\n")
+    assert rows[0] == "employee_number;wage_type;quantity;rate;amount;period;reference"
+    assert rows[1] == f"M90;KM-LAV;50.00;2.2300;111.50;{period};trip:{ids[0]}"
+    assert rows[2] == f"M90;KM-CYKEL;20.50;0.6300;12.92;{period};trip:{ids[1]}"
+    again = await client.post("/api/payroll/exports", json={"period": period})
+    assert again.status_code == 409  # nothing is ever sent twice
+    assert (await client.get(f"/api/payroll/exports/{export['id']}/file")).text == file.text
+
+    await sign_in(client, db, world.in_a1, settings)
+    assert {r["state"] for r in (await device.pull()).values()} == {"sent_to_payroll"}
+
+
+async def test_an_approved_trip_cannot_be_edited(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip())
+    await as_leader(client, db, settings, world)
+    await client.post("/api/inbox/trip/approve", json={"ids": [tid]})
+    await sign_in(client, db, world.in_a1, settings)
+    result = (await device.push(device.put(tid, {"km": "500"})))["results"][0]
+    assert result["status"] == "rejected"
+    assert result["reason"] == "Posten er godkendt og kan ikke længere ændres."
+
+
+async def test_a_rejection_needs_a_reason_and_the_employee_can_fix_and_resubmit(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip())
+    await as_leader(client, db, settings, world)
+    refused = (await client.post("/api/inbox/trip/reject", json={"ids": [tid]})).json()[0]
+    assert refused["status"] == "rejected" and refused["reason"] == "Skriv en begrundelse."
+    done = (await client.post("/api/inbox/trip/reject", json={"ids": [tid], "note": "Forkert dato"})).json()[
+        0
+    ]
+    assert done["status"] == "applied"
+    await sign_in(client, db, world.in_a1, settings)
+    record = (await device.pull())[tid]
+    assert record["state"] == "rejected" and record["history"][-1]["note"] == "Forkert dato"
+    results = (await device.push(device.put(tid, {"date": "2025-03-12"}), device.move(tid, "submit")))[
+        "results"
+    ]
+    assert [r["status"] for r in results] == ["applied", "applied"]
+
+
+async def test_nobody_approves_their_own_trip_or_another_units(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    _, [in_b] = await log_trips(client, db, settings, world.in_b, trip())
+    _, [own] = await log_trips(client, db, settings, world.by_role[Role.LEADER], trip())
+    await as_leader(client, db, settings, world)
+    assert (await client.get("/api/inbox")).json() == []
+    results = (await client.post("/api/inbox/trip/approve", json={"ids": [in_b, own]})).json()
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+
+
+async def test_a_missing_rate_stops_the_trip_with_a_message_never_a_zero_payout(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(date="2021-06-01"), submit=False)
+    calc = (await device.pull())[tid]["fields"]["calc"]
+    assert "amount" not in calc and calc["error"]["code"] == "rate_missing"
+    assert "Der mangler en kørselssats" in calc["error"]["da"]
+    result = (await device.push(device.move(tid, "submit")))["results"][0]
+    assert result["status"] == "rejected" and "Der mangler en kørselssats" in result["reason"]
+
+
+@pytest.mark.parametrize(
+    "changes,why",
+    [
+        ({"km": "-5"}, "Antal km skal være mere end 0"),
+        ({"km": "4000"}, "urimeligt meget"),
+        ({"date": "2099-01-01"}, "ligger i fremtiden"),
+        ({"own_vehicle": False}, "eget køretøj"),
+        ({"purpose": " "}, "formålet"),
+    ],
+)
+async def test_bad_input_is_refused_with_why(
+    changes: dict[str, Any], why: str, client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    device = Device(client, "trip")
+    tid = new_id()
+    results = (await device.push(device.put(tid, trip(**changes)), device.move(tid, "submit")))["results"]
+    assert results[0]["status"] == "applied"  # a draft keeps what was typed: nothing is lost
+    assert results[1]["status"] == "rejected" and why in results[1]["reason"], results[1]
+
+
+async def test_duplicates_and_the_municipalitys_limits_go_to_the_leader_with_a_note(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    current = (await client.get("/api/mileage/settings")).json()
+    changed = await client.put("/api/mileage/settings", json={**current, "max_km_per_trip": "40"})
+    assert changed.status_code == 200, changed.text
+    device, ids = await log_trips(client, db, settings, world.in_a1, trip(), trip())
+    trips = await device.pull()
+    flags = sorted([f["code"] for f in trips[i]["fields"]["calc"]["flags"]] for i in ids)
+    assert flags == [["limit_trip"], ["limit_trip", "duplicate"]]  # the later of the two is the duplicate
+    assert all(trips[i]["fields"]["calc"]["leader_note"] for i in ids)
+
+
+async def test_rates_are_data_an_admin_corrects(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    current = (await client.get("/api/mileage/settings")).json()
+    rates = [
+        {**r, "kr_per_km": "2.30"}
+        if (r["kind"], r["effective_from"]) == ("car_above_20000", "2025-01-01")
+        else r
+        for r in current["rates"]
+    ]
+    assert (await client.put("/api/mileage/settings", json={**current, "rates": rates})).status_code == 200
+    bad = await client.put(
+        "/api/mileage/settings", json={**current, "rates": [{**rates[0], "kr_per_km": "0"}]}
+    )
+    assert bad.status_code == 400
+    await sign_in(client, db, world.in_a1, settings)
+    assert (await device.pull())[tid]["fields"]["calc"]["amount"] == "115.00"
+
+
+async def test_an_employee_downloads_their_own_mileage_log(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await log_trips(client, db, settings, world.in_b, trip(purpose="Ikke min"))
+    await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
+    response = await client.get("/api/mileage/log.csv", params={"year": 2025})
+    assert response.headers["content-disposition"].endswith('koerselsregnskab-2025.csv"')
+    lines = response.text.strip().split("\r\n")
+    assert lines[1] == "2025-03-10;Møde med forældre;Nordskolen;;Rådhuset;50;car;low;2.23;111.50;en kladde"
+    assert len(lines) == 2
+
+
+async def test_payroll_sees_who_is_not_yet_approved(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await log_trips(client, db, settings, world.in_a1, trip(), trip(date="2025-03-11"))
+    await log_trips(client, db, settings, world.in_b, trip(), submit=False)
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    body = (await client.get("/api/payroll/unapproved")).json()
+    people = {p["name"]: (p["waiting"], p["drafts"]) for p in body["people"]}
+    assert people == {"Employee in A1": (2, 0), "Employee in B": (0, 1)}
+    assert body["cutoff"].endswith("-18")

@@ -1,0 +1,132 @@
+"""Mileage in real Chromium against the real backend: an employee logs a trip offline on a phone and
+sends the month; the leader approves the month on a tablet; payroll exports the wage lines."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.e2e.test_receipts_flow import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+ANNA = "Anna Jensen"  # employee, Nordskolen (the demo gives her places and trips)
+CAMILLA = "Camilla Hansen"  # leader of Nordskolen
+GITTE = "Gitte Larsen"  # payroll
+PURPOSE = "Tilsyn på Rådhuset"
+
+
+def login(page: Page, name: str) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Demo: vælg en bruger")).to_be_visible()
+    page.get_by_role("button", name=name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hej {name}")
+
+
+def until(page: Page, script: str, arg: object, what: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script, arg):
+        assert time.monotonic() < deadline, what
+        page.evaluate("feltSync.syncNow()")
+        page.wait_for_timeout(300)
+
+
+def test_log_offline_submit_approve_on_a_tablet_and_export(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    phone = new_context(viewport={"width": 360, "height": 780}).new_page()
+    login(phone, ANNA)
+    phone.get_by_role("link", name="Kørsel").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Min kørsel")
+    # The first sync brings her saved places down, so they are offered offline.
+    until(phone, "() => feltSync.list('place').then((p) => p.length === 2)", None, "places did not sync")
+
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Ny tur").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ny tur")
+    phone.get_by_label("Formål").fill(PURPOSE)
+    phone.get_by_label("Fra").fill("Nordskolen")
+    phone.get_by_label("Til").fill("Rådhuset")
+    phone.get_by_label("Til").press("Tab")
+    # She drove this route before (demo data): its km and round trip are remembered.
+    km, round_trip = phone.get_by_label("Antal km"), phone.get_by_label("Tur-retur (fordobler km)")
+    expect(km).to_have_value("18,4")
+    expect(round_trip).to_be_checked()
+    round_trip.uncheck()
+    expect(km).to_have_value("9,2")
+    km.fill("11,5")
+    round_trip.check()
+    expect(km).to_have_value("23")
+    phone.get_by_label("Jeg bekræfter, at køretøjet er mit eget").check()
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Gem turen").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Min kørsel")
+    trip = phone.get_by_role("link", name=PURPOSE)
+    expect(trip).to_contain_text("Beregnes, når turen er sendt til serveren")
+    saved = phone.evaluate(
+        "(p) => feltSync.list('trip').then((ts) => ts.find((t) => t.fields.purpose === p))", PURPOSE
+    )
+    assert saved["fields"]["km"] == "23" and saved["fields"]["round_trip"] is True and saved["version"] == 0
+
+    phone.get_by_role("button", name="Send måneden til godkendelse").click()
+    expect(trip).to_contain_text("Venter på at blive sendt")
+    phone.context.set_offline(False)
+    until(
+        phone,
+        "(id) => feltSync.get(id).then((t) => t.state === 'submitted' && t.fields.calc.amount)",
+        saved["id"],
+        "the trip was not submitted and calculated",
+    )
+    expect(trip).to_contain_text("Indsendt")
+    expect(trip).to_contain_text("52,44 kr.")  # 23 km × 2.28, the low rate: Anna has no authorisation
+    assert_accessible(phone)
+
+    tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
+    login(tablet, CAMILLA)
+    first_tile = tablet.locator(".tile").first
+    expect(first_tile).to_contain_text("Til godkendelse")
+    first_tile.click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Til godkendelse")
+    month = tablet.get_by_role("region", name=f"{ANNA} · Tur")
+    expect(month.get_by_text(PURPOSE)).to_be_visible()
+    assert_accessible(tablet)
+    month.get_by_role("button", name="Godkend alle").click()
+    expect(tablet.locator("main").get_by_role("status")).to_contain_text("godkendt")
+    expect(tablet.get_by_text(PURPOSE)).to_have_count(0)
+
+    until(
+        phone,
+        "(id) => feltSync.get(id).then((t) => t.state === 'approved' && t.fields.payroll.month)",
+        saved["id"],
+        "the approval did not reach the phone",
+    )
+    period = phone.evaluate("(id) => feltSync.get(id).then((t) => t.fields.payroll.month)", saved["id"])
+    today = datetime.date.today()
+    assert period == (
+        f"{today:%Y-%m}" if today.day < 18 else f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"
+    )
+
+    desk = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    login(desk, GITTE)
+    desk.get_by_role("link", name="Løn").click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Løn")
+    desk.get_by_label("Lønmåned").fill(period)
+    desk.get_by_role("button", name="Eksportér lønlinjer").click()
+    expect(desk.locator("main").get_by_role("status")).to_contain_text("Eksporten er lavet")
+    link = desk.get_by_role("link", name="Hent loen-").first
+    csv = desk.request.get(link.get_attribute("href") or "").text()
+    assert f"1001;KM-LAV;23.00;2.2800;52.44;{period};trip:{saved['id']}" in csv.splitlines()
+    assert_accessible(desk)
+
+    until(
+        phone,
+        "(id) => feltSync.get(id).then((t) => t.state === 'sent_to_payroll')",
+        saved["id"],
+        "the phone did not learn that the trip went to payroll",
+    )
+    phone.reload()
+    expect(phone.get_by_role("link", name=PURPOSE)).to_contain_text("Sendt til løn")
