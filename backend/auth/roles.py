@@ -37,6 +37,7 @@ class Capability(StrEnum):
     REVIEW_RECEIPTS = "review_receipts"
     APPROVE_MILEAGE = "approve_mileage"
     EXPORT_PAYROLL = "export_payroll"
+    BOOK_RECEIPTS = "book_receipts"
 
 
 # Keyed by name (a Capability is a str), so workflows can look up capabilities by their string.
@@ -53,6 +54,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     Capability.APPROVE_MILEAGE: frozenset({Role.LEADER}),
     # Central payroll: exports approved wage lines and follows what is not yet approved.
     Capability.EXPORT_PAYROLL: frozenset({Role.PAYROLL}),
+    # Finance books the receipts that payroll paid back, from the file of each payroll export.
+    Capability.BOOK_RECEIPTS: frozenset({Role.FINANCE}),
 }
 
 

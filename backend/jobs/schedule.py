@@ -8,20 +8,14 @@ runs it like any other job: leased, retried, recorded. A day is counted in Copen
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.jobs.queue import enqueue
 
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 DAILY: set[str] = set()
 """Kinds of job that run once a day; each receives {"day": "YYYY-MM-DD"}."""
-
-
-def today() -> date:
-    return datetime.now(DANISH_TIME).date()
 
 
 async def enqueue_due(db: AsyncSession, day: date) -> None:

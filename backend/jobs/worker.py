@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from backend.clock import today
 from backend.jobs.queue import claim, finish
-from backend.jobs.schedule import DAILY, enqueue_due, today
+from backend.jobs.schedule import DAILY, enqueue_due
 
 log = logging.getLogger("felt.jobs")
 

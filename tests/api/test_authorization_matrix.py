@@ -92,6 +92,13 @@ ENDPOINTS = [
     Endpoint("DELETE", "/api/receipts/accounts/{account}/favourite", lambda r, t: 204, targeted=False),
     Endpoint("GET", "/api/receipts/review/draws", only({R.LEADER, R.FINANCE}), targeted=False),
     Endpoint("GET", "/api/receipts/review/audit.csv?year=2026", only({R.LEADER, R.FINANCE}), targeted=False),
+    Endpoint("GET", "/api/receipts/bookings", only({R.FINANCE}), targeted=False),
+    Endpoint(
+        "GET",
+        "/api/receipts/bookings/{export}/file",
+        lambda r, t: 404 if r == R.FINANCE else 403,
+        targeted=False,
+    ),
     # The inbox shows each person what waits for them; the action is decided per record (test_mileage.py).
     Endpoint("GET", "/api/inbox", lambda r, t: 200, targeted=False),
     Endpoint(

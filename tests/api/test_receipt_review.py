@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Role
+from backend.clock import today
 from backend.db.models import AuditEvent, Job, Municipality, User
 from backend.db.sync_tables import SYNC
 from backend.features.receipts.retention import delete_expired
 from backend.features.receipts.review import draw_month, previous_month
 from backend.features.receipts.review_sample import PaidReceipt, SampleSettings, draw
-from backend.jobs.schedule import DAILY, enqueue_due, today
+from backend.jobs.schedule import DAILY, enqueue_due
 from backend.settings import Settings
 from sync import engine
 from sync.registry import REGISTRY
@@ -43,11 +44,11 @@ async def _receipt(client: AsyncTestClient, fields: dict[str, Any]) -> str:
 
 
 async def _pay(db: AsyncSession, rid: str) -> None:
-    """Mark a receipt paid as finance's booking does (a server change with a "pay" step)."""
+    """Mark a receipt paid as the payroll export does (a server change with its step)."""
     record = await engine.load(db, SYNC, uuid.UUID(rid))
     assert record is not None
     assert await engine.save_server_change(
-        db, SYNC, REGISTRY, record, record.fields, state="paid", step="pay"
+        db, SYNC, REGISTRY, record, record.fields, state="paid", step="send_to_payroll"
     )
     await db.commit()
 

@@ -1,4 +1,4 @@
-"""HTTP for receipts beyond sync: the chart of accounts, favourite accounts, and the leaders' review draws."""
+"""HTTP for receipts beyond sync: the chart of accounts, the leaders' review draws, finance's booking files."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, delete, get, put
+from litestar import Controller, Request, Response, delete, get, put
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlalchemy import select
 
 from backend.auth.roles import Capability, Principal
 from backend.db.models import OrgUnit, ReceiptReviewDraw
-from backend.deps import DbSession, SignedIn
+from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden
 from backend.features.receipts import accounts
 from backend.features.receipts.accounts import AccountOut
+from backend.features.receipts.booking import BookingOut, booking_csv, list_bookings
 from backend.features.receipts.review import auditor_csv
 
 
@@ -93,4 +94,27 @@ class ReceiptsController(Controller):
             body,
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="udlaeg-gennemsyn-{year}.csv"'},
+        )
+
+    @get("/bookings", operation_id="listReceiptBookings")
+    async def bookings(self, db_session: DbSession, principal: SignedIn) -> list[BookingOut]:
+        """For finance: each payroll export that paid back receipts, to download its booking file."""
+        return await list_bookings(db_session, principal)
+
+    @get("/bookings/{export_id:int}/file", operation_id="downloadReceiptBooking")
+    async def booking_file(
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        settings: AppSettings,
+        export_id: FromPath[int],
+    ) -> Response[str]:
+        """CSV for the finance system: account, amount, VAT, date, CVR, employee and links to the photos."""
+        base_url = settings.public_url or str(request.base_url).rstrip("/")
+        filename, body = await booking_csv(db_session, principal, export_id, base_url)
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="{filename}"'},
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from backend.auth.roles import Capability
 from sync.registry import REGISTRY, RecordType, Transition
 
 OCR_FIELDS = ("merchant", "date", "total", "vat", "cvr")
@@ -32,6 +33,10 @@ class ReceiptFields(msgspec.Struct, forbid_unknown_fields=True):
     """The OCR's state and findings: status, confidence, suggestions, reasons (written by the server)."""
     duplicate_of: list[str] = msgspec.field(default_factory=list)
     """Other receipts of the same person with the same photo or the same CVR, date and total."""
+    payroll: dict[str, Any] = msgspec.field(default_factory=dict)
+    """{"month": "YYYY-MM"}: the salary that pays it back (written by the server on submission)."""
+    review: dict[str, Any] = msgspec.field(default_factory=dict)
+    """Why it was drawn for the leader's review: {draw_id, rule, reason, reason_en} (written by the server)."""
 
 
 def _ready_to_submit(fields: dict[str, Any]) -> tuple[str, str] | None:
@@ -51,11 +56,29 @@ RECEIPT = REGISTRY.register(
     RecordType(
         name="receipt",
         fields=ReceiptFields,
+        # Holbæk's model: no approval before payment; a sample is reviewed afterwards (review.py).
         transitions=(
             Transition("submit", frozenset({"draft"}), "submitted", guard=_ready_to_submit),
             Transition("withdraw", frozenset({"submitted"}), "draft"),
+            # Made by the payroll export (backend.features.payroll), not by a person's choice.
+            Transition(
+                "send_to_payroll",
+                frozenset({"submitted"}),
+                "paid",
+                by=Capability.EXPORT_PAYROLL,
+                four_eyes=False,
+                waits=False,
+            ),
+            Transition("sign_off", frozenset({"in_review"}), "approved", by=Capability.REVIEW_RECEIPTS),
+            Transition(
+                "reject",
+                frozenset({"in_review"}),
+                "rejected",
+                by=Capability.REVIEW_RECEIPTS,
+                note_required=True,
+            ),
         ),
-        view="review_receipts",
+        view=Capability.REVIEW_RECEIPTS,
         blob_fields=frozenset({"photos"}),
         state_names={
             "draft": ("en kladde", "a draft"),

@@ -19,10 +19,10 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import DANISH_TIME
 from backend.db.models import Municipality, OrgUnit, ReceiptReviewDraw, User
 from backend.db.sync_tables import SYNC
 from backend.features.receipts.review_sample import PaidReceipt, SampleSettings, draw, month_seed
-from backend.jobs.schedule import DANISH_TIME
 from backend.jobs.worker import handles
 from backend.settings import load_settings
 from sync import engine
@@ -30,8 +30,8 @@ from sync.apply import Record
 from sync.registry import REGISTRY
 
 KIND = "receipt-review-draw"
-PAY_STEP = "pay"
-"""The receipt's transition that records its payment (finance's export)."""
+PAY_STEP = "send_to_payroll"
+"""The receipt's transition that records its payment: the payroll export that pays it back."""
 AFTER_PAYMENT = ("paid", "in_review", "approved", "rejected")
 
 

@@ -13,6 +13,7 @@ WORKFLOWS: tuple[str, ...] = (
     "backend.features.receipts.ocr_job",
     "backend.features.receipts.review",
     "backend.features.receipts.retention",
+    "backend.features.receipts.payment",
     "backend.features.mileage.record_type",
     "backend.features.mileage.calculation",
 )

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from backend.features.mileage.rules import text
 from backend.features.mileage.rules.model import Trip
-from backend.features.mileage.rules.payroll import Month
 from backend.features.mileage.rules.text import Message
+from backend.features.payroll.cutoff import Month
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Which payroll month an approval lands in.
+"""Which payroll month an approval lands in (shared by every workflow that pays through payroll).
 
 Source: domain-rules.md §1 (Payroll) — leader approval before the municipality's cut-off day (e.g. the
 18th) is paid with that month's salary; cut-offs differ per municipality and pay form
