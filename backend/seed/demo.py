@@ -16,6 +16,7 @@ from backend.features.municipality.service import create_municipality
 from backend.features.org.hr_import import import_staff, import_units
 from backend.features.receipts.accounts import import_accounts
 from backend.seed.mileage import seed_authorisation, seed_mileage
+from backend.seed.receipts import seed_receipts
 from backend.settings import Settings
 
 ACCOUNTS = """code;name;function;type
@@ -102,6 +103,7 @@ async def seed(settings: Settings) -> str:
                     # Maja's authorisation first, so her demo trips are calculated at the high rate.
                     await seed_authorisation(db, municipality.id, "1013")
                     await seed_mileage(db, municipality.id, ("1001", "1013"))
+                    await seed_receipts(db, municipality.id, ("1001", "1013"), payroll_number="1007")
                 lines.append(
                     f"{name}: units +{units.created} ~{units.updated}, staff +{staff.created} ~{staff.updated}"
                 )
