@@ -54,24 +54,19 @@ def pwa_dist() -> Path:
     return dist
 
 
-def backend_env(data: Path, **extra: str) -> dict[str, str]:
-    """The environment of a backend process on the embedded database in `data`."""
-    env = {**os.environ, "FELT_DATA_DIR": str(data), **extra}
-    env.pop("FELT_DATABASE_URL", None)  # a fresh SQLite file in the data dir, never a shared database
-    return env
-
-
 def _serve(data: Path, pwa_dist: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Migrates, seeds and serves a fresh backend in `data`; yields its base URL."""
     port = _free_port()
-    env = backend_env(
-        data,
-        PORT=str(port),
-        HOST="127.0.0.1",
-        FELT_DEMO_LOGIN="1",
-        FELT_PWA_DIST=str(pwa_dist),
+    env = {
+        **os.environ,
+        "FELT_DATA_DIR": str(data),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "FELT_DEMO_LOGIN": "1",
+        "FELT_PWA_DIST": str(pwa_dist),
         **(extra_env or {}),
-    )
+    }
+    env.pop("FELT_DATABASE_URL", None)  # a fresh SQLite file in the data dir, never a shared database
     backend = [sys.executable, "-m", "backend"]
     for step in ("migrate", "seed"):
         done = subprocess.run(

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { feltSync, type Fields } from "../data";
 import { t } from "../i18n";
+import { Facts } from "./Layout";
 import { fmtKr, showDate, str } from "./records";
 import { reviewReason, Thumb } from "./Receipts";
 
@@ -49,14 +50,7 @@ export function ReceiptReview({ fields }: { fields: Fields }) {
       <p>
         <strong>{str(fields.merchant) || t("rc_noMerchant")}</strong> · {showDate(fields.date)} · <strong>{fmtKr(fields.total)}</strong>
       </p>
-      <dl class="facts facts-row">
-        {facts.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts rows={facts} wide />
       {why && <p class="mark">{t("ib_why", { reason: why })}</p>}
       <Photos hashes={Array.isArray(fields.photos) ? (fields.photos as string[]) : []} />
     </>
