@@ -71,10 +71,13 @@ def areas_for(principal: SignedIn) -> list[str]:
         areas.append("staff")
     if principal.can_anywhere(Capability.IMPORT_HR):
         areas.append("admin")
-    if principal.can_anywhere(Capability.APPROVE_MILEAGE):
-        areas.insert(0, "inbox")  # the leader's home entry: what waits for them
+    waits = (Capability.APPROVE_MILEAGE, Capability.REVIEW_RECEIPTS)
+    if any(principal.can_anywhere(c) for c in waits):
+        areas.insert(0, "inbox")  # the leader's (and finance's review) home entry: what waits for them
     if principal.can_anywhere(Capability.EXPORT_PAYROLL):
         areas.append("payroll")
+    if principal.can_anywhere(Capability.BOOK_RECEIPTS):
+        areas.append("bookings")
     return areas
 
 

@@ -115,11 +115,16 @@ async function json<T>(res: Response): Promise<T> {
   return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
 }
 
+/** A request with an optional JSON body. */
+const withJson =
+  (method: string) =>
+  async <T>(path: string, data?: unknown): Promise<T> =>
+    json<T>(await send(method, path, data === undefined ? undefined : JSON.stringify(data), "application/json"));
+
 export const api = {
   get: async <T>(path: string) => json<T>(await send("GET", path)),
-  post: async <T>(path: string, data?: unknown) =>
-    json<T>(await send("POST", path, data === undefined ? undefined : JSON.stringify(data), "application/json")),
-  put: async <T>(path: string) => json<T>(await send("PUT", path)),
+  post: withJson("POST"),
+  put: withJson("PUT"),
   delete: async <T>(path: string) => json<T>(await send("DELETE", path)),
   postText: async <T>(path: string, text: string, type: string) => json<T>(await send("POST", path, text, type)),
 };

@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_SECONDS = 90  # generous: the 2 cores are shared with the other test workers
+DATA_DIRS: dict[str, Path] = {}
+"""Each served backend's data dir by its base URL, for tests that run a server-side job against it."""
 
 
 def _free_port() -> int:
@@ -79,6 +81,7 @@ def _serve(data: Path, pwa_dist: Path, extra_env: dict[str, str] | None = None) 
         proc = subprocess.Popen([*backend, "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_healthy(base, proc, log_path)
+        DATA_DIRS[base] = data
         yield base
     finally:
         proc.terminate()

@@ -3,6 +3,7 @@ import { api, type AuditEntry, type ImportResult } from "../api";
 import { formatDateTime, label, lang, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
+import { parseAmount } from "./Receipts";
 
 function ImportForm(props: { id: string; title: string; path: string; onDone: () => void }) {
   const [file, setFile] = useState<File | null>(null);
@@ -129,6 +130,119 @@ function AuditLog({ version }: { version: number }) {
   );
 }
 
+interface Settings {
+  receipt_review_share: string;
+  receipt_review_all_below: number;
+  receipt_review_amount_limit: string | null;
+  receipt_retention_years: number | null;
+  retention_authorisation: string | null;
+}
+
+type SettingName = "share" | "below" | "limit" | "years" | "auth";
+
+const decimal = (v: string): string => (lang === "da" ? v.replace(".", ",") : v);
+
+/** The form's text for each setting (a share as a percent; an empty or 0 limit or period is off). */
+function formOf(s: Settings): Record<SettingName, string> {
+  return {
+    share: decimal(String(+(Number(s.receipt_review_share) * 100).toFixed(4))),
+    below: String(s.receipt_review_all_below),
+    limit: s.receipt_review_amount_limit == null ? "0" : decimal(String(Number(s.receipt_review_amount_limit))),
+    years: String(s.receipt_retention_years ?? 0),
+    auth: s.retention_authorisation ?? "",
+  };
+}
+
+/** The settings as the server takes them, or the first field a person must correct. */
+function bodyOf(form: Record<SettingName, string>): { body: Record<string, unknown> } | { bad: SettingName } {
+  const share = parseAmount(form.share);
+  if (!share || Number(share) <= 0 || Number(share) > 100) return { bad: "share" };
+  if (!/^\d+$/.test(form.below.trim())) return { bad: "below" };
+  const limit = parseAmount(form.limit || "0");
+  if (limit === null) return { bad: "limit" };
+  if (!/^\d+$/.test(form.years.trim() || "0")) return { bad: "years" };
+  return {
+    body: {
+      receipt_review_share: String(+(Number(share) / 100).toFixed(6)),
+      receipt_review_all_below: Number(form.below),
+      receipt_review_amount_limit: limit || "0",
+      receipt_retention_years: Number(form.years || 0),
+      ...(form.auth.trim() ? { retention_authorisation: form.auth.trim() } : {}),
+    },
+  };
+}
+
+/** The leaders' review of receipts (how many are drawn) and how long receipts are kept. */
+function ReceiptSettings() {
+  const loaded = useLoad(() => api.get<Settings>("/api/municipality/settings"), []);
+  const [form, setForm] = useState<Record<SettingName, string> | null>(null);
+  const [bad, setBad] = useState<SettingName | null>(null);
+  const [message, setMessage] = useState("");
+  const [error, setError] = useState("");
+  const shown = form ?? (loaded.data ? formOf(loaded.data) : null);
+
+  async function save(e: Event) {
+    e.preventDefault();
+    if (!shown) return;
+    const checked = bodyOf(shown);
+    setMessage("");
+    setError("");
+    setBad("bad" in checked ? checked.bad : null);
+    if ("bad" in checked) return;
+    try {
+      setForm(formOf(await api.put<Settings>("/api/municipality/settings", checked.body)));
+      setMessage(t("st_saved"));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
+  if (!shown) return <Status loading={loaded.loading} error={loaded.error} onRetry={loaded.reload} />;
+  const field = (name: SettingName, mode: "decimal" | "numeric" | "text") => (
+    <div class="field">
+      <label for={`st-${name}`}>{t(`st_${name}`)}</label>
+      <span class="muted" id={`st-${name}-hint`}>
+        {t(`st_${name}_hint`)}
+      </span>
+      <input
+        id={`st-${name}`}
+        type="text"
+        inputMode={mode === "text" ? undefined : mode}
+        autocomplete="off"
+        value={shown[name]}
+        aria-invalid={bad === name || undefined}
+        aria-describedby={`st-${name}-hint${bad === name ? ` st-${name}-err` : ""}`}
+        onInput={(e) => setForm({ ...shown, [name]: e.currentTarget.value })}
+      />
+      {bad === name && (
+        <span class="errors" id={`st-${name}-err`}>
+          {t(`st_${name}_err`)}
+        </span>
+      )}
+    </div>
+  );
+  return (
+    <form class="card" onSubmit={(e) => void save(e)} aria-labelledby="st-title" noValidate>
+      <h2 id="st-title">{t("st_title")}</h2>
+      {field("share", "decimal")}
+      {field("below", "numeric")}
+      {field("limit", "decimal")}
+      <h3>{t("st_retention")}</h3>
+      {field("years", "numeric")}
+      {field("auth", "text")}
+      <button type="submit" class="btn btn-primary">
+        {t("st_save")}
+      </button>
+      <p role="status">{message}</p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
 export function Admin() {
   // Bumped after an import so the audit log shows what the import changed.
   const [version, setVersion] = useState(0);
@@ -139,6 +253,7 @@ export function Admin() {
         <ImportForm id="units" title={t("importUnits")} path="/api/admin/import/units" onDone={done} />
         <ImportForm id="staff" title={t("importStaff")} path="/api/admin/import/staff" onDone={done} />
       </div>
+      <ReceiptSettings />
       <AuditLog version={version} />
     </Page>
   );

@@ -4,6 +4,7 @@ import { lang, type Lang, setLang, t } from "../i18n";
 import { feltSync } from "../data";
 import { Admin } from "./Admin";
 import { Attention } from "./Attention";
+import { Bookings } from "./Bookings";
 import { Home, knownAreas } from "./Home";
 import { Inbox } from "./Inbox";
 import { Payroll } from "./Payroll";
@@ -108,6 +109,7 @@ export function App() {
     else if (area === "admin") content = <Admin />;
     else if (area === "inbox") content = <Inbox me={view.me} />;
     else if (area === "payroll") content = <Payroll />;
+    else if (area === "bookings") content = <Bookings />;
     else if (route === "koersel") content = <TripList />;
     else if (route === "koersel/steder") content = <Places />;
     else if (route.startsWith("koersel/") && isReceiptId(route.slice(8)))

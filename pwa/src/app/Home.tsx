@@ -4,7 +4,7 @@ import { InstallHint } from "./install";
 import { Page } from "./Layout";
 
 /** The areas this shell knows; the server decides which of them a user gets (me.areas). */
-export const AREAS = ["inbox", "profile", "staff", "admin", "payroll"] as const;
+export const AREAS = ["inbox", "profile", "staff", "admin", "payroll", "bookings"] as const;
 export type Area = (typeof AREAS)[number];
 
 export function knownAreas(me: Me): Area[] {

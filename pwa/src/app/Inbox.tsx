@@ -1,14 +1,16 @@
-// The leader's one inbox: everything waiting for them, grouped by person and month. A month of trips is
-// approved in one action; one trip is rejected with a reason. The server decides each record by its own
-// state machine and says why when it will not.
+// The leader's one inbox: everything waiting for them, grouped by person and month. A month of trips, or
+// of receipts drawn for review, is approved in one action; one record is rejected with a reason. The server
+// decides each record by its own state machine and says why when it will not.
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import type { ServerRecord } from "../data";
 import { label, lang, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { calcOf, fmtKm, fmtKr, lineText, monthName, monthOf } from "./mileageText";
-import { showDate, str } from "./records";
+import { calcOf, fmtKm, lineText } from "./mileageText";
+import { ReceiptReview } from "./ReceiptReview";
+import { fmtKr, monthName, monthOf, payrollMonth, showDate, str } from "./records";
 import { route } from "./Trips";
 
 interface Item {
@@ -32,10 +34,52 @@ interface Group {
   items: Item[];
 }
 
+type Fields = Item["record"]["fields"];
+
+/** How a record type shows here: its month (to group by), its lines, a group's sum, and the step that settles
+ * a whole group at once (`each`: also offered per record). Types not listed show their state and actions. */
+const KINDS: Record<
+  string,
+  { month: (f: Fields) => string; Body: (p: { fields: Fields }) => ComponentChildren; sum: (items: Item[]) => string; all: string; each: boolean }
+> = {
+  trip: {
+    month: (f) => monthOf(f.date),
+    Body: TripLines,
+    sum: (items) =>
+      t("ib_total", {
+        km: fmtKm(items.reduce((n, i) => n + (Number(i.record.fields.km) || 0), 0)),
+        amount: fmtKr(items.reduce((n, i) => n + (Number(calcOf(i.record.fields).amount) || 0), 0)),
+      }),
+    all: "approve",
+    each: false,
+  },
+  receipt: {
+    month: payrollMonth,
+    Body: ReceiptReview,
+    sum: (items) => fmtKr(items.reduce((n, i) => n + (Number(i.record.fields.total) || 0), 0)),
+    all: "sign_off",
+    each: true,
+  },
+};
+
+function TripLines({ fields }: { fields: Fields }) {
+  const calc = calcOf(fields);
+  return (
+    <>
+      <p>
+        <strong>{showDate(fields.date)}</strong> · {str(fields.purpose)}
+      </p>
+      <p>
+        {route(fields)} · {fmtKm(fields.km)} · {calc.amount ? fmtKr(calc.amount) : "–"}
+      </p>
+    </>
+  );
+}
+
 function groups(items: Item[]): Group[] {
   const out = new Map<string, Group>();
   for (const item of items) {
-    const month = item.record.type === "trip" ? monthOf(item.record.fields.date) : "";
+    const month = KINDS[item.record.type]?.month(item.record.fields) ?? "";
     const key = `${item.record.type}|${item.record.owner_id}|${month}`;
     const title = [item.owner_name, label("type", item.record.type), month && monthName(month)].filter(Boolean).join(" · ");
     if (!out.has(key)) out.set(key, { key, type: item.record.type, title, items: [] });
@@ -49,7 +93,7 @@ function Rejecting({ onDone, onCancel }: { onDone: (note: string) => void; onCan
   return (
     <div class="field">
       <label for="ib-reason">{t("ib_rejectReason")}</label>
-      <textarea id="ib-reason" rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      <textarea id="ib-reason" rows={2} required value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       <div class="row">
         <button type="button" class="btn btn-primary" disabled={!note.trim()} onClick={() => onDone(note.trim())}>
           {t("ib_rejectConfirm")}
@@ -104,29 +148,22 @@ export function Inbox({ me }: { me: Me }) {
         <p>{t("ib_none")}</p>
       ) : (
         groups(inbox.data).map((g) => {
-          const approvable = g.items.filter((i) => i.actions.includes("approve")).map((i) => str(i.record.id));
-          const total = g.items.reduce((n, i) => n + (Number(calcOf(i.record.fields).amount) || 0), 0);
-          const km = g.items.reduce((n, i) => n + (Number(i.record.fields.km) || 0), 0);
+          const kind = KINDS[g.type];
+          const settleAll = g.items.filter((i) => kind && i.actions.includes(kind.all)).map((i) => str(i.record.id));
           return (
             <section key={g.key} class="card inbox-group" aria-label={g.title}>
               <h2>{g.title}</h2>
-              {g.type === "trip" && <p>{t("ib_total", { km: fmtKm(km), amount: fmtKr(total) })}</p>}
+              {kind && <p>{kind.sum(g.items)}</p>}
               <ul class="stack">
                 {g.items.map((i) => {
                   const calc = calcOf(i.record.fields);
                   const notes = [...(calc.flags ?? []), ...(calc.problems ?? []), ...(calc.error ? [calc.error] : [])];
                   const id = str(i.record.id);
+                  const single = i.actions.filter((a) => a !== "reject" && (!kind || kind.each || a !== kind.all));
                   return (
                     <li key={id} class={`inbox-item${calc.leader_note ? " inbox-flagged" : ""}`}>
-                      {g.type === "trip" ? (
-                        <>
-                          <p>
-                            <strong>{showDate(i.record.fields.date)}</strong> · {str(i.record.fields.purpose)}
-                          </p>
-                          <p>
-                            {route(i.record.fields)} · {fmtKm(i.record.fields.km)} · {calc.amount ? fmtKr(calc.amount) : "–"}
-                          </p>
-                        </>
+                      {kind ? (
+                        <kind.Body fields={i.record.fields} />
                       ) : (
                         <p>{t("ib_other", { type: label("type", i.record.type), state: str(i.record.state) })}</p>
                       )}
@@ -139,28 +176,25 @@ export function Inbox({ me }: { me: Me }) {
                         <Rejecting onCancel={() => setRejecting(null)} onDone={(note) => void act(g.type, "reject", [id], note)} />
                       ) : (
                         <div class="row">
+                          {single.map((a) => (
+                            <button key={a} type="button" class="btn" disabled={busy} onClick={() => void act(g.type, a, [id])}>
+                              {label("transition", a)}
+                            </button>
+                          ))}
                           {i.actions.includes("reject") && (
-                            <button type="button" class="btn btn-small" disabled={busy} onClick={() => setRejecting(id)}>
+                            <button type="button" class="btn" disabled={busy} onClick={() => setRejecting(id)}>
                               {t("ib_reject")}
                             </button>
                           )}
-                          {g.type !== "trip" &&
-                            i.actions
-                              .filter((a) => a !== "reject")
-                              .map((a) => (
-                                <button key={a} type="button" class="btn btn-small" disabled={busy} onClick={() => void act(g.type, a, [id])}>
-                                  {label("transition", a)}
-                                </button>
-                              ))}
                         </div>
                       )}
                     </li>
                   );
                 })}
               </ul>
-              {g.type === "trip" && approvable.length > 0 && (
-                <button type="button" class="btn btn-primary btn-big" disabled={busy} onClick={() => void act(g.type, "approve", approvable)}>
-                  {t("ib_approveAll", { n: approvable.length })}
+              {settleAll.length > (kind?.each ? 1 : 0) && (
+                <button type="button" class="btn btn-primary btn-big" disabled={busy} onClick={() => void act(g.type, kind!.all, settleAll)}>
+                  {t("ib_approveAll", { n: settleAll.length })}
                 </button>
               )}
             </section>

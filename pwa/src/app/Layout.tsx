@@ -75,6 +75,21 @@ export function Page(props: { title: string; back?: boolean; children?: Componen
   );
 }
 
+/** Label–value pairs as a definition list; further pairs may follow as children. */
+export function Facts(props: { rows: [string, string][]; wide?: boolean; children?: ComponentChildren }) {
+  return (
+    <dl class={props.wide ? "facts facts-row" : "facts"}>
+      {props.rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+      {props.children}
+    </dl>
+  );
+}
+
 export function Status(props: { loading?: boolean; error?: string; onRetry?: () => void }) {
   if (props.loading) return <p class="muted">{t("loading")}</p>;
   if (!props.error) return null;

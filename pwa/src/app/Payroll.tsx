@@ -5,8 +5,7 @@ import { api } from "../api";
 import { formatDateTime, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { fmtKr, monthName } from "./mileageText";
-import { showDate } from "./records";
+import { fmtKr, monthName, showDate } from "./records";
 
 interface Exports {
   exports: { id: number; period: string; filename: string; line_count: number; total: string; created_at: string }[];

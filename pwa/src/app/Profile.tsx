@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import type { Me } from "../api";
 import { grantText, lang, type Lang, t } from "../i18n";
 import { errorText } from "./hooks";
-import { Page } from "./Layout";
+import { Facts, Page } from "./Layout";
 
 const LANGS: [Lang, string][] = [
   ["da", "Dansk"],
@@ -34,13 +34,7 @@ export function Profile(props: { me: Me; onLang: (l: Lang) => void; onLogout: ()
   ];
   return (
     <Page title={t("area_profile")} back>
-      <dl class="facts">
-        {rows.map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
+      <Facts rows={rows}>
         <div>
           <dt>{t("roles")}</dt>
           <dd>
@@ -55,7 +49,7 @@ export function Profile(props: { me: Me; onLang: (l: Lang) => void; onLogout: ()
             )}
           </dd>
         </div>
-      </dl>
+      </Facts>
 
       <h2 id="lang-title">{t("language")}</h2>
       <div class="row" role="group" aria-labelledby="lang-title">

@@ -6,7 +6,7 @@ import { api, type Me } from "../api";
 import { type Attention, feltSync, type Fields, type LocalRecord } from "../data";
 import { lang, t } from "../i18n";
 import { go, useOnline } from "./hooks";
-import { showDate, str, useRecord, useRecords } from "./records";
+import { fmtKr, monthName, payrollMonth, rejection, showDate, str, useRecord, useRecords } from "./records";
 import { Page } from "./Layout";
 import { useSyncStatus } from "./sync";
 
@@ -50,6 +50,31 @@ export function parseAmount(input: string): string | null {
   return `${String(Number(whole))}.${frac.padEnd(2, "0")}`;
 }
 
+
+/** States after the payroll export paid it back. */
+const PAID = ["paid", "in_review", "approved", "rejected"];
+
+/** Why the receipt was drawn for the leader's review, in the chosen language ("" if it was not). */
+export function reviewReason(fields: Fields): string {
+  const review = (fields.review ?? {}) as { reason?: string; reason_en?: string };
+  return (lang === "en" && review.reason_en) || review.reason || "";
+}
+
+/** What the employee needs beyond the state word: when it is paid back, why it is reviewed, why it was rejected. */
+function ReceiptNotes({ r }: { r: LocalRecord }) {
+  const month = payrollMonth(r.fields);
+  const why = reviewReason(r.fields);
+  const rejected = rejection(r);
+  return (
+    <>
+      {month && (
+        <span class="rc-note">{t(PAID.includes(r.state ?? "") ? "rc_paidIn" : "rc_payIn", { month: monthName(month) })}</span>
+      )}
+      {r.state === "in_review" && why && <span class="rc-note">{t("rc_reviewWhy", { reason: why })}</span>}
+      {rejected && <span class="rc-note errors">{t("rc_rejectedBecause", { reason: rejected })}</span>}
+    </>
+  );
+}
 
 function stateText(r: LocalRecord): string {
   if (r.transitions.includes("submit")) return t("rc_state_sending");
@@ -258,13 +283,14 @@ export function ReceiptList({ me }: { me: Me }) {
               <a class="card rc-item" href={`#/udlaeg/${r.id}`}>
                 <span class="rc-merchant">{str(r.fields.merchant) || t("rc_noMerchant")}</span>
                 <span>
-                  {[r.fields.date ? showDate(r.fields.date) : "", r.fields.total ? `${showAmount(r.fields.total)} kr.` : ""]
+                  {[r.fields.date ? showDate(r.fields.date) : "", r.fields.total ? fmtKr(r.fields.total) : ""]
                     .filter(Boolean)
                     .join(" · ") || t("rc_noDetails")}
                 </span>
                 <span class={`badge badge-${r.transitions.includes("submit") ? "sending" : (r.state ?? "draft")}`}>
                   {stateText(r)}
                 </span>
+                <ReceiptNotes r={r} />
               </a>
             </li>
           ))}
@@ -276,7 +302,7 @@ export function ReceiptList({ me }: { me: Me }) {
 
 // ---- one receipt ---------------------------------------------------------------------------------
 
-function Thumb({ hash, n }: { hash: string; n: number }) {
+export function Thumb({ hash, n }: { hash: string; n: number }) {
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     let url: string | null = null;
@@ -545,6 +571,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
       {rec && (
         <p>
           {t("rc_status")} <span class={`badge badge-${sending ? "sending" : state}`}>{stateText(rec)}</span>
+          <ReceiptNotes r={rec} />
         </p>
       )}
       <RecordAttention items={attention} />

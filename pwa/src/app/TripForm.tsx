@@ -7,10 +7,10 @@ import { feltSync, type Fields, type LocalRecord } from "../data";
 import { t } from "../i18n";
 import { go } from "./hooks";
 import { Page } from "./Layout";
-import { calcOf, fmtKr, lineText, monthName, parseKm, showKmInput } from "./mileageText";
+import { calcOf, lineText, parseKm, showKmInput } from "./mileageText";
 import { PLACE } from "./Places";
-import { str, useRecord, useRecords } from "./records";
-import { rejection, SENDABLE, TRIP, tripState } from "./Trips";
+import { fmtKr, monthName, payrollMonth, rejection, str, useRecord, useRecords } from "./records";
+import { SENDABLE, TRIP, tripState } from "./Trips";
 
 interface Form {
   date: string;
@@ -134,7 +134,7 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   const calc = calcOf(rec?.fields ?? {});
   const why = rec ? rejection(rec) : null;
   const blocking = [...(calc.problems ?? []), ...(calc.error ? [calc.error] : [])];
-  const payroll = (rec?.fields.payroll ?? {}) as { month?: string };
+  const paidIn = rec ? payrollMonth(rec.fields) : "";
   const place = (name: "from_place" | "to_place", label: string) => (
     <div class="field">
       <label for={`km-${name}`}>{label}</label>
@@ -160,7 +160,7 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
       {rec && (
         <p>
           {t("km_status")} <span class={`badge badge-${rec.transitions.length ? "sending" : state}`}>{tripState(rec)}</span>
-          {payroll.month && <> · {t("km_paidIn", { month: monthName(payroll.month) })}</>}
+          {paidIn && <> · {t("km_paidIn", { month: monthName(paidIn) })}</>}
         </p>
       )}
       {why && <p class="error">{t("km_rejectedBecause", { reason: why })}</p>}

@@ -5,8 +5,8 @@ import { feltSync, type LocalRecord } from "../data";
 import { t } from "../i18n";
 import { go } from "./hooks";
 import { Page } from "./Layout";
-import { calcOf, fmtKm, fmtKr, lineText, monthName, monthOf } from "./mileageText";
-import { showDate, str, useRecords } from "./records";
+import { calcOf, fmtKm, lineText } from "./mileageText";
+import { fmtKr, monthName, monthOf, rejection, showDate, str, useRecords } from "./records";
 
 export const TRIP = "trip";
 export const SENDABLE = ["draft", "rejected"];
@@ -30,13 +30,6 @@ export function tripState(r: LocalRecord): string {
 
 export const route = (f: Record<string, unknown>): string =>
   [str(f.from_place), ...((f.stops as string[] | undefined) ?? []), str(f.to_place)].filter(Boolean).join(" → ");
-
-/** The reason the leader gave, when the trip was rejected. */
-export function rejection(r: LocalRecord): string | null {
-  if (r.state !== "rejected") return null;
-  const step = [...(r.server?.history ?? [])].reverse().find((h) => h.transition === "reject");
-  return step?.note ?? null;
-}
 
 const sum = (rows: LocalRecord[], pick: (r: LocalRecord) => unknown): number =>
   rows.reduce((n, r) => n + (Number(pick(r)) || 0), 0);

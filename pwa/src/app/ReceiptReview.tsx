@@ -1,0 +1,58 @@
+// A receipt drawn for the leader's review, as the inbox shows it: what was bought, on which account and
+// why, why it was drawn, and its photos (a tap opens one large, in a modal dialog that Esc closes).
+import { useEffect, useRef, useState } from "preact/hooks";
+import { feltSync, type Fields } from "../data";
+import { t } from "../i18n";
+import { Facts } from "./Layout";
+import { fmtKr, showDate, str } from "./records";
+import { reviewReason, Thumb } from "./Receipts";
+
+function Photos({ hashes }: { hashes: string[] }) {
+  const [open, setOpen] = useState<number | null>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (open != null && !dialog.current?.open) dialog.current?.showModal();
+  }, [open]);
+  if (!hashes.length) return null;
+  return (
+    <>
+      <ul class="thumbs">
+        {hashes.map((h, i) => (
+          <li key={h}>
+            <button type="button" class="thumb-btn" aria-label={t("ib_photoOpen", { n: i + 1 })} onClick={() => setOpen(i)}>
+              <Thumb hash={h} n={i + 1} />
+            </button>
+          </li>
+        ))}
+      </ul>
+      {open != null && (
+        <dialog ref={dialog} class="photo-dialog" aria-label={t("rc_photoAlt", { n: open + 1 })} onClose={() => setOpen(null)}>
+          <button type="button" class="btn" onClick={() => dialog.current?.close()}>
+            {t("close")}
+          </button>
+          <img src={feltSync.photoUrl(hashes[open])} alt={t("rc_photoAlt", { n: open + 1 })} />
+        </dialog>
+      )}
+    </>
+  );
+}
+
+export function ReceiptReview({ fields }: { fields: Fields }) {
+  const facts: [string, string][] = [
+    [t("ib_vat"), fields.vat ? fmtKr(fields.vat) : "–"],
+    [t("ib_account"), str(fields.account) || "–"],
+    [t("ib_purpose"), str(fields.purpose) || "–"],
+  ];
+  if (fields.project) facts.push([t("ib_project"), str(fields.project)]);
+  const why = reviewReason(fields);
+  return (
+    <>
+      <p>
+        <strong>{str(fields.merchant) || t("rc_noMerchant")}</strong> · {showDate(fields.date)} · <strong>{fmtKr(fields.total)}</strong>
+      </p>
+      <Facts rows={facts} wide />
+      {why && <p class="mark">{t("ib_why", { reason: why })}</p>}
+      <Photos hashes={Array.isArray(fields.photos) ? (fields.photos as string[]) : []} />
+    </>
+  );
+}
