@@ -123,6 +123,12 @@ ENDPOINTS = [
         lambda r, t: 404 if r == R.PAYROLL else 403,
         targeted=False,
     ),
+    Endpoint(
+        "POST",
+        "/api/payroll/exports/{export}/paid",
+        lambda r, t: 404 if r == R.PAYROLL else 403,
+        targeted=False,
+    ),
     Endpoint("GET", "/api/payroll/unapproved", only({R.PAYROLL}), targeted=False),
     Endpoint("GET", "/api/payroll/wage-types", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
     Endpoint(

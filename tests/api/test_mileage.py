@@ -132,6 +132,31 @@ async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
     await sign_in(client, db, world.in_a1, settings)
     assert {r["state"] for r in (await device.pull()).values()} == {"sent_to_payroll"}
 
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    paid = await client.post(f"/api/payroll/exports/{export['id']}/paid")
+    assert paid.status_code == 200 and paid.json()["paid_at"]
+    assert (await client.post(f"/api/payroll/exports/{export['id']}/paid")).status_code == 409
+    await sign_in(client, db, world.in_a1, settings)
+    assert {r["state"] for r in (await device.pull()).values()} == {"paid"}
+
+
+async def test_a_trip_in_a_closed_payroll_month_is_refused(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    _, [first] = await log_trips(client, db, settings, world.in_a1, trip())
+    await as_leader(client, db, settings, world)
+    await client.post("/api/inbox/trip/approve", json={"ids": [first]})
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    period = (await client.get("/api/payroll/exports")).json()["pending"][0]["period"]
+    assert (await client.post("/api/payroll/exports", json={"period": period})).status_code == 201
+    # The payroll of the month after March 2025 is long settled: a March trip logged now comes too late.
+    device, [late] = await log_trips(client, db, settings, world.in_a1, trip(km="12"), submit=False)
+    problems = (await device.pull())[late]["fields"]["calc"]["problems"]
+    assert [p["code"] for p in problems] == ["date_closed_month"]
+    result = (await device.push(device.move(late, "submit")))["results"][0]
+    assert result["status"] == "rejected" and "marts 2025 er lukket" in result["reason"].lower()
+
 
 async def test_an_approved_trip_cannot_be_edited(
     client: AsyncTestClient, db: AsyncSession, settings: Settings

@@ -28,6 +28,7 @@ class ExportOut(msgspec.Struct):
     line_count: int
     total: Decimal
     created_at: datetime
+    paid_at: datetime | None
 
 
 class Pending(msgspec.Struct):
@@ -64,7 +65,7 @@ async def _wage_types_out(db: DbSession, municipality_id: int) -> list[WageTypeO
 
 
 def _out(e: PayrollExport) -> ExportOut:
-    return ExportOut(e.id, e.period, e.format, e.filename, e.line_count, e.total, e.created_at)
+    return ExportOut(e.id, e.period, e.format, e.filename, e.line_count, e.total, e.created_at, e.paid_at)
 
 
 class PayrollController(Controller):
@@ -98,6 +99,13 @@ class PayrollController(Controller):
             media_type=f"{found.media_type}; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="{found.filename}"'},
         )
+
+    @post("/exports/{export_id:int}/paid", operation_id="markPayrollExportPaid", status_code=200)
+    async def mark_paid(
+        self, request: Request, db_session: DbSession, principal: SignedIn, export_id: FromPath[int]
+    ) -> ExportOut:
+        """The salary run with this export is paid: its items become "paid"."""
+        return _out(await service.mark_paid(db_session, principal, record_types.of(request), export_id))
 
     @get("/unapproved", operation_id="listUnapproved")
     async def unapproved(self, request: Request, db_session: DbSession, principal: SignedIn) -> UnapprovedOut:

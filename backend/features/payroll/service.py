@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Capability, Principal
+from backend.db.base import utcnow
 from backend.db.models import OrgUnit, User
 from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
@@ -31,6 +32,8 @@ from sync.registry import OWNER, Registry
 
 EXPORTED = "send_to_payroll"
 """A record type with a transition of this name moves along when its wage lines are exported."""
+PAID = "mark_paid"
+"""… and with one of this name when payroll confirms the salary run that paid them."""
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -136,23 +139,38 @@ async def export(
     await db.execute(
         update(WageLine).where(WageLine.id.in_([line.id for line in lines])).values(export_id=record.id)
     )
-    await _move_sources(db, principal, registry, lines)
+    await _move_sources(db, principal, registry, lines, EXPORTED)
     return record
 
 
+async def mark_paid(
+    db: AsyncSession, principal: Principal, registry: Registry, export_id: int
+) -> PayrollExport:
+    """Payroll confirms that the salary run with this export has been paid."""
+    found = await get_export(db, principal, export_id)
+    if found.paid_at is not None:
+        raise Conflict(
+            "Eksporten er allerede markeret som udbetalt.", "The export is already marked as paid."
+        )
+    found.paid_at = utcnow()
+    lines = list(await db.scalars(select(WageLine).where(WageLine.export_id == found.id)))
+    await _move_sources(db, principal, registry, lines, PAID)
+    return found
+
+
 async def _move_sources(
-    db: AsyncSession, principal: Principal, registry: Registry, lines: list[WageLine]
+    db: AsyncSession, principal: Principal, registry: Registry, lines: list[WageLine], transition: str
 ) -> None:
-    """Sources that are sync records move to "sent to payroll" through their own state machine."""
+    """Sources that are sync records move along ("sent to payroll", "paid") through their own state machine."""
     by_type: dict[str, list[str]] = {}
     for line in lines:
         by_type.setdefault(line.source_type, []).append(line.source_id)
     for source_type, ids in by_type.items():
         record_type = registry.get(source_type)
-        if record_type is None or record_type.transition(EXPORTED) is None:
+        if record_type is None or record_type.transition(transition) is None:
             continue
         unique = sorted({UUID(i) for i in ids})
-        pushed = await engine.transition_many(db, SYNC, registry, principal, source_type, unique, EXPORTED)
+        pushed = await engine.transition_many(db, SYNC, registry, principal, source_type, unique, transition)
         await hooks.changes_applied(db, principal, pushed)
         await engine.stamp(db, SYNC, pushed)
 

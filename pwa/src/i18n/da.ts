@@ -196,6 +196,8 @@ export const da = {
   pl_cutoff: "Denne måneds lønfrist: {date}",
   pl_unapprovedLine: "{name}: {waiting} venter på lederen, {drafts} ikke indsendt",
   pl_allApproved: "Alt er godkendt.",
+  pl_markPaid: "Markér som udbetalt",
+  pl_paidAt: "Udbetalt (markeret {at})",
   pl_made: "Eksporten er lavet: {file}",
   type_trip: "Tur",
   type_place: "Sted",

@@ -197,6 +197,8 @@ export const en: Dict = {
   pl_cutoff: "This month's payroll cut-off: {date}",
   pl_unapprovedLine: "{name}: {waiting} waiting for the manager, {drafts} not sent in",
   pl_allApproved: "Everything is approved.",
+  pl_markPaid: "Mark as paid",
+  pl_paidAt: "Paid (marked {at})",
   pl_made: "The export is made: {file}",
   type_trip: "Trip",
   type_place: "Place",
