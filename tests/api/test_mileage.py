@@ -88,6 +88,30 @@ async def test_a_driving_authorisation_pays_the_high_rate(
     assert calc["amount"] == "190.50" and calc["rate_applied"] == "high"  # 50 km × 3.81
 
 
+async def test_an_admin_grants_and_withdraws_a_driving_authorisation(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    unknown = await client.post(
+        "/api/mileage/authorisations", json={"employee_number": "X", "valid_from": "2025-01-01"}
+    )
+    assert unknown.status_code == 404
+    made = await client.post(
+        "/api/mileage/authorisations",
+        json={"employee_number": "M90", "valid_from": "2025-01-01", "reference": "J7"},
+    )
+    assert made.status_code == 201, made.text
+    assert [a["name"] for a in (await client.get("/api/mileage/authorisations")).json()] == ["Employee in A1"]
+    await sign_in(client, db, world.in_a1, settings)
+    assert (await device.pull())[tid]["fields"]["calc"]["rate_applied"] == "high"
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    assert (await client.delete(f"/api/mileage/authorisations/{made.json()['id']}")).status_code == 204
+    await sign_in(client, db, world.in_a1, settings)
+    assert (await device.pull())[tid]["fields"]["calc"]["rate_applied"] == "low"
+
+
 async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
