@@ -119,7 +119,8 @@ export const api = {
   get: async <T>(path: string) => json<T>(await send("GET", path)),
   post: async <T>(path: string, data?: unknown) =>
     json<T>(await send("POST", path, data === undefined ? undefined : JSON.stringify(data), "application/json")),
-  put: async <T>(path: string) => json<T>(await send("PUT", path)),
+  put: async <T>(path: string, data?: unknown) =>
+    json<T>(await send("PUT", path, data === undefined ? undefined : JSON.stringify(data), data === undefined ? undefined : "application/json")),
   delete: async <T>(path: string) => json<T>(await send("DELETE", path)),
   postText: async <T>(path: string, text: string, type: string) => json<T>(await send("POST", path, text, type)),
 };
