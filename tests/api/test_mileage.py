@@ -63,8 +63,11 @@ async def test_the_server_calculates_each_trip_and_the_phone_gets_it(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
-    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
-    calc = (await device.pull())[tid]["fields"]["calc"]
+    forged = trip(calc={"amount": "9999.00"}, payroll={"month": "2020-01"})  # the server's fields are its own
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, forged, submit=False)
+    fields = (await device.pull())[tid]["fields"]
+    assert fields["payroll"] == {}
+    calc = fields["calc"]
     assert calc["amount"] == "111.50" and calc["rate_applied"] == "low"  # 50 km × 2.23, no authorisation
     assert any(line["code"] == "rate_low" for line in calc["explanation"])
     assert calc["leader_note"] is False
