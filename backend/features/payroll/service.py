@@ -13,13 +13,11 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-import msgspec
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Capability, Principal
 from backend.db.base import utcnow
-from backend.db.models import OrgUnit, User
 from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import root_unit
@@ -28,7 +26,7 @@ from backend.features.payroll.models import PayrollExport, WageLine
 from backend.features.payroll.writers import WRITERS, OutLine
 from backend.features.sync import hooks
 from sync import engine
-from sync.registry import OWNER, Registry
+from sync.registry import Registry
 
 EXPORTED = "send_to_payroll"
 """A record type with a transition of this name moves along when its wage lines are exported."""
@@ -211,50 +209,3 @@ async def latest_exported_period(db: AsyncSession, municipality_id: int) -> str 
     return await db.scalar(
         select(func.max(PayrollExport.period)).where(PayrollExport.municipality_id == municipality_id)
     )
-
-
-class Unapproved(msgspec.Struct):
-    user_id: int
-    name: str
-    employee_number: str | None
-    unit: str | None
-    record_type: str
-    waiting: int
-    """Sent in, waiting for a leader's approval."""
-    drafts: int
-    """Logged, not yet sent in."""
-
-
-async def not_approved(db: AsyncSession, principal: Principal, registry: Registry) -> list[Unapproved]:
-    """Who has items that payroll will pay but a leader has not approved yet (to chase before the cut-off)."""
-    await require_payroll(db, principal)
-    r = SYNC.record.c
-    out: list[Unapproved] = []
-    for name in registry.names():
-        record_type = registry.get(name)
-        assert record_type is not None
-        if record_type.transition(EXPORTED) is None:
-            continue
-        waiting = set().union(*(t.source for t in record_type.transitions if t.by != OWNER and t.waits))
-        states = waiting | {record_type.initial_state}
-        rows = await db.execute(
-            select(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state, func.count())
-            .join(User, User.id == r.owner_id)
-            .outerjoin(OrgUnit, OrgUnit.id == r.unit_id)
-            .where(
-                r.municipality_id == principal.municipality_id,
-                r.type == name,
-                r.deleted.is_(False),
-                r.state.in_(states),
-            )
-            .group_by(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state)
-        )
-        people: dict[int, Unapproved] = {}
-        for owner_id, person, number, unit, state, count in rows:
-            item = people.setdefault(owner_id, Unapproved(owner_id, person, number, unit, name, 0, 0))
-            if state in waiting:
-                item.waiting += count
-            else:
-                item.drafts += count
-        out += sorted(people.values(), key=lambda u: (-u.waiting, u.name))
-    return out
