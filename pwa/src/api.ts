@@ -119,7 +119,9 @@ async function json<T>(res: Response): Promise<T> {
 const withJson =
   (method: string) =>
   async <T>(path: string, data?: unknown): Promise<T> =>
-    json<T>(await send(method, path, data === undefined ? undefined : JSON.stringify(data), "application/json"));
+    data === undefined
+      ? json<T>(await send(method, path))
+      : json<T>(await send(method, path, JSON.stringify(data), "application/json"));
 
 export const api = {
   get: async <T>(path: string) => json<T>(await send("GET", path)),

@@ -117,6 +117,20 @@ ENDPOINTS = [
         targeted=False,
     ),
     Endpoint("GET", "/api/mileage/log.csv", lambda r, t: 200, targeted=False),
+    Endpoint("GET", "/api/mileage/authorisations", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
+    Endpoint(
+        "POST",
+        "/api/mileage/authorisations",
+        lambda r, t: 201 if r == R.ADMIN else 403,
+        body=lambda w: {"employee_number": "M90", "valid_from": "2026-01-01"},
+        targeted=False,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/mileage/authorisations/{authorisation}",
+        lambda r, t: 404 if r == R.ADMIN else 403,
+        targeted=False,
+    ),
     Endpoint("GET", "/api/payroll/exports", only({R.PAYROLL}), targeted=False),
     # Payroll passes the guard and is told there is nothing to export (409) or no such export (404).
     Endpoint(
@@ -129,6 +143,12 @@ ENDPOINTS = [
     Endpoint(
         "GET",
         "/api/payroll/exports/{export}/file",
+        lambda r, t: 404 if r == R.PAYROLL else 403,
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/payroll/exports/{export}/paid",
         lambda r, t: 404 if r == R.PAYROLL else 403,
         targeted=False,
     ),
@@ -166,7 +186,13 @@ def _path(endpoint: Endpoint, world: World, target: str) -> str:
     unit = {"own": world.units["A1"], "other": world.units["B"], "foreign": world.other_unit}[target]
     user = {"own": world.in_a1, "other": world.in_b, "foreign": world.other_employee}[target]
     return endpoint.path.format(
-        unit=unit.id, user=user.id, account="1-2.9", record_type="trip", transition="approve", export=987654
+        unit=unit.id,
+        user=user.id,
+        account="1-2.9",
+        record_type="trip",
+        transition="approve",
+        export=987654,
+        authorisation=987654,
     )
 
 
@@ -228,6 +254,7 @@ async def test_every_route_is_in_the_matrix_or_public(settings: Settings) -> Non
             .replace("{record_type}", "{record_type:str}")
             .replace("{transition}", "{transition:str}")
             .replace("{export}", "{export_id:int}")
+            .replace("{authorisation}", "{authorisation_id:int}")
             .split("?")[0],
         )
         for e in ENDPOINTS

@@ -63,8 +63,11 @@ async def test_the_server_calculates_each_trip_and_the_phone_gets_it(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
-    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
-    calc = (await device.pull())[tid]["fields"]["calc"]
+    forged = trip(calc={"amount": "9999.00"}, payroll={"month": "2020-01"})  # the server's fields are its own
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, forged, submit=False)
+    fields = (await device.pull())[tid]["fields"]
+    assert fields["payroll"] == {}
+    calc = fields["calc"]
     assert calc["amount"] == "111.50" and calc["rate_applied"] == "low"  # 50 km × 2.23, no authorisation
     assert any(line["code"] == "rate_low" for line in calc["explanation"])
     assert calc["leader_note"] is False
@@ -86,6 +89,30 @@ async def test_a_driving_authorisation_pays_the_high_rate(
     device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
     calc = (await device.pull())[tid]["fields"]["calc"]
     assert calc["amount"] == "190.50" and calc["rate_applied"] == "high"  # 50 km × 3.81
+
+
+async def test_an_admin_grants_and_withdraws_a_driving_authorisation(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(), submit=False)
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    unknown = await client.post(
+        "/api/mileage/authorisations", json={"employee_number": "X", "valid_from": "2025-01-01"}
+    )
+    assert unknown.status_code == 404
+    made = await client.post(
+        "/api/mileage/authorisations",
+        json={"employee_number": "M90", "valid_from": "2025-01-01", "reference": "J7"},
+    )
+    assert made.status_code == 201, made.text
+    assert [a["name"] for a in (await client.get("/api/mileage/authorisations")).json()] == ["Employee in A1"]
+    await sign_in(client, db, world.in_a1, settings)
+    assert (await device.pull())[tid]["fields"]["calc"]["rate_applied"] == "high"
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    assert (await client.delete(f"/api/mileage/authorisations/{made.json()['id']}")).status_code == 204
+    await sign_in(client, db, world.in_a1, settings)
+    assert (await device.pull())[tid]["fields"]["calc"]["rate_applied"] == "low"
 
 
 async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
@@ -131,6 +158,31 @@ async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
 
     await sign_in(client, db, world.in_a1, settings)
     assert {r["state"] for r in (await device.pull()).values()} == {"sent_to_payroll"}
+
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    paid = await client.post(f"/api/payroll/exports/{export['id']}/paid")
+    assert paid.status_code == 200 and paid.json()["paid_at"]
+    assert (await client.post(f"/api/payroll/exports/{export['id']}/paid")).status_code == 409
+    await sign_in(client, db, world.in_a1, settings)
+    assert {r["state"] for r in (await device.pull()).values()} == {"paid"}
+
+
+async def test_a_trip_in_a_closed_payroll_month_is_refused(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    _, [first] = await log_trips(client, db, settings, world.in_a1, trip())
+    await as_leader(client, db, settings, world)
+    await client.post("/api/inbox/trip/approve", json={"ids": [first]})
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    period = (await client.get("/api/payroll/exports")).json()["pending"][0]["period"]
+    assert (await client.post("/api/payroll/exports", json={"period": period})).status_code == 201
+    # The payroll of the month after March 2025 is long settled: a March trip logged now comes too late.
+    device, [late] = await log_trips(client, db, settings, world.in_a1, trip(km="12"), submit=False)
+    problems = (await device.pull())[late]["fields"]["calc"]["problems"]
+    assert [p["code"] for p in problems] == ["date_closed_month"]
+    result = (await device.push(device.move(late, "submit")))["results"][0]
+    assert result["status"] == "rejected" and "marts 2025 er lukket" in result["reason"].lower()
 
 
 async def test_an_approved_trip_cannot_be_edited(

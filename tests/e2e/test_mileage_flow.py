@@ -130,3 +130,17 @@ def test_log_offline_submit_approve_on_a_tablet_and_export(
     )
     phone.reload()
     expect(phone.get_by_role("link", name=PURPOSE)).to_contain_text("Sendt til løn")
+
+
+def test_an_admin_sees_and_corrects_the_rates_and_limits(page: Page) -> None:
+    page.set_viewport_size({"width": 360, "height": 780})
+    login(page, "Karen Olsen")  # admin
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("link", name="Kørsel: satser, grænser og kørselsbemyndigelser").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kørsel: satser og grænser")
+    expect(page.get_by_role("row", name="Bil/MC, lav takst 1. jan. 2026 2,28")).to_be_visible()
+    expect(page.get_by_text("Maja Knudsen (1013)")).to_be_visible()  # the demo's driving authorisation
+    page.get_by_label("Højst km pr. tur (tom = ingen)").fill("400")
+    page.get_by_role("button", name="Gem grænserne").click()
+    expect(page.locator("main").get_by_role("status")).to_have_text("Gemt. Åbne ture er beregnet igen.")
+    assert_accessible(page)

@@ -172,9 +172,10 @@ async def recalculate(db: AsyncSession, municipality_id: int, owner_id: int) -> 
     records = [engine.load_row(row) for row in rows]
     calcs = calculate(records, await _employee(db, municipality_id, owner_id))
     for record in records:
-        new = calcs.get(record.id, {})
-        if record.state in OPEN_STATES and record.fields.get("calc") != new:
-            await engine.save_server_change(db, SYNC, REGISTRY, record, {**record.fields, "calc": new})
+        # Both fields are the server's: whatever a phone sent in them is replaced.
+        server_fields = {"calc": calcs.get(record.id, {}), "payroll": {}}
+        if record.state in OPEN_STATES and any(record.fields.get(k) != v for k, v in server_fields.items()):
+            await engine.save_server_change(db, SYNC, REGISTRY, record, {**record.fields, **server_fields})
 
 
 async def recalculate_municipality(db: AsyncSession, municipality_id: int) -> None:
@@ -221,7 +222,7 @@ def wage_lines(record: Record, employee_number: str, period: str) -> list[payrol
 async def feed_payroll(db: AsyncSession, record_id: UUID) -> None:
     """An approved trip's wage lines, paid in the month its approval date and the cut-off decide."""
     record = await engine.load(db, SYNC, record_id)
-    if record is None or record.state != "approved" or record.fields.get("payroll"):
+    if record is None or record.state != "approved":
         return
     municipality = await db.get(Municipality, record.municipality_id)
     assert municipality is not None
@@ -229,10 +230,11 @@ async def feed_payroll(db: AsyncSession, record_id: UUID) -> None:
     period = str(payroll_month(approved_on, municipality.payroll_cutoff_day))
     user = await db.get(User, record.owner_id)
     number = (user.employee_number if user else None) or str(record.owner_id)
-    await payroll.add_lines(db, record.municipality_id, wage_lines(record, number, period))
-    await engine.save_server_change(
-        db, SYNC, REGISTRY, record, {**record.fields, "payroll": {"month": period}}
-    )
+    await payroll.add_lines(db, record.municipality_id, wage_lines(record, number, period))  # once per trip
+    if record.fields.get("payroll") != {"month": period}:
+        await engine.save_server_change(
+            db, SYNC, REGISTRY, record, {**record.fields, "payroll": {"month": period}}
+        )
 
 
 @after_batch("trip")

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, get, put
-from litestar.params import FromQuery, JSONBody
+from litestar import Controller, Response, delete, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
 from backend.clock import today
@@ -57,6 +57,18 @@ async def _settings_out(db: DbSession, municipality_id: int, lang: str) -> Milea
     )
 
 
+class AuthorisationIn(msgspec.Struct):
+    employee_number: str
+    valid_from: date
+    valid_to: date | None = None
+    reference: str = ""
+
+
+class AuthorisationOut(AuthorisationIn):
+    id: int = 0
+    name: str = ""
+
+
 LOG_HEADER = (
     "date",
     "purpose",
@@ -98,6 +110,41 @@ class MileageController(Controller):
         )
         await calculation.recalculate_municipality(db_session, principal.municipality_id)
         return await _settings_out(db_session, principal.municipality_id, "da")
+
+    @get("/authorisations", operation_id="listDrivingAuthorisations")
+    async def list_authorisations(self, db_session: DbSession, principal: SignedIn) -> list[AuthorisationOut]:
+        """The written driving authorisations (kørselsbemyndigelser) that allow the high rate."""
+        await municipality.get_settings(db_session, principal)
+        return [
+            AuthorisationOut(u.employee_number or "", a.valid_from, a.valid_to, a.reference, a.id, u.name)
+            for a, u in await settings.list_authorisations(db_session, principal.municipality_id)
+        ]
+
+    @post("/authorisations", operation_id="addDrivingAuthorisation", status_code=201)
+    async def add_authorisation(
+        self, db_session: DbSession, principal: SignedIn, data: JSONBody[AuthorisationIn]
+    ) -> AuthorisationOut:
+        await municipality.update_settings(db_session, principal, {})
+        a = await settings.add_authorisation(
+            db_session,
+            principal.municipality_id,
+            data.employee_number,
+            data.valid_from,
+            data.valid_to,
+            data.reference,
+        )
+        await calculation.recalculate(db_session, principal.municipality_id, a.user_id)
+        return AuthorisationOut(data.employee_number, a.valid_from, a.valid_to, a.reference, a.id)
+
+    @delete(
+        "/authorisations/{authorisation_id:int}", operation_id="removeDrivingAuthorisation", status_code=204
+    )
+    async def remove_authorisation(
+        self, db_session: DbSession, principal: SignedIn, authorisation_id: FromPath[int]
+    ) -> None:
+        await municipality.update_settings(db_session, principal, {})
+        user_id = await settings.remove_authorisation(db_session, principal.municipality_id, authorisation_id)
+        await calculation.recalculate(db_session, principal.municipality_id, user_id)
 
     @get("/log.csv", operation_id="downloadMileageLog", cache=False)
     async def log(

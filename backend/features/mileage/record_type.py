@@ -15,6 +15,7 @@ import msgspec
 from backend.auth.roles import Capability
 from backend.clock import today
 from backend.features.mileage.rules import Trip, Vehicle, check_trip
+from backend.features.payroll import service as payroll
 from sync.registry import REGISTRY, RecordType, Transition
 
 OPEN_STATES = frozenset({"draft", "submitted", "rejected"})
@@ -131,6 +132,12 @@ def _ready_to_approve(fields: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def _payroll_step(name: str, source: str, target: str) -> Transition:
+    return Transition(
+        name, frozenset({source}), target, by=Capability.EXPORT_PAYROLL, four_eyes=False, waits=False
+    )
+
+
 STATE_NAMES = {
     "draft": ("en kladde", "a draft"),
     "submitted": ("indsendt", "submitted"),
@@ -162,14 +169,8 @@ TRIP = REGISTRY.register(
                 note_required=True,
             ),
             # Made by the payroll export (backend.features.payroll), not by a person's choice.
-            Transition(
-                "send_to_payroll",
-                frozenset({"approved"}),
-                "sent_to_payroll",
-                by=Capability.EXPORT_PAYROLL,
-                four_eyes=False,
-                waits=False,
-            ),
+            _payroll_step(payroll.EXPORTED, "approved", "sent_to_payroll"),
+            _payroll_step(payroll.PAID, "sent_to_payroll", "paid"),
         ),
         editable_states=frozenset({"draft", "rejected"}),
         deletable_states=frozenset({"draft", "rejected"}),

@@ -4,13 +4,15 @@ needed, then correctable by an admin), its own limits, and the employees' drivin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import Invalid
+from backend.db.models import User
+from backend.errors import Invalid, NotFound
 from backend.features.mileage.models import DrivingAuthorisation, MileageLimits, MileageRate
 from backend.features.mileage.rules import Authorisation, Limits, Rate, load_default_rates, parse_rates
 
@@ -82,3 +84,55 @@ async def authorisations(db: AsyncSession, user_id: int, employee_number: str) -
     return tuple(
         Authorisation(employee_number, a.valid_from, a.valid_to, reference=a.reference) for a in rows
     )
+
+
+async def list_authorisations(
+    db: AsyncSession, municipality_id: int
+) -> list[tuple[DrivingAuthorisation, User]]:
+    rows = await db.execute(
+        select(DrivingAuthorisation, User)
+        .join(User, User.id == DrivingAuthorisation.user_id)
+        .where(DrivingAuthorisation.municipality_id == municipality_id)
+        .order_by(User.name, DrivingAuthorisation.valid_from)
+    )
+    return [(a, u) for a, u in rows.tuples()]
+
+
+async def add_authorisation(
+    db: AsyncSession,
+    municipality_id: int,
+    employee_number: str,
+    valid_from: date,
+    valid_to: date | None,
+    reference: str,
+) -> DrivingAuthorisation:
+    user = await db.scalar(
+        select(User).where(User.municipality_id == municipality_id, User.employee_number == employee_number)
+    )
+    if user is None:
+        raise NotFound(
+            f"Ingen medarbejder har nummeret {employee_number}.",
+            f"No employee has the number {employee_number}.",
+        )
+    if valid_to is not None and valid_to < valid_from:
+        raise Invalid("Slutdatoen ligger før startdatoen.", "The end date is before the start date.")
+    found = DrivingAuthorisation(
+        municipality_id=municipality_id,
+        user_id=user.id,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        reference=reference,
+    )
+    db.add(found)
+    await db.flush()
+    return found
+
+
+async def remove_authorisation(db: AsyncSession, municipality_id: int, authorisation_id: int) -> int:
+    """Removes it; returns the employee's user id (their open trips are recalculated)."""
+    found = await db.get(DrivingAuthorisation, authorisation_id)
+    if found is None or found.municipality_id != municipality_id:
+        raise NotFound("Kørselsbemyndigelsen findes ikke.", "The driving authorisation does not exist.")
+    await db.delete(found)
+    await db.flush()
+    return found.user_id

@@ -15,7 +15,7 @@ from backend.db.models import Municipality
 from backend.deps import DbSession, SignedIn
 from backend.errors import Invalid
 from backend.features.municipality import service as municipality
-from backend.features.payroll import service, wage_types
+from backend.features.payroll import service, unapproved, wage_types
 from backend.features.payroll.models import PayrollExport
 from backend.features.sync import record_types
 
@@ -28,6 +28,7 @@ class ExportOut(msgspec.Struct):
     line_count: int
     total: Decimal
     created_at: datetime
+    paid_at: datetime | None
 
 
 class Pending(msgspec.Struct):
@@ -49,7 +50,7 @@ class ExportIn(msgspec.Struct):
 class UnapprovedOut(msgspec.Struct):
     cutoff: date
     """This month's cut-off: approved before it means paid with this month's salary."""
-    people: list[service.Unapproved]
+    people: list[unapproved.Unapproved]
 
 
 class WageTypeOut(msgspec.Struct):
@@ -64,7 +65,7 @@ async def _wage_types_out(db: DbSession, municipality_id: int) -> list[WageTypeO
 
 
 def _out(e: PayrollExport) -> ExportOut:
-    return ExportOut(e.id, e.period, e.format, e.filename, e.line_count, e.total, e.created_at)
+    return ExportOut(e.id, e.period, e.format, e.filename, e.line_count, e.total, e.created_at, e.paid_at)
 
 
 class PayrollController(Controller):
@@ -99,10 +100,19 @@ class PayrollController(Controller):
             headers={"content-disposition": f'attachment; filename="{found.filename}"'},
         )
 
+    @post("/exports/{export_id:int}/paid", operation_id="markPayrollExportPaid", status_code=200)
+    async def mark_paid(
+        self, request: Request, db_session: DbSession, principal: SignedIn, export_id: FromPath[int]
+    ) -> ExportOut:
+        """The salary run with this export is paid: its items become "paid"."""
+        return _out(await service.mark_paid(db_session, principal, record_types.of(request), export_id))
+
     @get("/unapproved", operation_id="listUnapproved")
-    async def unapproved(self, request: Request, db_session: DbSession, principal: SignedIn) -> UnapprovedOut:
+    async def list_unapproved(
+        self, request: Request, db_session: DbSession, principal: SignedIn
+    ) -> UnapprovedOut:
         """Who has items not yet approved, to chase before the cut-off."""
-        people = await service.not_approved(db_session, principal, record_types.of(request))
+        people = await unapproved.not_approved(db_session, principal, record_types.of(request))
         m = await db_session.get(Municipality, principal.municipality_id)
         assert m is not None
         now = today()

@@ -41,6 +41,8 @@ class PayrollExport(Base):
     total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None]
+    """When payroll confirmed the salary run that paid it."""
 
 
 class WageLine(Base):

@@ -13,12 +13,11 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-import msgspec
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Capability, Principal
-from backend.db.models import OrgUnit, User
+from backend.db.base import utcnow
 from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import root_unit
@@ -27,10 +26,12 @@ from backend.features.payroll.models import PayrollExport, WageLine
 from backend.features.payroll.writers import WRITERS, OutLine
 from backend.features.sync import hooks
 from sync import engine
-from sync.registry import OWNER, Registry
+from sync.registry import Registry
 
 EXPORTED = "send_to_payroll"
 """A record type with a transition of this name moves along when its wage lines are exported."""
+PAID = "mark_paid"
+"""… and with one of this name when payroll confirms the salary run that paid them."""
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -136,23 +137,38 @@ async def export(
     await db.execute(
         update(WageLine).where(WageLine.id.in_([line.id for line in lines])).values(export_id=record.id)
     )
-    await _move_sources(db, principal, registry, lines)
+    await _move_sources(db, principal, registry, lines, EXPORTED)
     return record
 
 
+async def mark_paid(
+    db: AsyncSession, principal: Principal, registry: Registry, export_id: int
+) -> PayrollExport:
+    """Payroll confirms that the salary run with this export has been paid."""
+    found = await get_export(db, principal, export_id)
+    if found.paid_at is not None:
+        raise Conflict(
+            "Eksporten er allerede markeret som udbetalt.", "The export is already marked as paid."
+        )
+    found.paid_at = utcnow()
+    lines = list(await db.scalars(select(WageLine).where(WageLine.export_id == found.id)))
+    await _move_sources(db, principal, registry, lines, PAID)
+    return found
+
+
 async def _move_sources(
-    db: AsyncSession, principal: Principal, registry: Registry, lines: list[WageLine]
+    db: AsyncSession, principal: Principal, registry: Registry, lines: list[WageLine], transition: str
 ) -> None:
-    """Sources that are sync records move to "sent to payroll" through their own state machine."""
+    """Sources that are sync records move along ("sent to payroll", "paid") through their own state machine."""
     by_type: dict[str, list[str]] = {}
     for line in lines:
         by_type.setdefault(line.source_type, []).append(line.source_id)
     for source_type, ids in by_type.items():
         record_type = registry.get(source_type)
-        if record_type is None or record_type.transition(EXPORTED) is None:
+        if record_type is None or record_type.transition(transition) is None:
             continue
         unique = sorted({UUID(i) for i in ids})
-        pushed = await engine.transition_many(db, SYNC, registry, principal, source_type, unique, EXPORTED)
+        pushed = await engine.transition_many(db, SYNC, registry, principal, source_type, unique, transition)
         await hooks.changes_applied(db, principal, pushed)
         await engine.stamp(db, SYNC, pushed)
 
@@ -193,50 +209,3 @@ async def latest_exported_period(db: AsyncSession, municipality_id: int) -> str 
     return await db.scalar(
         select(func.max(PayrollExport.period)).where(PayrollExport.municipality_id == municipality_id)
     )
-
-
-class Unapproved(msgspec.Struct):
-    user_id: int
-    name: str
-    employee_number: str | None
-    unit: str | None
-    record_type: str
-    waiting: int
-    """Sent in, waiting for a leader's approval."""
-    drafts: int
-    """Logged, not yet sent in."""
-
-
-async def not_approved(db: AsyncSession, principal: Principal, registry: Registry) -> list[Unapproved]:
-    """Who has items that payroll will pay but a leader has not approved yet (to chase before the cut-off)."""
-    await require_payroll(db, principal)
-    r = SYNC.record.c
-    out: list[Unapproved] = []
-    for name in registry.names():
-        record_type = registry.get(name)
-        assert record_type is not None
-        if record_type.transition(EXPORTED) is None:
-            continue
-        waiting = set().union(*(t.source for t in record_type.transitions if t.by != OWNER and t.waits))
-        states = waiting | {record_type.initial_state}
-        rows = await db.execute(
-            select(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state, func.count())
-            .join(User, User.id == r.owner_id)
-            .outerjoin(OrgUnit, OrgUnit.id == r.unit_id)
-            .where(
-                r.municipality_id == principal.municipality_id,
-                r.type == name,
-                r.deleted.is_(False),
-                r.state.in_(states),
-            )
-            .group_by(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state)
-        )
-        people: dict[int, Unapproved] = {}
-        for owner_id, person, number, unit, state, count in rows:
-            item = people.setdefault(owner_id, Unapproved(owner_id, person, number, unit, name, 0, 0))
-            if state in waiting:
-                item.waiting += count
-            else:
-                item.drafts += count
-        out += sorted(people.values(), key=lambda u: (-u.waiting, u.name))
-    return out

@@ -249,6 +249,11 @@ export function Admin() {
   const done = () => setVersion((v) => v + 1);
   return (
     <Page title={t("area_admin")} back>
+      <p>
+        <a class="btn" href="#/admin/koersel">
+          {t("ma_link")}
+        </a>
+      </p>
       <div class="grid2">
         <ImportForm id="units" title={t("importUnits")} path="/api/admin/import/units" onDone={done} />
         <ImportForm id="staff" title={t("importStaff")} path="/api/admin/import/staff" onDone={done} />

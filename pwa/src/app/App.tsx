@@ -14,6 +14,7 @@ import { TripList } from "./Trips";
 import { errorText, go, useOnline, useRoute } from "./hooks";
 import { Layout, Page, Status } from "./Layout";
 import { Login } from "./Login";
+import { MileageAdmin } from "./MileageAdmin";
 import { Profile } from "./Profile";
 import { isReceiptId, ReceiptEdit, ReceiptList } from "./Receipts";
 import { Staff } from "./Staff";
@@ -107,6 +108,7 @@ export function App() {
       );
     else if (area === "staff") content = <Staff me={view.me} />;
     else if (area === "admin") content = <Admin />;
+    else if (route === "admin/koersel" && view.me.areas.includes("admin")) content = <MileageAdmin />;
     else if (area === "inbox") content = <Inbox me={view.me} />;
     else if (area === "payroll") content = <Payroll />;
     else if (area === "bookings") content = <Bookings />;

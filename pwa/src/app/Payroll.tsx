@@ -8,7 +8,15 @@ import { Page, Status } from "./Layout";
 import { fmtKr, monthName, showDate } from "./records";
 
 interface Exports {
-  exports: { id: number; period: string; filename: string; line_count: number; total: string; created_at: string }[];
+  exports: {
+    id: number;
+    period: string;
+    filename: string;
+    line_count: number;
+    total: string;
+    created_at: string;
+    paid_at: string | null;
+  }[];
   pending: { period: string; lines: number; total: string }[];
 }
 
@@ -28,6 +36,15 @@ export function Payroll() {
     try {
       const made = await api.post<{ filename: string }>("/api/payroll/exports", { period });
       setMessage(t("pl_made", { file: made.filename }));
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+    exports.reload();
+  }
+
+  async function markPaid(id: number) {
+    try {
+      await api.post(`/api/payroll/exports/${id}/paid`);
     } catch (err) {
       setMessage(errorText(err));
     }
@@ -64,6 +81,13 @@ export function Payroll() {
             <a class="btn" href={`/api/payroll/exports/${x.id}/file`} download={x.filename}>
               {t("pl_download", { file: x.filename })}
             </a>
+            {x.paid_at ? (
+              <p>{t("pl_paidAt", { at: formatDateTime(x.paid_at) })}</p>
+            ) : (
+              <button type="button" class="btn" onClick={() => void markPaid(x.id)}>
+                {t("pl_markPaid")}
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -2,7 +2,7 @@
 
 Revision ID: 8c899a998130
 Revises: 3782a04c947f
-Create Date: 2026-11-30 01:15:40.738825
+Create Date: 2026-11-30 01:37:20.967477
 """
 
 from collections.abc import Sequence
@@ -84,6 +84,7 @@ def upgrade() -> None:
     sa.Column('total', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.Column('paid_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['app_user.id'], name=op.f('fk_payroll_export_created_by_app_user')),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_payroll_export_municipality_id_municipality')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payroll_export'))

@@ -1,0 +1,64 @@
+"""Who payroll will pay but a leader has not approved yet: to chase before the cut-off.
+
+Derived from the registry like the inbox: a record type that payroll exports (it has the export's
+transition) counts; its records waiting for a leader, and its drafts, are listed per person.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.roles import Principal
+from backend.db.models import OrgUnit, User
+from backend.db.sync_tables import SYNC
+from backend.features.payroll.service import EXPORTED, require_payroll
+from sync.registry import OWNER, Registry
+
+
+class Unapproved(msgspec.Struct):
+    user_id: int
+    name: str
+    employee_number: str | None
+    unit: str | None
+    record_type: str
+    waiting: int
+    """Sent in, waiting for a leader's approval."""
+    drafts: int
+    """Logged, not yet sent in."""
+
+
+async def not_approved(db: AsyncSession, principal: Principal, registry: Registry) -> list[Unapproved]:
+    """Who has items that payroll will pay but a leader has not approved yet (to chase before the cut-off)."""
+    await require_payroll(db, principal)
+    r = SYNC.record.c
+    out: list[Unapproved] = []
+    for name in registry.names():
+        record_type = registry.get(name)
+        assert record_type is not None
+        if record_type.transition(EXPORTED) is None:
+            continue
+        waiting = set().union(*(t.source for t in record_type.transitions if t.by != OWNER and t.waits))
+        states = waiting | {record_type.initial_state}
+        rows = await db.execute(
+            select(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state, func.count())
+            .join(User, User.id == r.owner_id)
+            .outerjoin(OrgUnit, OrgUnit.id == r.unit_id)
+            .where(
+                r.municipality_id == principal.municipality_id,
+                r.type == name,
+                r.deleted.is_(False),
+                r.state.in_(states),
+            )
+            .group_by(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state)
+        )
+        people: dict[int, Unapproved] = {}
+        for owner_id, person, number, unit, state, count in rows:
+            item = people.setdefault(owner_id, Unapproved(owner_id, person, number, unit, name, 0, 0))
+            if state in waiting:
+                item.waiting += count
+            else:
+                item.drafts += count
+        out += sorted(people.values(), key=lambda u: (-u.waiting, u.name))
+    return out

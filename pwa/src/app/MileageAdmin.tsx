@@ -1,0 +1,186 @@
+// The admin's mileage settings: the rates in force (data, correctable; a missing year is said plainly),
+// the municipality's own limits, and the written driving authorisations that allow the high rate.
+import { useState } from "preact/hooks";
+import { api } from "../api";
+import { lang, t } from "../i18n";
+import { errorText, useLoad } from "./hooks";
+import { Page, Status } from "./Layout";
+import { parseKm } from "./mileageText";
+import { showDate } from "./records";
+
+interface RateRow {
+  kind: string;
+  effective_from: string;
+  kr_per_km: string;
+  source: string;
+  verify: boolean;
+}
+interface Settings {
+  rates: RateRow[];
+  max_km_per_trip: string | null;
+  max_km_per_month: string | null;
+  missing: string[];
+}
+interface Authorisation {
+  id: number;
+  name: string;
+  employee_number: string;
+  valid_from: string;
+  valid_to: string | null;
+  reference: string;
+}
+
+const KINDS = ["car_first_20000", "car_above_20000", "bicycle"] as const;
+const kindName = (k: string) => t(`ma_kind_${k as (typeof KINDS)[number]}`);
+
+export function MileageAdmin() {
+  const settings = useLoad(() => api.get<Settings>(`/api/mileage/settings?lang=${lang}`), []);
+  const auths = useLoad(() => api.get<Authorisation[]>("/api/mileage/authorisations"), []);
+  const [message, setMessage] = useState("");
+  const [rate, setRate] = useState({ kind: KINDS[0] as string, effective_from: "", kr_per_km: "" });
+  const [limits, setLimits] = useState<{ trip: string; month: string } | null>(null);
+  const [auth, setAuth] = useState({ employee_number: "", valid_from: "", valid_to: "", reference: "" });
+
+  const s = settings.data;
+  const shownLimits = limits ?? { trip: s?.max_km_per_trip ?? "", month: s?.max_km_per_month ?? "" };
+
+  async function save(body: Settings) {
+    try {
+      await api.put("/api/mileage/settings", body);
+      setMessage(t("ma_saved"));
+      settings.reload();
+    } catch (e) {
+      setMessage(errorText(e));
+    }
+  }
+
+  function saveRate(e: Event) {
+    e.preventDefault();
+    if (!s) return;
+    const kr = parseKm(rate.kr_per_km);
+    if (!kr || !rate.effective_from) return setMessage(t("km_missing", { list: `${t("ma_from")}, ${t("ma_rate")}` }));
+    const others = s.rates.filter((r) => !(r.kind === rate.kind && r.effective_from === rate.effective_from));
+    void save({ ...s, rates: [...others, { ...rate, kr_per_km: kr, source: "", verify: false }] });
+  }
+
+  function saveLimits(e: Event) {
+    e.preventDefault();
+    if (!s) return;
+    void save({ ...s, max_km_per_trip: parseKm(shownLimits.trip), max_km_per_month: parseKm(shownLimits.month) });
+  }
+
+  async function addAuth(e: Event) {
+    e.preventDefault();
+    try {
+      await api.post("/api/mileage/authorisations", { ...auth, valid_to: auth.valid_to || null });
+      setAuth({ employee_number: "", valid_from: "", valid_to: "", reference: "" });
+      setMessage(t("ma_saved"));
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+    auths.reload();
+  }
+
+  async function removeAuth(id: number) {
+    await api.delete(`/api/mileage/authorisations/${id}`).catch((err: unknown) => setMessage(errorText(err)));
+    auths.reload();
+  }
+
+  return (
+    <Page title={t("ma_title")}>
+      <a class="back" href="#/admin">
+        ← {t("area_admin")}
+      </a>
+      <p role="status">{message}</p>
+      {settings.error && <Status error={settings.error} onRetry={settings.reload} />}
+      {s?.missing.length ? (
+        <div class="error" role="alert">
+          {s.missing.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </div>
+      ) : null}
+      <h2>{t("ma_rates")}</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("ma_kind")}</th>
+              <th scope="col">{t("ma_from")}</th>
+              <th scope="col">{t("ma_rate")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...(s?.rates ?? [])].reverse().map((r) => (
+              <tr key={`${r.kind}${r.effective_from}`}>
+                <td>{kindName(r.kind)}</td>
+                <td>{showDate(r.effective_from)}</td>
+                <td>
+                  {lang === "da" ? r.kr_per_km.replace(".", ",") : r.kr_per_km}
+                  {r.verify && <span class="mark">{t("ma_verify")}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form class="card" onSubmit={saveRate} aria-labelledby="ma-rate-title">
+        <h3 id="ma-rate-title">{t("ma_setRate")}</h3>
+        <label for="ma-kind">{t("ma_kind")}</label>
+        <select id="ma-kind" value={rate.kind} onChange={(e) => setRate({ ...rate, kind: e.currentTarget.value })}>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {kindName(k)}
+            </option>
+          ))}
+        </select>
+        <label for="ma-from">{t("ma_from")}</label>
+        <input id="ma-from" type="date" value={rate.effective_from} onInput={(e) => setRate({ ...rate, effective_from: e.currentTarget.value })} />
+        <label for="ma-rate">{t("ma_rate")}</label>
+        <input id="ma-rate" type="text" inputMode="decimal" value={rate.kr_per_km} onInput={(e) => setRate({ ...rate, kr_per_km: e.currentTarget.value })} />
+        <button type="submit" class="btn btn-primary">
+          {t("ma_saveRate")}
+        </button>
+      </form>
+      <form class="card" onSubmit={saveLimits} aria-labelledby="ma-limits-title">
+        <h2 id="ma-limits-title">{t("ma_limits")}</h2>
+        <label for="ma-trip">{t("ma_perTrip")}</label>
+        <input id="ma-trip" type="text" inputMode="decimal" value={shownLimits.trip} onInput={(e) => setLimits({ ...shownLimits, trip: e.currentTarget.value })} />
+        <label for="ma-month">{t("ma_perMonth")}</label>
+        <input id="ma-month" type="text" inputMode="decimal" value={shownLimits.month} onInput={(e) => setLimits({ ...shownLimits, month: e.currentTarget.value })} />
+        <button type="submit" class="btn btn-primary">
+          {t("ma_saveLimits")}
+        </button>
+      </form>
+      <h2>{t("ma_auths")}</h2>
+      {auths.data && !auths.data.length && <p>{t("ma_noAuths")}</p>}
+      <ul class="stack">
+        {auths.data?.map((a) => (
+          <li key={a.id} class="card">
+            <p>
+              {t("ma_authLine", { name: a.name, number: a.employee_number, from: showDate(a.valid_from), to: a.valid_to ? showDate(a.valid_to) : "…" })}
+            </p>
+            {a.reference && <p class="muted">{a.reference}</p>}
+            <button type="button" class="btn btn-small" onClick={() => void removeAuth(a.id)}>
+              {t("ma_removeAuth", { name: a.name })}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form class="card" onSubmit={(e) => void addAuth(e)} aria-labelledby="ma-auth-title">
+        <h3 id="ma-auth-title">{t("ma_addAuth")}</h3>
+        <label for="ma-emp">{t("ma_employee")}</label>
+        <input id="ma-emp" type="text" value={auth.employee_number} onInput={(e) => setAuth({ ...auth, employee_number: e.currentTarget.value })} />
+        <label for="ma-afrom">{t("ma_from")}</label>
+        <input id="ma-afrom" type="date" value={auth.valid_from} onInput={(e) => setAuth({ ...auth, valid_from: e.currentTarget.value })} />
+        <label for="ma-ato">{t("ma_to")}</label>
+        <input id="ma-ato" type="date" value={auth.valid_to} onInput={(e) => setAuth({ ...auth, valid_to: e.currentTarget.value })} />
+        <label for="ma-ref">{t("ma_reference")}</label>
+        <input id="ma-ref" type="text" value={auth.reference} onInput={(e) => setAuth({ ...auth, reference: e.currentTarget.value })} />
+        <button type="submit" class="btn btn-primary">
+          {t("ma_addAuth")}
+        </button>
+      </form>
+    </Page>
+  );
+}
