@@ -37,9 +37,14 @@ async def not_approved(db: AsyncSession, principal: Principal, registry: Registr
     for name in registry.names():
         record_type = registry.get(name)
         assert record_type is not None
-        if record_type.transition(EXPORTED) is None:
+        exported = record_type.transition(EXPORTED)
+        if exported is None:
             continue
-        waiting = set().union(*(t.source for t in record_type.transitions if t.by != OWNER and t.waits))
+        # Only approvals that lead to the export count (not a review after payment, as receipts have).
+        approvals = [
+            t for t in record_type.transitions if t.by != OWNER and t.waits and t.target in exported.source
+        ]
+        waiting = set().union(*(t.source for t in approvals))
         states = waiting | {record_type.initial_state}
         rows = await db.execute(
             select(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state, func.count())

@@ -68,12 +68,15 @@ def sample_settings(municipality: Municipality) -> SampleSettings:
 async def _paid_in(db: AsyncSession, municipality_id: int, month: str) -> dict[int, list[Record]]:
     """The municipality's receipts paid in `month`, per unit."""
     r = SYNC.record.c
+    year, month_no = (int(part) for part in month.split("-"))
+    month_start = datetime(year, month_no, 1, tzinfo=DANISH_TIME)
     rows = await db.execute(
         select(SYNC.record).where(
             r.municipality_id == municipality_id,
             r.type == "receipt",
             r.deleted.is_(False),
             r.state.in_(AFTER_PAYMENT),
+            r.updated_at >= month_start,  # paid in the month means changed in it or later
         )
     )
     per_unit: dict[int, list[Record]] = defaultdict(list)
