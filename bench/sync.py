@@ -471,10 +471,12 @@ async def batch_vs_single(world: World, plan: Plan) -> int:
 
 async def first_pull(world: World, plan: Plan, already: int) -> Device:
     """A leader's fresh device pulls every note of her school; returns it, its cursor now up to date."""
+    async with client(world, world.leader_token) as http:
+        demo, _pages = await pull_all(http, Device())  # the demo's own trips and receipts she sees too
     async with client(world, world.employee_token) as http:
         # Fill Anna's notes up to the target with the largest batches (quick, and not what is measured).
         await push_in_batches(http, Device(), max(0, plan.pull_records - already), plan.fill_batch)
-    expected = max(plan.pull_records, already)
+    expected = max(plan.pull_records, already) + demo - already
 
     async with client(world, world.leader_token) as http:
         await pull_page(http, Device(), limit=1)  # warm this connection's worker, as above
