@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -107,6 +108,4 @@ async def sign_in(client: AsyncTestClient, db: AsyncSession, user: User, setting
 def _collect_garbage() -> Iterator[None]:
     """Collect after every test, so an unclosed connection fails the test that leaked it, not a later one."""
     yield
-    import gc
-
     gc.collect()
