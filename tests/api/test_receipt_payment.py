@@ -21,11 +21,11 @@ from backend.features.payroll.models import WageLine
 from backend.features.receipts.review import draw_month
 from backend.settings import Settings
 from sync import engine
+from tests.api.test_sync_api import Device
 from tests.conftest import sign_in
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio
-SCHEMA = {"x-felt-schema": "1"}
 FIELDS = {
     "date": "2026-11-02",
     "merchant": "Netto",
@@ -37,20 +37,9 @@ FIELDS = {
 }
 
 
-class Phone:
-    """One device of the signed-in person, numbering its mutations as the PWA does."""
-
-    def __init__(self, client: AsyncTestClient) -> None:
-        self.client, self.device, self.n = client, str(uuid.uuid4()), 0
-
-    async def send(self, kind: str, rid: str, **extra: Any) -> dict[str, Any]:
-        self.n += 1
-        mutation = {"n": self.n, "kind": kind, "type": "receipt", "id": rid, **extra}
-        body = {"device_id": self.device, "mutations": [mutation]}
-        response = await self.client.post("/api/sync/push", json=body, headers=SCHEMA)
-        assert response.status_code == 200, response.text
-        result: dict[str, Any] = response.json()["results"][0]
-        return result
+async def _send(device: Device, mutation: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = (await device.push(mutation))["results"][0]
+    return result
 
 
 async def _lines(db: AsyncSession, rid: str) -> list[WageLine]:
@@ -63,19 +52,19 @@ async def test_a_receipt_is_paid_back_through_payroll_booked_by_finance_and_revi
 ) -> None:
     world = await build_world(db)
     await sign_in(client, db, world.in_a1, settings)
-    phone, rid = Phone(client), str(uuid.uuid4())
-    assert (await phone.send("put", rid, fields=FIELDS))["status"] == "applied"
+    phone, rid = Device(client, "receipt"), str(uuid.uuid4())
+    assert (await _send(phone, phone.put(rid, FIELDS)))["status"] == "applied"
     assert await _lines(db, rid) == []  # a draft is not paid
-    submitted = await phone.send("transition", rid, transition="submit")
+    submitted = await _send(phone, phone.move(rid, "submit"))
     assert submitted["status"] == "applied"
     (line,) = await _lines(db, rid)
     assert (line.amount, line.wage_key, line.export_id) == (Decimal("149.95"), "receipt_outlay", None)
     record = await engine.load(db, SYNC, uuid.UUID(rid))
     assert record is not None and record.fields["payroll"] == {"month": line.period}
 
-    assert (await phone.send("transition", rid, transition="withdraw"))["status"] == "applied"
+    assert (await _send(phone, phone.move(rid, "withdraw")))["status"] == "applied"
     assert await _lines(db, rid) == []  # taken back before payroll saw it
-    assert (await phone.send("transition", rid, transition="submit"))["status"] == "applied"
+    assert (await _send(phone, phone.move(rid, "submit")))["status"] == "applied"
     (line,) = await _lines(db, rid)
 
     await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
@@ -131,9 +120,9 @@ async def test_the_employee_cannot_pay_or_review_their_own_receipt(
     world = await build_world(db)
     leader = world.by_role[Role.LEADER]
     await sign_in(client, db, leader, settings)
-    phone, rid = Phone(client), str(uuid.uuid4())
-    await phone.send("put", rid, fields=FIELDS)
-    await phone.send("transition", rid, transition="submit")
-    refused = await phone.send("transition", rid, transition="send_to_payroll")
+    phone, rid = Device(client, "receipt"), str(uuid.uuid4())
+    await _send(phone, phone.put(rid, FIELDS))
+    await _send(phone, phone.move(rid, "submit"))
+    refused = await _send(phone, phone.move(rid, "send_to_payroll"))
     assert refused["status"] == "rejected"
     assert (await client.get("/api/receipts/bookings")).status_code == 403

@@ -26,19 +26,17 @@ from backend.jobs.schedule import DAILY, enqueue_due
 from backend.settings import Settings
 from sync import engine
 from sync.registry import REGISTRY
+from tests.api.test_sync_api import Device
 from tests.conftest import sign_in
 from tests.world import World, build_world
 
 pytestmark = pytest.mark.anyio
-SCHEMA = {"x-felt-schema": "1"}
 
 
 async def _receipt(client: AsyncTestClient, fields: dict[str, Any]) -> str:
     """A receipt pushed by the signed-in employee, as their phone would."""
-    rid = str(uuid.uuid4())
-    mutation = {"n": 1, "kind": "put", "type": "receipt", "id": rid, "fields": fields}
-    body = {"device_id": str(uuid.uuid4()), "mutations": [mutation]}
-    result = (await client.post("/api/sync/push", json=body, headers=SCHEMA)).json()["results"][0]
+    device, rid = Device(client, "receipt"), str(uuid.uuid4())
+    result = (await device.push(device.put(rid, fields)))["results"][0]
     assert result["status"] == "applied", result
     return rid
 

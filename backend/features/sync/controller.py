@@ -65,7 +65,7 @@ class SyncController(Controller):
     ) -> PushResponse:
         _require_schema(schema)
         try:
-            pushed = await engine.push(
+            pushed = await engine.apply_batch(
                 db_session, SYNC, record_types.of(request), principal, data.device_id, data.mutations
             )
         except engine.DeviceRefused:
