@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.command == "worker":
         from backend.jobs.cli import work
+        from backend.workflows import platform
 
-        asyncio.run(work(settings))
+        asyncio.run(work(settings, platform()))
     elif args.command == "serve":
         import uvicorn
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import (
@@ -24,14 +25,13 @@ from backend.db.engine import make_engine
 from backend.deps import DbSession
 from backend.features.admin.controller import AdminController
 from backend.features.inbox.controller import InboxController
-from backend.features.mileage.controller import MileageController
 from backend.features.org.controller import OrgController
 from backend.features.payroll.controller import PayrollController
-from backend.features.receipts.controller import ReceiptsController
-from backend.features.sync import record_types
 from backend.features.sync.controller import BlobController, SyncController
+from backend.features.workflow import Workflow
 from backend.http_errors import HANDLERS
 from backend.jobs.worker import InlineWorker
+from backend.platform import build
 from backend.settings import Settings, load_settings
 
 CSRF_COOKIE = "csrftoken"
@@ -57,15 +57,21 @@ def _static(settings: Settings) -> list[Any]:
     ]
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, workflows: Sequence[Workflow] | None = None) -> Litestar:
+    """The app with `workflows` (default: the app's own, `backend/workflows.py`)."""
     settings = settings or load_settings()
+    if workflows is None:
+        from backend.workflows import WORKFLOWS
+
+        workflows = WORKFLOWS
+    platform = build(workflows)
     engine = make_engine(settings.database_url, settings.database_schema)
     alchemy = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_config=AsyncSessionConfig(expire_on_commit=False),
         before_send_handler="autocommit_include_redirects",
     )
-    worker = InlineWorker(engine) if settings.inline_worker else None
+    worker = InlineWorker(engine, platform) if settings.inline_worker else None
     return Litestar(
         route_handlers=[
             health,
@@ -75,10 +81,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminController,
             SyncController,
             BlobController,
-            ReceiptsController,
-            MileageController,
             PayrollController,
             InboxController,
+            *platform.controllers(),
             *_static(settings),
         ],
         dependencies={
@@ -95,7 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exception_handlers=HANDLERS,
         openapi_config=OpenAPIConfig(title="Felt", version="0.1.0", path="/schema"),
-        state=State({"settings": settings, "record_types": record_types.load(settings.extra_record_types)}),
+        state=State({"settings": settings, "platform": platform}),
         on_startup=[worker.start] if worker else [],
         on_shutdown=[*([worker.close] if worker else []), engine.dispose],
         debug=False,

@@ -41,8 +41,6 @@ class Settings:
     """FELT_SESSION_HOURS: how long a log-in lasts without use."""
     inline_worker: bool = True
     """FELT_INLINE_WORKER: run background jobs inside the app process (off when only separate workers should)."""
-    extra_record_types: tuple[str, ...] = ()
-    """FELT_EXTRA_RECORD_TYPES: comma-separated modules that register more sync record types (tests)."""
     public_url: str = ""
     """FELT_PUBLIC_URL: the address users reach Felt at, for OIDC redirects (default: from the request)."""
 
@@ -82,5 +80,4 @@ def load_settings() -> Settings:
         session_hours=int(os.environ.get("FELT_SESSION_HOURS", "12")),
         public_url=os.environ.get("FELT_PUBLIC_URL", "").rstrip("/"),
         inline_worker=_flag("FELT_INLINE_WORKER", True),
-        extra_record_types=tuple(m for m in os.environ.get("FELT_EXTRA_RECORD_TYPES", "").split(",") if m),
     )

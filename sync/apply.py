@@ -13,8 +13,9 @@ from uuid import UUID
 
 import msgspec
 
+from sync.fields import FieldError, clean_changes, clean_fields, today_at
 from sync.merge import merge_fields
-from sync.protocol import Mutation, MutationResult, RecordOut, Step
+from sync.protocol import Mutation, MutationResult, Party, RecordOut, Step
 from sync.registry import OWNER, RecordType, Registry, Transition
 
 
@@ -35,12 +36,35 @@ class Viewer(Protocol):
     def scopes(self, capability: Any) -> list[str]: ...
 
 
+@dataclass(frozen=True)
+class Place:
+    """A person's or a unit's place in the org: municipality, unit id and the unit's path."""
+
+    municipality_id: int
+    unit_id: int | None
+    unit_path: str
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The people and units a batch's records name (looked up by the caller before applying)."""
+
+    people: dict[int, Place] = field(default_factory=dict)
+    units: dict[int, Place] = field(default_factory=dict)
+
+
+NO_DIRECTORY = Directory()
+
+
 @dataclass
 class Record:
+    """A record in memory. `owner_id` is its subject (whom it is about; None for a building's report
+    made through a door), `author_id` who created it, `parties` [[user id, part], …] the others."""
+
     id: UUID
     type: str
     municipality_id: int
-    owner_id: int
+    owner_id: int | None
     unit_id: int | None
     unit_path: str
     state: str
@@ -49,6 +73,11 @@ class Record:
     deleted: bool
     updated_at: datetime
     history: list[dict[str, Any]] = field(default_factory=list)
+    author_id: int | None = None
+    parties: list[list[Any]] = field(default_factory=list)
+
+    def party_ids(self) -> set[int]:
+        return {int(p[0]) for p in self.parties}
 
     def out(self) -> RecordOut:
         return RecordOut(
@@ -62,6 +91,8 @@ class Record:
             deleted=self.deleted,
             updated_at=self.updated_at,
             history=[msgspec.convert(h, Step) for h in self.history],
+            author_id=self.author_id,
+            parties=[Party(int(p[0]), str(p[1])) for p in self.parties],
         )
 
 
@@ -75,16 +106,19 @@ class Outcome:
 
 
 class Refusal(Exception):
-    def __init__(self, da: str, en: str, *, show: bool = True) -> None:
+    def __init__(self, da: str, en: str, *, show: bool = True, fields: list[str] | None = None) -> None:
         super().__init__(da)
-        self.da, self.en, self.show = da, en, show
+        self.da, self.en, self.show, self.fields = da, en, show, fields
 
 
 def visible_to(viewer: Viewer, record: Record, record_type: RecordType) -> bool:
+    """Its subject, its author and its parties see it, and those whose `view` capability covers its unit."""
     if record.municipality_id != viewer.municipality_id:
         return False
-    return record.owner_id == viewer.user_id or (
-        record_type.view is not None and viewer.can(record_type.view, record.unit_path)
+    return (
+        viewer.user_id in (record.owner_id, record.author_id)
+        or viewer.user_id in record.party_ids()
+        or (record_type.view is not None and viewer.can(record_type.view, record.unit_path))
     )
 
 
@@ -99,48 +133,107 @@ def _may_move(viewer: Viewer, record: Record, record_type: RecordType, m: Mutati
     )
 
 
-def _validated(record_type: RecordType, fields: dict[str, Any]) -> dict[str, Any]:
+def _cleaned(
+    record_type: RecordType, incoming: dict[str, Any], now: datetime, *, new: bool
+) -> dict[str, Any]:
+    """A new record's fields (`new`), or a put's changes, in their stored form; server-owned ones ignored."""
+    clean = clean_fields if new else clean_changes
     try:
-        value = msgspec.convert(fields, record_type.fields, strict=False)
-    except msgspec.ValidationError as exc:
-        raise Refusal(f"Ugyldige felter: {exc}", f"Invalid fields: {exc}") from None
-    out: dict[str, Any] = msgspec.to_builtins(value)
-    if record_type.check and (reason := record_type.check(out)):
-        raise Refusal(reason, reason)
-    return out
+        return clean(record_type.fields, incoming, today_at(now)).fields
+    except FieldError as exc:
+        raise Refusal(exc.da, exc.en, fields=[exc.field] if exc.field else None) from None
+
+
+def _check(record_type: RecordType, fields: dict[str, Any]) -> None:
+    if record_type.check and (reasons := record_type.check(fields)):
+        raise Refusal(*reasons)
+
+
+def _person(directory: Directory, viewer: Viewer, value: Any) -> tuple[int, Place]:
+    place = directory.people.get(value) if isinstance(value, int) and not isinstance(value, bool) else None
+    if place is None or place.municipality_id != viewer.municipality_id:
+        raise Refusal("Personen findes ikke.", "That person does not exist.")
+    return value, place
+
+
+def _place(
+    record_type: RecordType, viewer: Viewer, fields: dict[str, Any], directory: Directory
+) -> tuple[int, Place, list[list[Any]]]:
+    """The subject, the unit and the parties of a record with these fields, checked against the
+    author's rights: placing it on someone else or on another unit needs `placement.by` there."""
+    p = record_type.placement
+    own = Place(viewer.municipality_id, viewer.unit_id, viewer.unit_path or "")
+    subject, subject_place = viewer.user_id, own
+    if p.subject is not None:
+        if fields.get(p.subject) is None:
+            raise Refusal(
+                f"Vælg {record_type.fields[p.subject].label[0].lower()}.",
+                f"Choose the {record_type.fields[p.subject].label[1].lower()}.",
+            )
+        if fields[p.subject] != viewer.user_id:
+            subject, subject_place = _person(directory, viewer, fields[p.subject])
+    unit = subject_place
+    if p.unit is not None and fields.get(p.unit) is not None:
+        found = directory.units.get(fields[p.unit]) if isinstance(fields[p.unit], int) else None
+        if found is None or found.municipality_id != viewer.municipality_id:
+            raise Refusal("Enheden findes ikke.", "That unit does not exist.")
+        unit = found
+    if (subject != viewer.user_id or unit.unit_path != own.unit_path) and not (
+        p.by is not None and viewer.can(p.by, unit.unit_path)
+    ):
+        raise Refusal(
+            "Du har ikke ret til at oprette den for en anden eller en anden enhed.",
+            "You may not create it for someone else or for another unit.",
+        )
+    parties: list[list[Any]] = []
+    for name, part in p.parties:
+        value = fields.get(name)
+        for person in value if isinstance(value, list) else [] if value is None else [value]:
+            parties.append([_person(directory, viewer, person)[0], part])
+    return subject, unit, parties
 
 
 def _put(
-    record_type: RecordType, viewer: Viewer, record: Record | None, m: Mutation, now: datetime
+    record_type: RecordType,
+    viewer: Viewer,
+    record: Record | None,
+    m: Mutation,
+    now: datetime,
+    directory: Directory,
 ) -> Outcome:
     if record is None:
-        fields = _validated(record_type, m.fields)
+        fields = _cleaned(record_type, m.fields, now, new=True)
+        _check(record_type, fields)
+        subject, unit, parties = _place(record_type, viewer, fields, directory)
         created = Record(
             id=m.id,
             type=record_type.name,
             municipality_id=viewer.municipality_id,
-            owner_id=viewer.user_id,
-            unit_id=viewer.unit_id,
-            unit_path=viewer.unit_path or "",
+            owner_id=subject,
+            unit_id=unit.unit_id,
+            unit_path=unit.unit_path,
             state=record_type.initial_state,
             fields=fields,
             version=1,
             deleted=False,
             updated_at=now,
+            author_id=viewer.user_id,
+            parties=parties,
         )
         return Outcome(MutationResult(m.n, "applied", record=created.out()), created, {"created": fields})
-    _require_owner(viewer, record)
+    _require_editor(record_type, viewer, record)
     _require_state(record_type, record, record_type.editable_states, "ændres", "changed")
-    merged, conflicts = merge_fields(record.fields, m.fields, m.base)
-    fields = _validated(record_type, merged)
+    fields, conflicts = merge_fields(record.fields, _cleaned(record_type, m.fields, now, new=False), m.base)
+    _check(record_type, fields)
     changed = {k: [record.fields.get(k), v] for k, v in fields.items() if record.fields.get(k) != v}
-    updated = (
-        dataclasses.replace(
-            record, fields=fields, version=record.version + (1 if changed else 0), updated_at=now
-        )
-        if changed
-        else record
-    )
+    updated = record
+    if changed:
+        updated = dataclasses.replace(record, fields=fields, version=record.version + 1, updated_at=now)
+        if any(name in changed for name in record_type.placement.fields()):
+            subject, unit, parties = _place(record_type, viewer, fields, directory)
+            updated = dataclasses.replace(
+                updated, owner_id=subject, unit_id=unit.unit_id, unit_path=unit.unit_path, parties=parties
+            )
     if conflicts:
         result = MutationResult(
             m.n,
@@ -157,9 +250,18 @@ def _put(
 
 def _require_owner(viewer: Viewer, record: Record) -> None:
     if record.owner_id != viewer.user_id:
-        raise Refusal(
-            "Kun den, der oprettede posten, kan ændre den.", "Only the person who created it can change it."
-        )
+        raise Refusal("Kun den, posten gælder, kan gøre det.", "Only the person it is about can do that.")
+
+
+def _require_editor(record_type: RecordType, viewer: Viewer, record: Record) -> None:
+    if record_type.edit_by == OWNER:
+        if record.owner_id != viewer.user_id:
+            raise Refusal(
+                "Kun den, der oprettede posten, kan ændre den.",
+                "Only the person who created it can change it.",
+            )
+    elif not viewer.can(record_type.edit_by, record.unit_path):
+        raise Refusal("Du har ikke ret til at ændre den.", "You may not change it.")
 
 
 def _require_state(
@@ -224,14 +326,19 @@ def _delete(
 ) -> Outcome:
     if record is None:
         return Outcome(MutationResult(m.n, "applied"))  # nothing to delete is what was asked for
-    _require_owner(viewer, record)
+    _require_editor(record_type, viewer, record)
     _require_state(record_type, record, record_type.deletable_states, "slettes", "deleted")
     gone = dataclasses.replace(record, deleted=True, version=record.version + 1, updated_at=now)
     return Outcome(MutationResult(m.n, "applied", record=gone.out()), gone, {"deleted": True})
 
 
 def apply_mutation(
-    registry: Registry, viewer: Viewer, record: Record | None, m: Mutation, now: datetime
+    registry: Registry,
+    viewer: Viewer,
+    record: Record | None,
+    m: Mutation,
+    now: datetime,
+    directory: Directory = NO_DIRECTORY,
 ) -> Outcome:
     """The outcome of one mutation; a refused one is `rejected` with a reason, never an exception."""
     record_type = registry.get(m.type)
@@ -251,10 +358,14 @@ def apply_mutation(
                 return Outcome(MutationResult(m.n, "applied"))
             raise Refusal("Posten er slettet.", "It has been deleted.")
         if m.kind == "put":
-            return _put(record_type, viewer, record, m, now)
+            return _put(record_type, viewer, record, m, now, directory)
         if m.kind == "transition":
             return _transition(record_type, viewer, record, m, now)
         return _delete(record_type, viewer, record, m, now)
     except Refusal as refusal:
         shown = record.out() if record is not None and refusal.show else None
-        return Outcome(MutationResult(m.n, "rejected", reason=refusal.da, reason_en=refusal.en, record=shown))
+        return Outcome(
+            MutationResult(
+                m.n, "rejected", reason=refusal.da, reason_en=refusal.en, fields=refusal.fields, record=shown
+            )
+        )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -21,10 +22,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sync.apply import Outcome, Record, Viewer, apply_mutation, visible_to
+from sync.apply import NO_DIRECTORY, Directory, Outcome, Record, Viewer, apply_mutation, visible_to
 from sync.protocol import MAX_BATCH, Mutation, MutationResult, PullResponse, PushResponse
 from sync.registry import Registry
 from sync.tables import SyncTables
+
+log = logging.getLogger("felt.sync")
 
 
 class DeviceRefused(Exception):
@@ -35,12 +38,92 @@ class BatchTooLarge(Exception):
     pass
 
 
+class Stale(Exception):
+    """A record changed in another transaction after this one read it: roll back and run again."""
+
+
+DirectoryLookup = Callable[[set[int], set[int]], Awaitable[Directory]]
+"""(user ids, unit ids) → their places: how the host tells the engine where people and units are."""
+
+
 @dataclass
-class Pushed:
-    response: PushResponse
-    touched: set[UUID] = field(default_factory=set)
+class Batch:
+    """One unit of work on records, in memory: a push, a batch of transitions, or a job's changes.
+
+    Apply mutations and server changes to it, then `write` it (each record once) and `stamp` it
+    (one change number), then commit. Nothing touches the record table before `write`.
+    """
+
+    response: PushResponse = field(default_factory=lambda: PushResponse(0, []))
+    records: dict[UUID, Record] = field(default_factory=dict)
+    """Every record read for this batch, as it is now in memory."""
+    stored_version: dict[UUID, int] = field(default_factory=dict)
+    """The version each record had in the database when read (absent: a new record)."""
+    originals: dict[UUID, Record] = field(default_factory=dict)
+    """Each record as it was read, to forget the batch's changes to it."""
+    touched: dict[UUID, None] = field(default_factory=dict)
+    """The records the batch changed, in the order it first changed them (a dict kept as an ordered set)."""
     applied: list[tuple[Mutation, Outcome]] = field(default_factory=list)
-    """The mutations that changed something, for the caller's audit log."""
+    """The mutations that changed something, for the caller's audit log and the workflows' hooks."""
+
+    def add(self, record: Record) -> Record:
+        """A record read from the database (a hook's neighbour): kept unless the batch has it already."""
+        if record.id not in self.records:
+            self.records[record.id] = self.originals[record.id] = record
+            self.stored_version[record.id] = record.version
+        return self.records[record.id]
+
+    def change(
+        self,
+        record: Record,
+        fields: dict[str, Any] | None = None,
+        *,
+        state: str | None = None,
+        step: str | None = None,
+        deleted: bool = False,
+        now: datetime | None = None,
+    ) -> Record:
+        """A change the server makes itself (a calculation, OCR findings, a draw, a deletion), applied to
+        the batch's copy of `record`. A change of `state` is kept in the history as `step`, by 0."""
+        current = self.add(record)
+        now = now or datetime.now(UTC)
+        new_fields = current.fields if fields is None else fields
+        history = current.history
+        if state is not None and state != current.state:
+            history = [
+                *history,
+                {"transition": step or state, "by": 0, "at": now.isoformat(), "state": state},
+            ]
+        if new_fields == current.fields and history is current.history and deleted <= current.deleted:
+            return current
+        after = dataclasses.replace(
+            current,
+            fields=new_fields,
+            state=state or current.state,
+            history=history,
+            deleted=deleted or current.deleted,
+            version=current.version + (0 if current.id in self.touched and self._unsaved(current) else 1),
+            updated_at=now,
+        )
+        self.records[after.id] = after
+        self.touched[after.id] = None
+        return after
+
+    def _unsaved(self, record: Record) -> bool:
+        """True when the record's in-memory version is already one past what is stored (or new)."""
+        return record.version > self.stored_version.get(record.id, 0)
+
+    def changed(self) -> list[Record]:
+        return [self.records[i] for i in self.touched]
+
+    def revert(self, record_id: UUID) -> None:
+        """Forget the batch's changes to one record (its mutations were rejected after all)."""
+        self.touched.pop(record_id, None)
+        self.applied = [(m, o) for m, o in self.applied if m.id != record_id]
+        if record_id in self.originals:
+            self.records[record_id] = self.originals[record_id]
+        else:
+            self.records.pop(record_id, None)
 
 
 def load_row(row: Any) -> Record:
@@ -58,6 +141,8 @@ def load_row(row: Any) -> Record:
         deleted=row.deleted,
         updated_at=row.updated_at,
         history=list(row.history),
+        author_id=row.author_id,
+        parties=list(row.parties or []),
     )
 
 
@@ -99,6 +184,59 @@ async def _lock_device(
     return int(row.last_n)
 
 
+async def _read(db: AsyncSession, t: SyncTables, ids: set[UUID], batch: Batch) -> None:
+    if ids:
+        for row in (await db.execute(select(t.record).where(t.record.c.id.in_(ids)))).all():
+            batch.add(load_row(row))
+
+
+async def _directory(
+    registry: Registry, mutations: Iterable[Mutation], lookup: DirectoryLookup | None
+) -> Directory:
+    """The people and units the batch's mutations name in placement fields, in one look-up."""
+    people: set[int] = set()
+    units: set[int] = set()
+    for m in mutations:
+        record_type = registry.get(m.type)
+        if record_type is None or m.kind != "put":
+            continue
+        p = record_type.placement
+        for name in (p.subject, *(f for f, _ in p.parties)):
+            value = m.fields.get(name) if name else None
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, int) and not isinstance(v, bool):
+                    people.add(v)
+        if p.unit and isinstance(m.fields.get(p.unit), int):
+            units.add(m.fields[p.unit])
+    if lookup is None or not (people or units):
+        return NO_DIRECTORY
+    return await lookup(people, units)
+
+
+def _apply(
+    batch: Batch, registry: Registry, viewer: Viewer, m: Mutation, now: datetime, directory: Directory
+) -> MutationResult:
+    try:
+        outcome = apply_mutation(registry, viewer, batch.records.get(m.id), m, now, directory)
+    except Exception:  # a bug in a rule must not block the device's queue: refuse, log, go on
+        log.exception("applying mutation %s (%s %s) failed", m.n, m.kind, m.type)
+        return server_error(m.n)
+    if outcome.record is not None:
+        batch.records[m.id] = outcome.record
+        batch.touched[m.id] = None
+        batch.applied.append((m, outcome))
+    return outcome.result
+
+
+def server_error(n: int) -> MutationResult:
+    return MutationResult(
+        n,
+        "rejected",
+        reason="Serveren kunne ikke gemme denne ændring. Den er sprunget over; prøv igen senere.",
+        reason_en="The server could not save this change. It was skipped; try again later.",
+    )
+
+
 async def apply_batch(
     db: AsyncSession,
     t: SyncTables,
@@ -106,19 +244,20 @@ async def apply_batch(
     viewer: Viewer,
     device_id: UUID,
     mutations: Sequence[Mutation],
-) -> Pushed:
-    """Apply a push's mutations and write the records, not yet numbered: call `stamp` last, then commit."""
+    directory: DirectoryLookup | None = None,
+) -> Batch:
+    """Apply a push's mutations in memory and record the device's progress; write nothing else yet.
+
+    The caller runs the workflows' hooks on the batch, then `write`, `record_refusals`, `stamp`, commit.
+    """
     if len(mutations) > MAX_BATCH:
         raise BatchTooLarge(f"at most {MAX_BATCH} mutations per push")
     now = datetime.now(UTC)
     last = await _lock_device(db, t, viewer, device_id, now)
-    wanted = {m.id for m in mutations if m.n > last}
-    rows = (await db.execute(select(t.record).where(t.record.c.id.in_(wanted)))).all() if wanted else []
-    records: dict[UUID, Record] = {r.id: load_row(r) for r in rows}
-    known = set(records)
-    results: list[MutationResult] = []
-    pushed = Pushed(PushResponse(last, results))
-    refused: list[MutationResult] = []
+    batch = Batch(PushResponse(last, []))
+    await _read(db, t, {m.id for m in mutations if m.n > last}, batch)
+    places = await _directory(registry, (m for m in mutations if m.n > last), directory)
+    results = batch.response.results
     for i, m in enumerate(mutations):
         if m.n <= last:
             results.append(MutationResult(m.n, "applied", duplicate=True))
@@ -127,27 +266,23 @@ async def apply_batch(
             results.extend(MutationResult(later.n, "out_of_order") for later in mutations[i:])
             break
         last = m.n
-        outcome = apply_mutation(registry, viewer, records.get(m.id), m, now)
-        results.append(outcome.result)
-        if outcome.result.status != "applied":
-            refused.append(outcome.result)
-        if outcome.record is not None:
-            records[m.id] = outcome.record
-            pushed.touched.add(m.id)
-            pushed.applied.append((m, outcome))
-    pushed.response.last_n = last
+        results.append(_apply(batch, registry, viewer, m, now, places))
+    batch.response.last_n = last
     await _replay_refusals(db, t, registry, viewer, device_id, mutations, results)
     await db.execute(
         update(t.device).where(t.device.c.device_id == device_id).values(last_n=last, last_seen_at=now)
     )
+    return batch
+
+
+async def record_refusals(db: AsyncSession, t: SyncTables, device_id: UUID, batch: Batch) -> None:
+    """Keep the answer of each refused mutation of this push, to replay it when the device resends."""
+    refused = [r for r in batch.response.results if r.status in ("rejected", "conflict") and not r.duplicate]
     if refused:
         await db.execute(
             insert(t.refusal),
             [{"device_id": device_id, "n": r.n, "result": _refusal_json(r)} for r in refused],
         )
-    if pushed.touched:
-        await _write(db, t, registry, [records[i] for i in sorted(pushed.touched)], known, now)
-    return pushed
 
 
 def _refusal_json(result: MutationResult) -> dict[str, Any]:
@@ -201,13 +336,13 @@ async def _replay_refusals(
         )
 
 
-async def stamp(db: AsyncSession, t: SyncTables, pushed: Pushed) -> None:
-    """Number the push's records with the next change number: the last statement before commit.
+async def stamp(db: AsyncSession, t: SyncTables, batch: Batch) -> None:
+    """Number the batch's records with the next change number: the last statement before commit.
 
     The counter row stays locked until commit, so numbers follow commit order; doing this last, in
     one statement on PostgreSQL, keeps that lock short, since every other push waits for it.
     """
-    if not pushed.touched:
+    if not batch.touched:
         return
     if db.get_bind().dialect.name == "postgresql":
         counter = (
@@ -220,7 +355,7 @@ async def stamp(db: AsyncSession, t: SyncTables, pushed: Pushed) -> None:
         seq: Any = select(counter.c.value).scalar_subquery()
     else:  # SQLite has one writer at a time and no UPDATE inside WITH
         seq = await _next_seq(db, t)
-    await db.execute(update(t.record).where(t.record.c.id.in_(pushed.touched)).values(change_seq=seq))
+    await db.execute(update(t.record).where(t.record.c.id.in_(list(batch.touched))).values(change_seq=seq))
 
 
 async def push(
@@ -230,11 +365,14 @@ async def push(
     viewer: Viewer,
     device_id: UUID,
     mutations: Sequence[Mutation],
-) -> Pushed:
-    """`apply_batch` and `stamp` in one go, for callers with nothing to add to the transaction."""
-    pushed = await apply_batch(db, t, registry, viewer, device_id, mutations)
-    await stamp(db, t, pushed)
-    return pushed
+    directory: DirectoryLookup | None = None,
+) -> Batch:
+    """A whole push for hosts with no workflow hooks: apply, write, keep refusals, stamp (then commit)."""
+    batch = await apply_batch(db, t, registry, viewer, device_id, mutations, directory)
+    await write(db, t, registry, batch)
+    await record_refusals(db, t, device_id, batch)
+    await stamp(db, t, batch)
+    return batch
 
 
 async def transition_many(
@@ -246,42 +384,31 @@ async def transition_many(
     ids: Sequence[UUID],
     transition: str,
     note: str | None = None,
-) -> Pushed:
+) -> Batch:
     """One transition on many records (a leader approving a month) by the state machine of a push.
 
     Each record is decided on its own, exactly as a pushed `transition` mutation would be (the
-    result's `n` is its place in `ids`); no device is involved. Call `stamp` last, then commit.
+    result's `n` is its place in `ids`); no device is involved. Nothing is written yet.
     """
-    if len(ids) > MAX_BATCH:
-        raise BatchTooLarge(f"at most {MAX_BATCH} records at a time")
     now = datetime.now(UTC)
-    rows = (await db.execute(select(t.record).where(t.record.c.id.in_(set(ids))))).all() if ids else []
-    records: dict[UUID, Record] = {r.id: load_row(r) for r in rows}
-    known = set(records)
-    pushed = Pushed(PushResponse(0, []))
+    batch = Batch()
+    await _read(db, t, set(ids), batch)
     fields = {"note": note} if note else {}
     for n, record_id in enumerate(ids, start=1):
         m = Mutation(n, "transition", record_type, record_id, fields=fields, transition=transition)
-        outcome = apply_mutation(registry, viewer, records.get(record_id), m, now)
-        pushed.response.results.append(outcome.result)
-        if outcome.record is not None:
-            records[record_id] = outcome.record
-            pushed.touched.add(record_id)
-            pushed.applied.append((m, outcome))
-    if pushed.touched:
-        await _write(db, t, registry, [records[i] for i in sorted(pushed.touched)], known, now)
-    return pushed
+        batch.response.results.append(_apply(batch, registry, viewer, m, now, NO_DIRECTORY))
+    return batch
 
 
-async def _write(
-    db: AsyncSession,
-    t: SyncTables,
-    registry: Registry,
-    changed: list[Record],
-    known: set[UUID],
-    now: datetime,
-) -> None:
-    new = [r for r in changed if r.id not in known]
+async def write(db: AsyncSession, t: SyncTables, registry: Registry, batch: Batch) -> None:
+    """Write each changed record once: new ones inserted, known ones updated if nobody else changed them.
+
+    Raises Stale when another transaction changed a record after this batch read it (the caller rolls
+    back and runs the batch again). Change numbers come later, from `stamp`.
+    """
+    changed = batch.changed()
+    new = [r for r in changed if r.id not in batch.stored_version]
+    now = datetime.now(UTC)
     if new:
         await db.execute(
             insert(t.record),
@@ -290,9 +417,6 @@ async def _write(
                     "id": r.id,
                     "type": r.type,
                     "municipality_id": r.municipality_id,
-                    "owner_id": r.owner_id,
-                    "unit_id": r.unit_id,
-                    "unit_path": r.unit_path,
                     "created_at": now,
                     **_values(r),
                 }
@@ -300,13 +424,28 @@ async def _write(
             ],
         )
     for record in changed:
-        if record.id in known:
-            await db.execute(update(t.record).where(t.record.c.id == record.id).values(**_values(record)))
-        await _link_blobs(db, t, registry, record, replace=record.id in known)
+        known = record.id in batch.stored_version
+        if known:
+            written = await db.execute(
+                update(t.record)
+                .where(t.record.c.id == record.id, t.record.c.version == batch.stored_version[record.id])
+                .values(**_values(record))
+            )
+            if written.rowcount != 1:  # type: ignore[attr-defined]
+                raise Stale(str(record.id))
+        await _link_blobs(db, t, registry, record, replace=known)
+        await _link_parties(db, t, record, replace=known)
+    for record in changed:
+        batch.stored_version[record.id] = record.version
 
 
 def _values(record: Record) -> dict[str, Any]:
     return {
+        "owner_id": record.owner_id,
+        "author_id": record.author_id,
+        "unit_id": record.unit_id,
+        "unit_path": record.unit_path,
+        "parties": record.parties,
         "state": record.state,
         "fields": record.fields,
         "history": record.history,
@@ -315,6 +454,16 @@ def _values(record: Record) -> dict[str, Any]:
         "change_seq": 0,  # numbered by `stamp` at the end of the transaction
         "updated_at": record.updated_at,
     }
+
+
+async def _link_parties(db: AsyncSession, t: SyncTables, record: Record, *, replace: bool) -> None:
+    if replace:
+        await db.execute(t.party.delete().where(t.party.c.record_id == record.id))
+    rows = {(int(user_id), str(part)) for user_id, part in record.parties}
+    if rows:
+        await db.execute(
+            insert(t.party), [{"record_id": record.id, "user_id": u, "part": p} for u, p in sorted(rows)]
+        )
 
 
 async def _link_blobs(
@@ -340,52 +489,14 @@ async def load(db: AsyncSession, t: SyncTables, record_id: UUID) -> Record | Non
     return load_row(row) if row else None
 
 
-async def save_server_change(
-    db: AsyncSession,
-    t: SyncTables,
-    registry: Registry,
-    before: Record,
-    fields: dict[str, Any],
-    *,
-    state: str | None = None,
-    step: str | None = None,
-    deleted: bool = False,
-) -> Record | None:
-    """Write a change the server makes itself (OCR results, a check's flag, a record drawn for review,
-    one deleted by retention) as a new version that devices pull. A change of `state` is recorded in
-    the record's history as `step`, made by the server (by 0).
-
-    Optimistic: if someone changed the record since `before` was read, nothing is written and None
-    is returned, so the caller reloads and decides again rather than overwriting their edit.
-    """
-    now = datetime.now(UTC)
-    history = before.history
-    if state is not None and state != before.state:
-        history = [*history, {"transition": step or state, "by": 0, "at": now.isoformat(), "state": state}]
-    after = dataclasses.replace(
-        before,
-        fields=fields,
-        state=state or before.state,
-        history=history,
-        deleted=deleted or before.deleted,
-        version=before.version + 1,
-        updated_at=now,
-    )
-    seq = await _next_seq(db, t)
-    written = await db.execute(
-        update(t.record)
-        .where(t.record.c.id == before.id, t.record.c.version == before.version)
-        .values({**_values(after), "change_seq": seq})
-    )
-    if written.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    await _link_blobs(db, t, registry, after)
-    return after
-
-
 def visibility(t: SyncTables, registry: Registry, viewer: Viewer) -> Any:
-    """SQL for "records this viewer may see": their own, and those their roles cover by unit."""
-    clauses = [t.record.c.owner_id == viewer.user_id]
+    """SQL for "records this viewer may see": those about them, made by them, or with a part for them,
+    and those their roles cover by unit."""
+    clauses = [
+        t.record.c.owner_id == viewer.user_id,
+        t.record.c.author_id == viewer.user_id,
+        t.record.c.id.in_(select(t.party.c.record_id).where(t.party.c.user_id == viewer.user_id)),
+    ]
     for capability in sorted(registry.view_capabilities()):
         types = registry.viewable_by(capability)
         for path in viewer.scopes(capability):

@@ -47,17 +47,28 @@ class Step(msgspec.Struct):
     """Why, when the transition asks for it (a rejection's reason)."""
 
 
+class Party(msgspec.Struct):
+    """A person with a part in a record besides its subject: {"user_id": 7, "part": "counterpart"}."""
+
+    user_id: int
+    part: str
+
+
 class RecordOut(msgspec.Struct):
     id: UUID
     type: str
     version: int
     state: str
     fields: dict[str, Any]
-    owner_id: int
+    owner_id: int | None
+    """The subject: whom the record is about (None for a report made without logging in)."""
     unit_id: int | None
     deleted: bool
     updated_at: datetime
     history: list[Step] = msgspec.field(default_factory=list)
+    author_id: int | None = None
+    """Who created it (a planner, for a shift about Anna)."""
+    parties: list[Party] = msgspec.field(default_factory=list)
 
 
 class MutationResult(msgspec.Struct, omit_defaults=True):

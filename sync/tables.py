@@ -19,6 +19,7 @@ class SyncTables:
     blob: Table
     record_blob: Table
     refusal: Table
+    party: Table
 
 
 def define_tables(
@@ -34,7 +35,10 @@ def define_tables(
         Column("id", Uuid, primary_key=True),
         Column("type", String(60), nullable=False),
         Column("municipality_id", ForeignKey(f"{municipalities}.id"), nullable=False),
-        Column("owner_id", ForeignKey(f"{users}.id"), nullable=False, index=True),
+        # The subject: whom the record is about (None: a building's report made through a door).
+        Column("owner_id", ForeignKey(f"{users}.id"), nullable=True, index=True),
+        Column("author_id", ForeignKey(f"{users}.id"), nullable=True, index=True),
+        Column("parties", JsonB, nullable=False, server_default="[]"),
         Column("unit_id", ForeignKey(f"{units}.id")),
         Column("unit_path", String(1000), nullable=False),
         Column("state", String(40), nullable=False),
@@ -87,4 +91,12 @@ def define_tables(
         Column("n", BigInteger, primary_key=True),
         Column("result", JsonB, nullable=False),
     )
-    return SyncTables(record, device, counter, blob, record_blob, refusal)
+    party = Table(
+        # The parties of each record again, one row each, so "records I have a part in" is an index look-up.
+        "sync_record_party",
+        metadata,
+        Column("record_id", ForeignKey("sync_record.id"), primary_key=True),
+        Column("user_id", ForeignKey(f"{users}.id"), primary_key=True, index=True),
+        Column("part", String(40), primary_key=True),
+    )
+    return SyncTables(record, device, counter, blob, record_blob, refusal, party)

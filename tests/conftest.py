@@ -20,7 +20,10 @@ from backend.auth.sessions import SESSION_COOKIE, open_session
 from backend.db import migrate
 from backend.db.engine import make_engine
 from backend.db.models import User
+from backend.platform import Platform, build
 from backend.settings import Settings, load_settings
+from backend.workflows import WORKFLOWS
+from tests.sync_types import NOTES
 
 pytest_plugins = ["tests.oidc.fixture"]
 
@@ -75,8 +78,16 @@ def settings(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         database_schema=database.schema,
         demo_login=False,
         inline_worker=False,  # tests run jobs themselves (tests/api/test_jobs.py), so none runs behind their back
-        extra_record_types=("tests.sync_types",),
     )
+
+
+TEST_WORKFLOWS = (*WORKFLOWS, NOTES)
+"""The app's workflows and the tests' own note type."""
+
+
+@pytest.fixture(scope="session")
+def platform() -> Platform:
+    return build(TEST_WORKFLOWS)
 
 
 @pytest.fixture
@@ -90,7 +101,7 @@ async def db(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    app = create_app(settings)
+    app = create_app(settings, TEST_WORKFLOWS)
     async with AsyncTestClient(app, base_url=BASE_URL) as test_client:
         await test_client.get("/api/health")  # collects the CSRF cookie, as the PWA does on load
         test_client.headers[CSRF_HEADER] = test_client.cookies[CSRF_COOKIE]

@@ -1,39 +1,69 @@
-"""Record types the tests register until the workflows bring their own (FELT_EXTRA_RECORD_TYPES=tests.sync_types)."""
+"""A workflow of the tests' own (a "note"), until the workflows bring their own: built into the test
+app beside the real ones (tests/conftest.py), so the sync engine is tested on a type nobody ships."""
 
 from __future__ import annotations
 
-import msgspec
+from typing import Any
 
-from sync.registry import REGISTRY, RecordType, Transition
+from backend.auth.roles import Role
+from backend.features.workflow import Workflow
+from sync import fields
+from sync.registry import Placement, RecordType, Transition
+
+NOTE_FIELDS = {
+    "title": fields.text("Titel", "Title", max_length=200),
+    "body": fields.text("Tekst", "Text", max_length=2000),
+    "done": fields.flag("Færdig", "Done"),
+    "photo": fields.blobs("Billede", "Photo", many=False),
+}
 
 
-class NoteFields(msgspec.Struct, forbid_unknown_fields=True):
-    title: str = ""
-    body: str = ""
-    done: bool = False
-    photo: str | None = None
-
-
-def _check(fields: dict[str, object]) -> str | None:
-    return "Titlen må højst være 200 tegn." if len(str(fields.get("title", ""))) > 200 else None
-
-
-NOTE = REGISTRY.register(
-    RecordType(
-        name="note",
-        fields=NoteFields,
-        transitions=(
-            Transition("submit", frozenset({"draft"}), "submitted"),
-            Transition("approve", frozenset({"submitted"}), "approved", by="view_staff"),
-            Transition("reject", frozenset({"submitted"}), "draft", by="view_staff"),
-        ),
-        view="view_staff",
-        blob_fields=frozenset({"photo"}),
-        check=_check,
-        state_names={
-            "draft": ("en kladde", "a draft"),
-            "submitted": ("indsendt", "submitted"),
-            "approved": ("godkendt", "approved"),
-        },
+def _check(values: dict[str, Any]) -> tuple[str, str] | None:
+    return (
+        ("Titlen må ikke være 'forbudt'.", "The title cannot be 'forbidden'.")
+        if values.get("title") == "forbudt"
+        else None
     )
+
+
+NOTE = RecordType(
+    name="note",
+    fields=NOTE_FIELDS,
+    transitions=(
+        Transition("submit", frozenset({"draft"}), "submitted"),
+        Transition("approve", frozenset({"submitted"}), "approved", by="view_staff"),
+        Transition("reject", frozenset({"submitted"}), "draft", by="view_staff"),
+    ),
+    view="view_staff",
+    check=_check,
+    state_names={
+        "draft": ("en kladde", "a draft"),
+        "submitted": ("indsendt", "submitted"),
+        "approved": ("godkendt", "approved"),
+    },
+)
+
+PLAN_SHIFTS = "plan_test_shifts"
+TASK = RecordType(
+    name="task",
+    fields={
+        "title": fields.text("Titel", "Title", max_length=200),
+        "employee": fields.integer("Medarbejder", "Employee", min=1, max=2**31 - 1),
+        "unit": fields.integer("Enhed", "Unit", min=1, max=2**31 - 1),
+        "counterpart": fields.integer("Kollega", "Colleague", min=1, max=2**31 - 1),
+        "followers": fields.Field("list", ("Følgere", "Followers"), default=[], nullable=False, max_items=10),
+    },
+    transitions=(Transition("done", frozenset({"draft"}), "done"),),
+    placement=Placement(
+        subject="employee", unit="unit", parties=(("counterpart", "counterpart"),), by=PLAN_SHIFTS
+    ),
+    edit_by=PLAN_SHIFTS,
+    view=PLAN_SHIFTS,
+)
+"""A record placed on someone else: a planner writes it for an employee (like a shift), naming a colleague."""
+
+NOTES = Workflow(
+    name="notes",
+    record_types=(NOTE, TASK),
+    capabilities={PLAN_SHIFTS: frozenset({Role.PLANNER})},
 )

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Role
 from backend.db.models import Municipality, OrgUnit, User
+from backend.features.accounts.chart import import_accounts
 from backend.features.municipality.service import create_municipality
 from backend.features.org.hr_import import import_staff, import_units
-from backend.features.receipts.accounts import import_accounts
 
 ACCOUNTS_CSV = "code;name;function;type\n1-2.2;Food;1;2.2\n1-2.9;Other goods;1;2.9\n"
 UNITS_CSV = "code;name;parent_code;kind\nA;Unit A;;school\nA1;Unit A1;A;school\nB;Unit B;;daycare\n"

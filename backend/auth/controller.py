@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from backend import platform
 from backend.auth import oidc
 from backend.auth.claims import identity_from_claims, upsert_user
 from backend.auth.roles import Capability, Principal
@@ -29,6 +30,8 @@ from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden, NotFound
 from backend.features.municipality.service import by_slug
 from backend.features.org.schemas import UserOut
+from backend.platform import Platform
+from sync.registry import OWNER
 
 STATE_COOKIE = "felt_oidc_state"
 
@@ -64,20 +67,19 @@ class DemoLogin(msgspec.Struct):
     user_id: int
 
 
-def areas_for(principal: SignedIn) -> list[str]:
-    """The home screen's areas this user can use; an area appears only when its screens exist."""
+def areas_for(principal: Principal, found: Platform) -> list[str]:
+    """The home screen's areas this user can use: the platform's, then each workflow's own."""
     areas = ["profile"]
     if principal.can_anywhere(Capability.VIEW_STAFF):
         areas.append("staff")
     if principal.can_anywhere(Capability.IMPORT_HR):
         areas.append("admin")
-    waits = (Capability.APPROVE_MILEAGE, Capability.REVIEW_RECEIPTS)
-    if any(principal.can_anywhere(c) for c in waits):
+    waits = {t.by for name in found.registry.names() for t in found.registry.get(name).transitions if t.waits}  # type: ignore[union-attr]
+    if any(principal.can_anywhere(c) for c in waits if c != OWNER):
         areas.insert(0, "inbox")  # the leader's (and finance's review) home entry: what waits for them
     if principal.can_anywhere(Capability.EXPORT_PAYROLL):
         areas.append("payroll")
-    if principal.can_anywhere(Capability.BOOK_RECEIPTS):
-        areas.append("bookings")
+    areas += [area for area, capability in found.areas.items() if principal.can_anywhere(capability)]
     return areas
 
 
@@ -208,13 +210,13 @@ class AuthController(Controller):
 
     @post("/demo/login", operation_id="demoLogin", status_code=200)
     async def demo_login(
-        self, db_session: DbSession, settings: AppSettings, data: JSONBody[DemoLogin]
+        self, request: Request, db_session: DbSession, settings: AppSettings, data: JSONBody[DemoLogin]
     ) -> Response[Me]:
         _demo_enabled(settings)
         user = await db_session.get(User, data.user_id)
         if user is None or not (user.subject or "").startswith("demo:") or not user.active:
             raise NotFound("Den demobruger findes ikke.", "That demo user does not exist.")
-        response = Response(await _me(db_session, user.id))
+        response = Response(await _me(db_session, platform.of(request), user.id))
         return await _signed_in(db_session, user, settings, response)
 
 
@@ -223,12 +225,12 @@ def _demo_enabled(settings: AppSettings) -> None:
         raise NotFound("Demo-log-in er slået fra.", "Demo log-in is switched off.")
 
 
-async def _me(db: AsyncSession, user_id: int) -> Me:
+async def _me(db: AsyncSession, found: Platform, user_id: int) -> Me:
     user = await _load_user(db, user_id)
     municipality = await db.get(Municipality, user.municipality_id)
     assert municipality is not None
-    principal = Principal(
-        user.id, user.municipality_id, user.name, user.unit_id, await load_grants(db, user.id)
+    principal = found.principal(
+        Principal(user.id, user.municipality_id, user.name, user.unit_id, await load_grants(db, user.id))
     )
     base = UserOut.of(user)
     return Me(
@@ -236,10 +238,10 @@ async def _me(db: AsyncSession, user_id: int) -> Me:
         municipality=MunicipalityRef(
             municipality.id, municipality.slug, municipality.name, municipality.payroll_cutoff_day
         ),
-        areas=areas_for(principal),
+        areas=areas_for(principal, found),
     )
 
 
 @get("/api/me", operation_id="getMe", tags=["auth"])
-async def me(db_session: DbSession, principal: SignedIn) -> Me:
-    return await _me(db_session, principal.user_id)
+async def me(request: Request, db_session: DbSession, principal: SignedIn) -> Me:
+    return await _me(db_session, platform.of(request), principal.user_id)

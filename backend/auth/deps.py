@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Request
 
+from backend import platform
 from backend.auth.roles import Principal
 from backend.auth.sessions import SESSION_COOKIE, load_principal
 from backend.db import audit
@@ -18,4 +19,4 @@ async def provide_principal(request: Request, db_session: DbSession, settings: A
     if principal is None:
         raise NotSignedIn("Du er ikke logget ind.", "You are not signed in.")
     audit.actor.set(principal.user_id)
-    return principal
+    return platform.of(request).principal(principal)

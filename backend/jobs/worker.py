@@ -5,46 +5,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from backend.clock import today
 from backend.jobs.queue import claim, finish
-from backend.jobs.schedule import DAILY, enqueue_due
+from backend.jobs.schedule import enqueue_due
+from backend.platform import Platform
 
 log = logging.getLogger("felt.jobs")
 
-Handler = Callable[[AsyncSession, dict[str, Any]], Awaitable[None]]
-HANDLERS: dict[str, Handler] = {}
-"""Job kind → handler; each workflow registers its own (e.g. "ocr" by receipts)."""
 
-
-def handles(kind: str, *, daily: bool = False) -> Callable[[Handler], Handler]:
-    """Register `handler` for jobs of `kind`; `daily` also enqueues one every day (see schedule.py)."""
-
-    def register(handler: Handler) -> Handler:
-        HANDLERS[kind] = handler
-        if daily:
-            DAILY.add(kind)
-        return handler
-
-    return register
-
-
-async def run_one(engine: AsyncEngine) -> bool:
-    """Claim and run one job; False when there was nothing to do."""
+async def run_one(engine: AsyncEngine, platform: Platform) -> bool:
+    """Claim and run one job of a kind the platform's workflows handle; False when there was nothing to do."""
     async with AsyncSession(engine, expire_on_commit=False) as db:
-        job = await claim(db, kinds=sorted(HANDLERS))
+        job = await claim(db, kinds=sorted(platform.jobs))
         await db.commit()  # the lease is visible to every other worker from here
     if job is None:
         return False
     error = None
     try:
         async with AsyncSession(engine, expire_on_commit=False) as db:
-            await HANDLERS[job.kind](db, job.payload)
+            await platform.jobs[job.kind].handler(db, platform, job.payload)
             await db.commit()
     except Exception as exc:  # a job's failure is recorded on the job, never crashes the worker
         log.exception("job %s (%s) failed", job.id, job.kind)
@@ -56,22 +39,24 @@ async def run_one(engine: AsyncEngine) -> bool:
     return True
 
 
-async def _schedule_today(engine: AsyncEngine, scheduled: date | None) -> date:
+async def _schedule_today(engine: AsyncEngine, platform: Platform, scheduled: date | None) -> date:
     """Enqueue the daily jobs once per day per worker; the dedupe key makes it once per day in all."""
     day = today()
     if day != scheduled:
         async with AsyncSession(engine) as db:
-            await enqueue_due(db, day)
+            await enqueue_due(db, platform.daily, day)
             await db.commit()
     return day
 
 
-async def run_forever(engine: AsyncEngine, stop: asyncio.Event, idle_seconds: float = 1.0) -> None:
+async def run_forever(
+    engine: AsyncEngine, platform: Platform, stop: asyncio.Event, idle_seconds: float = 1.0
+) -> None:
     scheduled: date | None = None
     while not stop.is_set():
         try:
-            scheduled = await _schedule_today(engine, scheduled)
-            worked = await run_one(engine)
+            scheduled = await _schedule_today(engine, platform, scheduled)
+            worked = await run_one(engine, platform)
         except Exception:
             log.exception("job worker hiccup; retrying")
             worked = False
@@ -84,13 +69,14 @@ class InlineWorker:
     """The worker that runs inside each app process (the embedded default; on PostgreSQL the app
     processes and any `python -m backend worker` processes share the queue safely)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, platform: Platform) -> None:
         self.engine = engine
+        self.platform = platform
         self.stop = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.task = asyncio.create_task(run_forever(self.engine, self.stop))
+        self.task = asyncio.create_task(run_forever(self.engine, self.platform, self.stop))
 
     async def close(self) -> None:
         self.stop.set()

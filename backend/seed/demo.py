@@ -12,12 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import audit
 from backend.db.engine import make_engine
 from backend.db.models import Municipality, User
+from backend.features.accounts.chart import import_accounts
 from backend.features.municipality.service import create_municipality
 from backend.features.org.hr_import import import_staff, import_units
-from backend.features.receipts.accounts import import_accounts
-from backend.seed.mileage import seed_authorisation, seed_mileage
-from backend.seed.receipts import seed_receipts
 from backend.settings import Settings
+from backend.workflows import platform
 
 ACCOUNTS = """code;name;function;type
 3.22.01-2.2;Nordskolen: fødevarer;3.22.01;2.2
@@ -100,10 +99,9 @@ async def seed(settings: Settings) -> str:
                     user.subject = f"demo:{user.employee_number}"
                 await db.flush()
                 if slug == "demo":
-                    # Maja's authorisation first, so her demo trips are calculated at the high rate.
-                    await seed_authorisation(db, municipality.id, "1013")
-                    await seed_mileage(db, municipality.id, ("1001", "1013"))
-                    await seed_receipts(db, municipality.id, ("1001", "1013"), payroll_number="1007")
+                    for workflow in platform().workflows:
+                        if workflow.seed is not None:
+                            await workflow.seed(db, platform(), municipality.id)
                 lines.append(
                     f"{name}: units +{units.created} ~{units.updated}, staff +{staff.created} ~{staff.updated}"
                 )

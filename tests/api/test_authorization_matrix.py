@@ -179,6 +179,7 @@ SIGNED_IN_ONLY = {
     ("HEAD", "/api/sync/blobs/{sha256:str}"),
     ("PUT", "/api/sync/blobs/{sha256:str}"),
     ("GET", "/api/sync/blobs/{sha256:str}"),
+    ("GET", "/api/sync/types"),
 }
 
 

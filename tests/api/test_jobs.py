@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
 from backend.db.engine import make_engine
-from backend.db.models import Job
+from backend.db.models import Job as JobRow
+from backend.features.workflow import Job, Workflow
 from backend.jobs import worker
 from backend.jobs.queue import claim, enqueue, finish
+from backend.platform import Platform, build
 from backend.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.anyio
 async def engine(settings: Settings) -> Any:
     engine = make_engine(settings.database_url, settings.database_schema)
     async with AsyncSession(engine) as db:
-        await db.execute(Job.__table__.delete())
+        await db.execute(JobRow.__table__.delete())
         await db.commit()
     yield engine
     await engine.dispose()
@@ -35,7 +37,7 @@ async def test_the_same_work_enqueued_twice_is_one_job(engine: Any) -> None:
         for _ in range(2):
             await enqueue(db, "ocr", {"record": "r1"}, dedupe_key="ocr:r1")
         await db.commit()
-        assert len((await db.scalars(select(Job))).all()) == 1
+        assert len((await db.scalars(select(JobRow))).all()) == 1
 
 
 async def test_concurrent_workers_never_take_the_same_job(engine: Any) -> None:
@@ -73,52 +75,46 @@ async def test_a_dead_workers_job_is_taken_again_when_its_lease_runs_out(engine:
 async def test_failures_are_retried_then_the_job_fails_with_its_error(engine: Any) -> None:
     calls = []
 
-    @worker.handles("always-fails")
-    async def broken(db: AsyncSession, payload: dict[str, Any]) -> None:
+    async def broken(db: AsyncSession, platform: Platform, payload: dict[str, Any]) -> None:
         calls.append(payload)
         raise RuntimeError("tesseract crashed")
 
-    try:
-        async with AsyncSession(engine) as db:
-            await enqueue(db, "always-fails", {"x": 1}, max_attempts=2)
-            await db.commit()
-        assert await worker.run_one(engine)
-        async with AsyncSession(engine) as db:
-            job = (await db.scalars(select(Job))).one()
-            assert (job.status, job.attempts) == ("queued", 1) and job.run_after > utcnow()
-            job.run_after = utcnow()  # skip the backoff
-            await db.commit()
-        assert await worker.run_one(engine)
-        assert not await worker.run_one(engine)
-        async with AsyncSession(engine) as db:
-            job = (await db.scalars(select(Job))).one()
-            assert (job.status, job.attempts, job.last_error) == (
-                "failed",
-                2,
-                "RuntimeError: tesseract crashed",
-            )
-        assert len(calls) == 2
-    finally:
-        worker.HANDLERS.pop("always-fails")
+    jobs = build([Workflow("failing", jobs=(Job("always-fails", broken),))])
+    async with AsyncSession(engine) as db:
+        await enqueue(db, "always-fails", {"x": 1}, max_attempts=2)
+        await db.commit()
+    assert await worker.run_one(engine, jobs)
+    async with AsyncSession(engine) as db:
+        job = (await db.scalars(select(JobRow))).one()
+        assert (job.status, job.attempts) == ("queued", 1) and job.run_after > utcnow()
+        job.run_after = utcnow()  # skip the backoff
+        await db.commit()
+    assert await worker.run_one(engine, jobs)
+    assert not await worker.run_one(engine, jobs)
+    async with AsyncSession(engine) as db:
+        job = (await db.scalars(select(JobRow))).one()
+        assert (job.status, job.attempts, job.last_error) == (
+            "failed",
+            2,
+            "RuntimeError: tesseract crashed",
+        )
+    assert len(calls) == 2
 
 
 async def test_a_queued_job_survives_a_restart(settings: Settings, engine: Any) -> None:
     done = []
 
-    @worker.handles("remember")
-    async def remember(db: AsyncSession, payload: dict[str, Any]) -> None:
+    async def remember(db: AsyncSession, platform: Platform, payload: dict[str, Any]) -> None:
         done.append(payload["v"])
 
-    try:
-        async with AsyncSession(engine) as db:
-            await enqueue(db, "remember", {"v": 42})
-            await db.commit()
-        await engine.dispose()  # the server stops
-        restarted = make_engine(settings.database_url, settings.database_schema)
-        assert await worker.run_one(restarted) and done == [42]
-        async with AsyncSession(restarted) as db:
-            assert (await db.scalars(select(Job.status))).one() == "done"
-            assert await finish(db, (await db.scalars(select(Job.id))).one()) == "done"
-        await restarted.dispose()
-    finally:
-        worker.HANDLERS.pop("remember")
+    jobs = build([Workflow("remembering", jobs=(Job("remember", remember),))])
+    async with AsyncSession(engine) as db:
+        await enqueue(db, "remember", {"v": 42})
+        await db.commit()
+    await engine.dispose()  # the server stops
+    restarted = make_engine(settings.database_url, settings.database_schema)
+    assert await worker.run_one(restarted, jobs) and done == [42]
+    async with AsyncSession(restarted) as db:
+        assert (await db.scalars(select(JobRow.status))).one() == "done"
+        assert await finish(db, (await db.scalars(select(JobRow.id))).one()) == "done"
+    await restarted.dispose()

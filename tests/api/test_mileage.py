@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Role
 from backend.db.models import User
-from backend.features.mileage.models import DrivingAuthorisation
+from backend.features.mileage import settings as mileage_settings
+from backend.features.mileage.models import DrivingAuthorisation, MileageRate
 from backend.settings import Settings
 from tests.api.test_sync_api import Device, new_id
 from tests.conftest import sign_in
@@ -235,7 +237,16 @@ async def test_a_missing_rate_stops_the_trip_with_a_message_never_a_zero_payout(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
-    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(date="2021-06-01"), submit=False)
+    await mileage_settings.rates(db, world.municipality.id)  # the shipped rates, copied for the municipality
+    await db.execute(
+        delete(MileageRate).where(
+            MileageRate.municipality_id == world.municipality.id,
+            MileageRate.effective_from >= dt.date(2024, 1, 1),
+            MileageRate.effective_from < dt.date(2025, 1, 1),
+        )
+    )
+    await db.commit()
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, trip(date="2024-06-01"), submit=False)
     calc = (await device.pull())[tid]["fields"]["calc"]
     assert "amount" not in calc and calc["error"]["code"] == "rate_missing"
     assert "Der mangler en kørselssats" in calc["error"]["da"]
@@ -246,14 +257,11 @@ async def test_a_missing_rate_stops_the_trip_with_a_message_never_a_zero_payout(
 @pytest.mark.parametrize(
     "changes,why",
     [
-        ({"km": "-5"}, "Antal km skal være mere end 0"),
-        ({"km": "4000"}, "urimeligt meget"),
-        ({"date": "2099-01-01"}, "ligger i fremtiden"),
         ({"own_vehicle": False}, "eget køretøj"),
         ({"purpose": " "}, "formålet"),
     ],
 )
-async def test_bad_input_is_refused_with_why(
+async def test_a_draft_keeps_what_was_typed_and_its_submission_is_refused_with_why(
     changes: dict[str, Any], why: str, client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
@@ -263,6 +271,36 @@ async def test_bad_input_is_refused_with_why(
     results = (await device.push(device.put(tid, trip(**changes)), device.move(tid, "submit")))["results"]
     assert results[0]["status"] == "applied"  # a draft keeps what was typed: nothing is lost
     assert results[1]["status"] == "rejected" and why in results[1]["reason"], results[1]
+
+
+@pytest.mark.parametrize(
+    "changes,why,field",
+    [
+        ({"km": "-5"}, "Antal km skal være mindst 0,1.", "km"),
+        ({"km": "0"}, "Antal km skal være mindst 0,1.", "km"),
+        ({"km": "99999"}, "Antal km må højst være 1.500.", "km"),
+        ({"km": "12,5"}, "Antal km skal skrives som et tal med punktum", "km"),
+        ({"date": "2099-01-01"}, "Dato kan ikke ligge i fremtiden.", "date"),
+        ({"date": "2026-02-30"}, "Dato skal være en rigtig dato", "date"),
+        ({"vehicle": "rocket"}, "Køretøj skal være en af: car, bicycle.", "vehicle"),
+    ],
+)
+async def test_a_value_the_field_cannot_hold_is_refused_at_once_naming_the_field(
+    changes: dict[str, Any],
+    why: str,
+    field: str,
+    client: AsyncTestClient,
+    db: AsyncSession,
+    settings: Settings,
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    device = Device(client, "trip")
+    tid = new_id()
+    results = (await device.push(device.put(tid, trip(**changes)), device.move(tid, "submit")))["results"]
+    assert results[0]["status"] == "rejected" and why in results[0]["reason"], results[0]
+    assert results[0]["fields"] == [field]
+    assert results[1]["status"] == "rejected"  # nothing was stored: there is nothing to submit
 
 
 async def test_duplicates_and_the_municipalitys_limits_go_to_the_leader_with_a_note(

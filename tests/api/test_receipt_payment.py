@@ -19,6 +19,7 @@ from backend.db.models import Municipality
 from backend.db.sync_tables import SYNC
 from backend.features.payroll.models import WageLine
 from backend.features.receipts.review import draw_month
+from backend.platform import Platform
 from backend.settings import Settings
 from sync import engine
 from tests.api.test_sync_api import Device
@@ -48,7 +49,7 @@ async def _lines(db: AsyncSession, rid: str) -> list[WageLine]:
 
 
 async def test_a_receipt_is_paid_back_through_payroll_booked_by_finance_and_reviewed(
-    client: AsyncTestClient, db: AsyncSession, settings: Settings
+    platform: Platform, client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
     await sign_in(client, db, world.in_a1, settings)
@@ -94,7 +95,7 @@ async def test_a_receipt_is_paid_back_through_payroll_booked_by_finance_and_revi
 
     municipality = await db.get(Municipality, world.municipality.id)
     assert municipality is not None
-    await draw_month(db, municipality, today().isoformat()[:7])
+    await draw_month(db, platform, municipality, today().isoformat()[:7])
     await db.commit()
     await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
     chase = (await client.get("/api/payroll/unapproved")).json()["people"]

@@ -15,6 +15,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import workflows
 from backend.auth.roles import Role
 from backend.clock import today
 from backend.db.models import AuditEvent, Job, Municipality, User
@@ -22,10 +23,12 @@ from backend.db.sync_tables import SYNC
 from backend.features.receipts.retention import delete_expired
 from backend.features.receipts.review import draw_month, previous_month
 from backend.features.receipts.review_sample import PaidReceipt, SampleSettings, draw
-from backend.jobs.schedule import DAILY, enqueue_due
+from backend.features.sync import pipeline
+from backend.features.workflow import Change
+from backend.jobs.schedule import enqueue_due
+from backend.platform import Platform
 from backend.settings import Settings
 from sync import engine
-from sync.registry import REGISTRY
 from tests.api.test_sync_api import Device
 from tests.conftest import sign_in
 from tests.world import World, build_world
@@ -41,13 +44,14 @@ async def _receipt(client: AsyncTestClient, fields: dict[str, Any]) -> str:
     return rid
 
 
-async def _pay(db: AsyncSession, rid: str) -> None:
-    """Mark a receipt paid as the payroll export does (a server change with its step)."""
+async def _pay(db: AsyncSession, rid: str, *, dated: str | None = None, state: str = "paid") -> None:
+    """Mark a receipt paid as the payroll export does (a server change with its step); `dated` moves
+    its date back, as if years had gone by."""
     record = await engine.load(db, SYNC, uuid.UUID(rid))
     assert record is not None
-    assert await engine.save_server_change(
-        db, SYNC, REGISTRY, record, record.fields, state="paid", step="send_to_payroll"
-    )
+    fields = {**record.fields, **({"date": dated} if dated else {})}
+    step = "send_to_payroll" if state == "paid" else None
+    assert await pipeline.save(db, workflows.platform(), [Change(record, fields, state=state, step=step)])
     await db.commit()
 
 
@@ -74,13 +78,13 @@ async def _state(db: AsyncSession, rid: str) -> str:
 
 
 async def test_a_unit_under_the_threshold_has_every_paid_receipt_drawn_once(
-    client: AsyncTestClient, db: AsyncSession, settings: Settings
+    platform: Platform, client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
     ids = await _paid_receipts(client, db, settings, world.in_a1, ["120.00", "80.50", "15.00"])
     municipality = await db.get(Municipality, world.municipality.id)
     assert municipality is not None
-    draws = await draw_month(db, municipality, _this_month())
+    draws = await draw_month(db, platform, municipality, _this_month())
     await db.commit()
     assert [d.unit_id for d in draws] == [world.units["A1"].id]
     assert sorted(d["receipt_id"] for d in draws[0].drawn) == sorted(ids)
@@ -90,11 +94,11 @@ async def test_a_unit_under_the_threshold_has_every_paid_receipt_drawn_once(
         record = await engine.load(db, SYNC, uuid.UUID(rid))
         assert record is not None and record.fields["review"]["rule"] == "all_below_threshold"
         assert record.history[-1]["transition"] == "draw"
-    assert await draw_month(db, municipality, _this_month()) == []  # a unit is drawn once a month
+    assert await draw_month(db, platform, municipality, _this_month()) == []  # a unit is drawn once a month
 
 
 async def test_the_random_share_is_reproducible_from_the_recorded_seed(
-    client: AsyncTestClient, db: AsyncSession, settings: Settings
+    platform: Platform, client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
     municipality = await db.get(Municipality, world.municipality.id)
@@ -103,7 +107,7 @@ async def test_the_random_share_is_reproducible_from_the_recorded_seed(
     municipality.receipt_review_share = Decimal("0.25")
     await db.commit()
     ids = await _paid_receipts(client, db, settings, world.in_a1, ["10.00"] * 6)
-    (made,) = await draw_month(db, municipality, _this_month())
+    (made,) = await draw_month(db, platform, municipality, _this_month())
     await db.commit()
     assert len(made.drawn) == 2  # 25% of 6, rounded up
     again = draw(
@@ -117,13 +121,13 @@ async def test_the_random_share_is_reproducible_from_the_recorded_seed(
 
 
 async def test_leaders_see_the_draws_of_their_units_and_auditors_get_the_outcomes(
-    client: AsyncTestClient, db: AsyncSession, settings: Settings
+    platform: Platform, client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
     ids = await _paid_receipts(client, db, settings, world.in_a1, ["99.00"])
     municipality = await db.get(Municipality, world.municipality.id)
     assert municipality is not None
-    await draw_month(db, municipality, _this_month())
+    await draw_month(db, platform, municipality, _this_month())
     await db.commit()
 
     await sign_in(client, db, world.by_role[Role.LEADER], settings)
@@ -145,14 +149,18 @@ async def test_leaders_see_the_draws_of_their_units_and_auditors_get_the_outcome
     assert (await client.get("/api/receipts/review/draws")).status_code == 403
 
 
-async def test_each_daily_job_is_queued_once_a_day_however_many_workers_ask(db: AsyncSession) -> None:
+async def test_each_daily_job_is_queued_once_a_day_however_many_workers_ask(
+    platform: Platform, db: AsyncSession
+) -> None:
     await db.execute(Job.__table__.delete())
     day = date(2026, 12, 1)
     for _ in range(3):
-        await enqueue_due(db, day)
+        await enqueue_due(db, platform.daily, day)
     await db.commit()
-    jobs = (await db.scalars(select(Job.kind).where(Job.kind.in_(DAILY)))).all()
-    assert sorted(jobs) == sorted(DAILY) and {"receipt-review-draw", "receipt-retention"} <= DAILY
+    jobs = (await db.scalars(select(Job.kind).where(Job.kind.in_(platform.daily)))).all()
+    assert sorted(jobs) == platform.daily and {"receipt-review-draw", "receipt-retention"} <= set(
+        platform.daily
+    )
     assert previous_month(day) == "2026-11" and previous_month(date(2026, 1, 31)) == "2025-12"
 
 
@@ -187,7 +195,7 @@ async def test_retention_is_off_until_years_and_the_archives_authorisation_are_s
 
 
 async def test_retention_deletes_only_handled_receipts_past_their_years_and_logs_it(
-    client: AsyncTestClient, db: AsyncSession, settings: Settings
+    platform: Platform, client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
     await sign_in(client, db, world.in_a1, settings)
@@ -199,16 +207,17 @@ async def test_retention_deletes_only_handled_receipts_past_their_years_and_logs
     assert uploaded.json()["complete"] is True
     stored = settings.data_dir / "blobs" / sha[:2] / sha
     assert stored.exists()
-    old_paid = await _receipt(client, {"date": "2020-06-01", "total": "10.00", "photos": [sha]})
-    await _pay(db, old_paid)
-    old_draft = await _receipt(client, {"date": "2020-06-01", "total": "20.00"})
-    recent = await _receipt(client, {"date": "2021-12-31", "total": "30.00"})
-    await _pay(db, recent)
+    old_paid = await _receipt(client, {"date": "2024-06-01", "total": "10.00", "photos": [sha]})
+    await _pay(db, old_paid, dated="2020-06-01")  # years go by
+    old_draft = await _receipt(client, {"date": "2024-06-01", "total": "20.00"})
+    await _pay(db, old_draft, dated="2020-06-01", state="draft")
+    recent = await _receipt(client, {"date": "2024-06-01", "total": "30.00"})
+    await _pay(db, recent, dated="2021-12-31")
     municipality = await _retention_world(world, db, receipt_retention_years=5)
-    assert await delete_expired(db, municipality, date(2026, 11, 30)) == []  # no authorisation: off
+    assert await delete_expired(db, platform, municipality, date(2026, 11, 30)) == []  # no authorisation: off
 
     municipality = await _retention_world(world, db, retention_authorisation="RA 2026-123")
-    assert await delete_expired(db, municipality, date(2026, 11, 30)) == [old_paid]
+    assert await delete_expired(db, platform, municipality, date(2026, 11, 30)) == [old_paid]
     assert [await _state(db, r) for r in (old_paid, old_draft, recent)] == ["deleted", "draft", "paid"]
     gone = await engine.load(db, SYNC, uuid.UUID(old_paid))
     assert gone is not None and gone.fields == {}  # the personal data is gone, the tombstone syncs
@@ -221,4 +230,4 @@ async def test_retention_deletes_only_handled_receipts_past_their_years_and_logs
         )
     ).one()
     assert event.changes["receipt_ids"] == [old_paid] and event.changes["authorisation"] == "RA 2026-123"
-    assert await delete_expired(db, municipality, date(2027, 1, 1)) == [recent]
+    assert await delete_expired(db, platform, municipality, date(2027, 1, 1)) == [recent]

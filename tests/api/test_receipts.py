@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import workflows
 from backend.db.engine import make_engine
 from backend.db.models import Job
 from backend.jobs import worker
@@ -44,7 +45,7 @@ async def _run_jobs(settings: Settings) -> int:
     engine = make_engine(settings.database_url, settings.database_schema)
     ran = 0
     try:
-        while await worker.run_one(engine):
+        while await worker.run_one(engine, workflows.platform()):
             ran += 1
     finally:
         await engine.dispose()

@@ -28,9 +28,11 @@ from backend.db.sync_tables import SYNC
 from backend.settings import Settings
 from sync import engine as sync_engine
 from sync.protocol import Mutation
-from sync.registry import REGISTRY
-from tests import sync_types  # noqa: F401 - registers the "note" type
+from sync.registry import Registry
+from tests.sync_types import NOTE
 from tests.world import build_world
+
+REGISTRY = Registry([NOTE])
 
 pytestmark = pytest.mark.anyio
 FIELDS = ("title", "body")

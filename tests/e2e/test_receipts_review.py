@@ -20,6 +20,7 @@ from backend.db.engine import make_engine
 from backend.db.models import Municipality
 from backend.features.receipts.review import draw_month
 from backend.settings import load_settings
+from backend.workflows import platform as app_platform
 from tests.e2e.conftest import DATA_DIRS
 from tests.e2e.test_mileage_flow import login, until
 from tests.e2e.test_receipts_flow import ACCOUNT, ANNA, assert_accessible
@@ -43,7 +44,7 @@ async def draw_this_month() -> None:
     engine = make_engine(settings.database_url, settings.database_schema)
     async with AsyncSession(engine) as db:
         for municipality in await db.scalars(select(Municipality)):
-            await draw_month(db, municipality, today().isoformat()[:7])
+            await draw_month(db, app_platform(), municipality, today().isoformat()[:7])
         await db.commit()
     await engine.dispose()
 

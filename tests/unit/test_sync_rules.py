@@ -124,7 +124,8 @@ def test_invalid_fields_and_unknown_types_are_rejected_not_raised() -> None:
     bad = apply_mutation(
         REGISTRY, ANNA, None, Mutation(1, "put", "note", uuid.uuid4(), {"done": "maybe"}), NOW
     )
-    assert bad.result.status == "rejected" and "done" in (bad.result.reason or "")
+    assert bad.result.status == "rejected" and bad.result.fields == ["done"]
+    assert bad.result.reason == "Færdig skal være ja eller nej." and "Done" in (bad.result.reason_en or "")
     unknown = apply_mutation(REGISTRY, ANNA, None, Mutation(2, "put", "trip", uuid.uuid4(), {}), NOW)
     assert unknown.result.status == "rejected" and "Opdater appen" in (unknown.result.reason or "")
 

@@ -16,11 +16,11 @@ from backend.auth.roles import Capability
 from backend.db.models import AuditEvent, User
 from backend.deps import DbSession, SignedIn
 from backend.errors import Forbidden, Invalid
+from backend.features.accounts.chart import import_accounts
 from backend.features.municipality import service as municipality_service
 from backend.features.org.hr_csv import CsvUnreadable
 from backend.features.org.hr_import import ImportResult, import_staff, import_units
 from backend.features.org.service import root_unit
-from backend.features.receipts.accounts import import_accounts
 
 
 class AuditOut(msgspec.Struct):

@@ -8,10 +8,10 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
+from backend import platform
 from backend.deps import DbSession, SignedIn
 from backend.features.inbox import service
 from backend.features.inbox.service import InboxItem
-from backend.features.sync import record_types
 from sync.protocol import MutationResult
 
 
@@ -27,7 +27,7 @@ class InboxController(Controller):
     @get("/", operation_id="getInbox", cache=False)
     async def inbox(self, request: Request, db_session: DbSession, principal: SignedIn) -> list[InboxItem]:
         """Records waiting for me: a step out of their state is mine to take, over their unit."""
-        return await service.inbox(db_session, principal, record_types.of(request))
+        return await service.inbox(db_session, principal, platform.registry_of(request))
 
     @post("/{record_type:str}/{transition:str}", operation_id="actOnMany", status_code=200)
     async def act(
@@ -41,5 +41,5 @@ class InboxController(Controller):
     ) -> list[MutationResult]:
         """One transition (approve, reject with a note) on many records; a result per record, in order."""
         return await service.act(
-            db_session, principal, record_types.of(request), record_type, transition, data.ids, data.note
+            db_session, principal, platform.of(request), record_type, transition, data.ids, data.note
         )

@@ -19,9 +19,10 @@ from backend.auth.roles import Principal
 from backend.db.models import User
 from backend.db.sync_tables import SYNC
 from backend.errors import Invalid, NotFound
-from backend.features.sync import hooks
+from backend.features.sync import pipeline
+from backend.platform import Platform
 from sync import engine
-from sync.protocol import MutationResult, RecordOut
+from sync.protocol import MAX_BATCH, MutationResult, RecordOut
 from sync.registry import OWNER, Registry, Transition
 
 MAX_ITEMS = 2000
@@ -61,11 +62,12 @@ async def inbox(db: AsyncSession, principal: Principal, registry: Registry) -> l
             clause = and_(
                 r.type == type_name, r.state.in_(step.source), r.unit_path.startswith(path, autoescape=True)
             )
-            clauses.append(and_(clause, r.owner_id != principal.user_id) if step.four_eyes else clause)
+            not_mine = or_(r.owner_id.is_(None), r.owner_id != principal.user_id)
+            clauses.append(and_(clause, not_mine) if step.four_eyes else clause)
     rows = (
         await db.execute(
             select(SYNC.record, User.name.label("owner_name"), User.employee_number)
-            .join(User, User.id == r.owner_id)
+            .outerjoin(User, User.id == r.owner_id)
             .where(
                 r.municipality_id == principal.municipality_id, r.deleted.is_(False), or_(false(), *clauses)
             )
@@ -76,7 +78,7 @@ async def inbox(db: AsyncSession, principal: Principal, registry: Registry) -> l
     return [
         InboxItem(
             record=engine.load_row(row).out(),
-            owner_name=row.owner_name,
+            owner_name=row.owner_name or "",
             employee_number=row.employee_number,
             actions=[step.name for name, step in steps if name == row.type and _may(principal, step, row)],
         )
@@ -87,24 +89,18 @@ async def inbox(db: AsyncSession, principal: Principal, registry: Registry) -> l
 async def act(
     db: AsyncSession,
     principal: Principal,
-    registry: Registry,
+    platform: Platform,
     record_type: str,
     transition: str,
     ids: Sequence[UUID],
     note: str | None,
 ) -> list[MutationResult]:
     """One transition on many records (approve a month): each decided by the record's own state machine."""
-    found = registry.get(record_type)
+    found = platform.registry.get(record_type)
     if found is None or found.transition(transition) is None:
         raise NotFound("Handlingen findes ikke.", "The action does not exist.")
     if not ids:
         raise Invalid("Vælg mindst én post.", "Choose at least one record.")
-    try:
-        pushed = await engine.transition_many(
-            db, SYNC, registry, principal, record_type, ids, transition, note
-        )
-    except engine.BatchTooLarge as exc:
-        raise Invalid(str(exc)) from None
-    await hooks.changes_applied(db, principal, pushed)
-    await engine.stamp(db, SYNC, pushed)
-    return pushed.response.results
+    if len(ids) > MAX_BATCH:
+        raise Invalid(f"Højst {MAX_BATCH} ad gangen.", f"At most {MAX_BATCH} at a time.")
+    return await pipeline.transition(db, platform, principal, record_type, ids, transition, note)

@@ -1,5 +1,5 @@
 """The rules applied on the server: each employee's open trips recalculated whenever their trips change,
-and approved trips fed to the shared payroll export.
+and approved trips paid through the shared payroll feed.
 
 A trip's `calc` (amount, rate, tier, explanation, notes for the leader, what blocks it) is written as a
 server change, so it reaches the phone on the next pull. Approved trips keep what was approved; they
@@ -8,7 +8,7 @@ still count toward the year's 20,000 km and the 60-day rule of the trips after t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,8 +18,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import DANISH_TIME
-from backend.db.models import Municipality, User
+from backend.db.models import User
 from backend.db.sync_tables import SYNC
 from backend.features.mileage import settings
 from backend.features.mileage.record_type import OPEN_STATES, as_trip, parse_km
@@ -34,27 +33,20 @@ from backend.features.mileage.rules import (
     Trip,
     TripResult,
     calculate_trips,
-    payroll_month,
 )
 from backend.features.mileage.rules.validate import check_date, check_distance
 from backend.features.payroll import service as payroll
-from backend.features.payroll.wage_types import WageType, register
-from backend.features.sync.hooks import after_batch
+from backend.features.workflow import Change, Effect, Payable, PayLine, WageType
 from sync import engine
 from sync.apply import Record
-from sync.registry import REGISTRY
 
 ORE = Decimal("0.01")
-WAGE_KEYS = {
-    RateKind.CAR_FIRST_20000: register(
-        WageType("mileage_high", "Kørsel, høj takst", "Mileage, high rate", "KM-HOJ")
-    ).key,
-    RateKind.CAR_ABOVE_20000: register(
-        WageType("mileage_low", "Kørsel, lav takst", "Mileage, low rate", "KM-LAV")
-    ).key,
-    RateKind.BICYCLE: register(
-        WageType("mileage_bicycle", "Kørsel, cykel/knallert", "Mileage, bicycle/moped", "KM-CYKEL")
-    ).key,
+WAGE_TYPES = {
+    RateKind.CAR_FIRST_20000: WageType("mileage_high", "Kørsel, høj takst", "Mileage, high rate", "KM-HOJ"),
+    RateKind.CAR_ABOVE_20000: WageType("mileage_low", "Kørsel, lav takst", "Mileage, low rate", "KM-LAV"),
+    RateKind.BICYCLE: WageType(
+        "mileage_bicycle", "Kørsel, cykel/knallert", "Mileage, bicycle/moped", "KM-CYKEL"
+    ),
 }
 
 
@@ -138,116 +130,111 @@ def calculate(records: Sequence[Record], employee: Employee) -> dict[UUID, dict[
     return calcs
 
 
-async def _employee(db: AsyncSession, municipality_id: int, owner_id: int) -> Employee:
-    user = await db.get(User, owner_id)
-    number = (user.employee_number if user else None) or str(owner_id)
+async def _home_km(db: AsyncSession, owner_id: int, changed: Mapping[UUID, Record]) -> Decimal | None:
+    """The distance home ↔ usual workplace from the owner's newest "home" place (this batch's included)."""
     r = SYNC.record.c
-    homes = await db.execute(
-        select(r.fields)
-        .where(r.owner_id == owner_id, r.type == "place", r.deleted.is_(False))
-        .order_by(r.updated_at.desc())
+    rows = await db.execute(
+        select(SYNC.record).where(r.owner_id == owner_id, r.type == "place", r.deleted.is_(False))
     )
-    home_km = next(
-        (parse_km(f.get("km_to_work")) for (f,) in homes if f.get("kind") == "home" and f.get("km_to_work")),
+    places = {row.id: engine.load_row(row) for row in rows}
+    places.update({i: p for i, p in changed.items() if p.type == "place" and p.owner_id == owner_id})
+    newest = sorted(places.values(), key=lambda p: p.updated_at, reverse=True)
+    return next(
+        (
+            parse_km(p.fields.get("km_to_work"))
+            for p in newest
+            if not p.deleted and p.fields.get("kind") == "home" and p.fields.get("km_to_work")
+        ),
         None,
     )
+
+
+async def _employee(
+    db: AsyncSession, municipality_id: int, owner_id: int, changed: Mapping[UUID, Record]
+) -> Employee:
+    user = await db.get(User, owner_id)
+    number = (user.employee_number if user else None) or str(owner_id)
     return Employee(
         number=number,
         rates=await settings.rates(db, municipality_id),
         authorisations=await settings.authorisations(db, owner_id, number),
-        home_to_work_km=home_km,
+        home_to_work_km=await _home_km(db, owner_id, changed),
         limits=await settings.limits(db, municipality_id),
         last_exported=await payroll.latest_exported_period(db, municipality_id),
     )
 
 
-async def recalculate(db: AsyncSession, municipality_id: int, owner_id: int) -> None:
-    """Recalculate the owner's open trips and save those whose result changed."""
+async def recalculate(
+    db: AsyncSession, municipality_id: int, owner_id: int, changed: Mapping[UUID, Record] | None = None
+) -> list[Change]:
+    """The changes that bring the owner's open trips' `calc` up to date with the rules.
+
+    `changed` holds records a batch is changing right now (not yet written): they count as they are
+    in memory, and trips new in the batch count too, after the stored ones.
+    """
+    changed = changed or {}
     r = SYNC.record.c
     rows = await db.execute(
         select(SYNC.record)
         .where(r.owner_id == owner_id, r.type == "trip", r.deleted.is_(False))
         .order_by(r.created_at, r.id)
     )
-    records = [engine.load_row(row) for row in rows]
-    calcs = calculate(records, await _employee(db, municipality_id, owner_id))
-    for record in records:
-        # Both fields are the server's: whatever a phone sent in them is replaced.
-        server_fields = {"calc": calcs.get(record.id, {}), "payroll": {}}
-        if record.state in OPEN_STATES and any(record.fields.get(k) != v for k, v in server_fields.items()):
-            await engine.save_server_change(db, SYNC, REGISTRY, record, {**record.fields, **server_fields})
+    stored = [engine.load_row(row) for row in rows]
+    known = {t.id for t in stored}
+    trips = [changed.get(t.id, t) for t in stored] + [
+        t for t in changed.values() if t.type == "trip" and t.owner_id == owner_id and t.id not in known
+    ]
+    trips = [t for t in trips if not t.deleted]
+    calcs = calculate(trips, await _employee(db, municipality_id, owner_id, changed))
+    changes = []
+    for trip in trips:
+        calc = calcs.get(trip.id, {})
+        if trip.state in OPEN_STATES and trip.fields.get("calc") != calc:
+            changes.append(Change(trip, {**trip.fields, "calc": calc}))
+    return changes
 
 
-async def recalculate_municipality(db: AsyncSession, municipality_id: int) -> None:
-    """After the rates or limits changed: every employee with open trips."""
+async def recalculate_municipality(db: AsyncSession, municipality_id: int) -> list[Change]:
+    """After the rates or limits changed: the changes for every employee with open trips."""
     r = SYNC.record.c
     owners = await db.scalars(
         select(r.owner_id)
         .where(r.municipality_id == municipality_id, r.type == "trip", r.state.in_(OPEN_STATES))
         .distinct()
     )
-    for owner_id in list(owners):
-        await recalculate(db, municipality_id, owner_id)
+    return [c for owner_id in list(owners) for c in await recalculate(db, municipality_id, owner_id)]
 
 
-def _approved_at(record: Record) -> datetime:
+def approved_at(record: Record) -> datetime:
     step = next(h for h in reversed(record.history) if h["transition"] == "approve")
     return datetime.fromisoformat(step["at"])
 
 
-def wage_lines(record: Record, employee_number: str, period: str) -> list[payroll.LineIn]:
-    """One line per rate; the lines' amounts add up to the trip's amount (rounded once, like the trip)."""
+def wage_lines(record: Record) -> list[PayLine]:
+    """One line per rate: km × kr per km; the lines' amounts add up to the trip's amount (rounded once,
+    like the trip)."""
     calc = record.fields["calc"]
     parts = [p for p in calc["parts"] if Decimal(p["km"]) > 0]
     amounts = [(Decimal(p["km"]) * Decimal(p["kr_per_km"])).quantize(ORE, ROUND_HALF_UP) for p in parts]
     if amounts:
         amounts[-1] += Decimal(calc["amount"]) - sum(amounts)
     return [
-        payroll.LineIn(
-            user_id=record.owner_id,
-            employee_number=employee_number,
-            source_type="trip",
-            source_id=str(record.id),
-            wage_key=WAGE_KEYS[RateKind(p["kind"])],
-            quantity=Decimal(p["km"]),
-            rate=Decimal(p["kr_per_km"]),
-            amount=amount,
-            period=period,
-            approved_at=_approved_at(record),
-        )
+        PayLine(WAGE_TYPES[RateKind(p["kind"])].key, Decimal(p["km"]), Decimal(p["kr_per_km"]), amount)
         for p, amount in zip(parts, amounts, strict=True)
     ]
 
 
-async def feed_payroll(db: AsyncSession, record_id: UUID) -> None:
-    """An approved trip's wage lines, paid in the month its approval date and the cut-off decide."""
-    record = await engine.load(db, SYNC, record_id)
-    if record is None or record.state != "approved":
-        return
-    municipality = await db.get(Municipality, record.municipality_id)
-    assert municipality is not None
-    approved_on = _approved_at(record).astimezone(DANISH_TIME).date()
-    period = str(payroll_month(approved_on, municipality.payroll_cutoff_day))
-    user = await db.get(User, record.owner_id)
-    number = (user.employee_number if user else None) or str(record.owner_id)
-    await payroll.add_lines(db, record.municipality_id, wage_lines(record, number, period))  # once per trip
-    if record.fields.get("payroll") != {"month": period}:
-        await engine.save_server_change(
-            db, SYNC, REGISTRY, record, {**record.fields, "payroll": {"month": period}}
-        )
+PAYABLE = Payable(states=frozenset({"approved"}), lines=wage_lines, decided_at=approved_at)
+"""An approved trip is paid in the month its approval date and the cut-off decide (payroll.feed)."""
 
 
-@after_batch("trip")
-async def _trips_changed(db: AsyncSession, records: list[Record]) -> None:
-    for municipality_id, owner_id in sorted({(r.municipality_id, r.owner_id) for r in records}):
-        await recalculate(db, municipality_id, owner_id)
-    for record in records:
-        if record.state == "approved":
-            await feed_payroll(db, record.id)
+async def trips_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
+    """Push hook: recalculate the open trips of everyone whose trips changed."""
+    changed = {r.id: r for r in records}
+    owners = sorted({(r.municipality_id, r.owner_id) for r in records if r.owner_id is not None})
+    return [c for m, owner in owners for c in await recalculate(db, m, owner, changed)]
 
 
-@after_batch("place")
-async def _places_changed(db: AsyncSession, records: list[Record]) -> None:
-    """A new distance home ↔ workplace changes the home deduction of the open trips."""
-    for municipality_id, owner_id in sorted({(r.municipality_id, r.owner_id) for r in records}):
-        await recalculate(db, municipality_id, owner_id)
+async def places_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
+    """Push hook: a new distance home ↔ workplace changes the home deduction of the open trips."""
+    return await trips_changed(db, records)

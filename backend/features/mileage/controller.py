@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
+from backend import platform
 from backend.clock import today
 from backend.db.sync_tables import SYNC
 from backend.deps import DbSession, SignedIn
@@ -20,6 +21,7 @@ from backend.features.mileage import calculation, settings
 from backend.features.mileage.record_type import STATE_NAMES
 from backend.features.mileage.rules import RateKind, RateMissing, rate_on
 from backend.features.municipality import service as municipality
+from backend.features.sync import pipeline
 
 
 class RateRow(msgspec.Struct):
@@ -98,7 +100,7 @@ class MileageController(Controller):
 
     @put("/settings", operation_id="updateMileageSettings")
     async def update_settings(
-        self, db_session: DbSession, principal: SignedIn, data: JSONBody[MileageSettings]
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[MileageSettings]
     ) -> MileageSettings:
         """Replace the rates and limits; every open trip is recalculated with them."""
         await municipality.update_settings(db_session, principal, {})
@@ -108,7 +110,8 @@ class MileageController(Controller):
         await settings.set_limits(
             db_session, principal.municipality_id, data.max_km_per_trip, data.max_km_per_month
         )
-        await calculation.recalculate_municipality(db_session, principal.municipality_id)
+        changes = await calculation.recalculate_municipality(db_session, principal.municipality_id)
+        await pipeline.save(db_session, platform.of(request), changes)
         return await _settings_out(db_session, principal.municipality_id, "da")
 
     @get("/authorisations", operation_id="listDrivingAuthorisations")
@@ -122,7 +125,7 @@ class MileageController(Controller):
 
     @post("/authorisations", operation_id="addDrivingAuthorisation", status_code=201)
     async def add_authorisation(
-        self, db_session: DbSession, principal: SignedIn, data: JSONBody[AuthorisationIn]
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[AuthorisationIn]
     ) -> AuthorisationOut:
         await municipality.update_settings(db_session, principal, {})
         a = await settings.add_authorisation(
@@ -133,18 +136,20 @@ class MileageController(Controller):
             data.valid_to,
             data.reference,
         )
-        await calculation.recalculate(db_session, principal.municipality_id, a.user_id)
+        changes = await calculation.recalculate(db_session, principal.municipality_id, a.user_id)
+        await pipeline.save(db_session, platform.of(request), changes)
         return AuthorisationOut(data.employee_number, a.valid_from, a.valid_to, a.reference, a.id)
 
     @delete(
         "/authorisations/{authorisation_id:int}", operation_id="removeDrivingAuthorisation", status_code=204
     )
     async def remove_authorisation(
-        self, db_session: DbSession, principal: SignedIn, authorisation_id: FromPath[int]
+        self, request: Request, db_session: DbSession, principal: SignedIn, authorisation_id: FromPath[int]
     ) -> None:
         await municipality.update_settings(db_session, principal, {})
         user_id = await settings.remove_authorisation(db_session, principal.municipality_id, authorisation_id)
-        await calculation.recalculate(db_session, principal.municipality_id, user_id)
+        changes = await calculation.recalculate(db_session, principal.municipality_id, user_id)
+        await pipeline.save(db_session, platform.of(request), changes)
 
     @get("/log.csv", operation_id="downloadMileageLog", cache=False)
     async def log(

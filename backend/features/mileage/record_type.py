@@ -8,49 +8,59 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 
-from backend.auth.roles import Capability
+from backend.auth.roles import Capability, Role
 from backend.clock import today
 from backend.features.mileage.rules import Trip, Vehicle, check_trip
+from backend.features.mileage.rules.validate import ABSURD_TRIP_KM
 from backend.features.payroll import service as payroll
-from sync.registry import REGISTRY, RecordType, Transition
+from sync import fields
+from sync.registry import RecordType, Transition
+
+APPROVE_MILEAGE = "approve_mileage"
+"""The leader approves the trips of their units; their approval is the employer's visible approval."""
+CAPABILITIES = {APPROVE_MILEAGE: frozenset({Role.LEADER})}
 
 OPEN_STATES = frozenset({"draft", "submitted", "rejected"})
 """States whose calculation still follows the rules; from approval on, what was approved stands."""
 
 
-class TripFields(msgspec.Struct, forbid_unknown_fields=True):
-    date: str | None = None
-    """YYYY-MM-DD."""
-    purpose: str = ""
-    from_place: str = ""
-    stops: list[str] = msgspec.field(default_factory=list)
-    to_place: str = ""
-    km: str | None = None
-    """The whole trip's distance as a decimal string ("12.5"); a round trip is already doubled."""
-    round_trip: bool = False
-    vehicle: Literal["car", "bicycle"] = "car"
-    own_vehicle: bool = False
-    """The employee confirms the vehicle is their own (tax-free only in one's own vehicle)."""
-    starts_at_home: bool = False
-    ends_at_home: bool = False
-    workplace: str | None = None
-    """The workplace a trip from or to home is for: the 60-day rule counts per workplace."""
-    calc: dict[str, Any] = msgspec.field(default_factory=dict)
-    """Written by the server: amount, rate, tier, explanation, notes for the leader, problems."""
-    payroll: dict[str, Any] = msgspec.field(default_factory=dict)
-    """Written by the server at approval: the payroll month that pays it ({"month": "2026-11"})."""
+TRIP_FIELDS = {
+    "date": fields.day("Dato", "Date", past_days=3 * 366, future_days=0),
+    "purpose": fields.text("Formål", "Purpose", max_length=500),
+    "from_place": fields.text("Fra", "From", max_length=200),
+    "stops": fields.texts("Undervejs", "Stops", max_items=20, max_length=200),
+    "to_place": fields.text("Til", "To", max_length=200),
+    "km": fields.decimal("Antal km", "Distance (km)", min="0.1", max=str(ABSURD_TRIP_KM), places=1),
+    "round_trip": fields.flag("Tur/retur", "Round trip"),
+    "vehicle": fields.choice("Køretøj", "Vehicle", ("car", "bicycle"), default="car", nullable=False),
+    "own_vehicle": fields.flag("Eget køretøj", "Own vehicle"),
+    "starts_at_home": fields.flag("Starter hjemme", "Starts at home"),
+    "ends_at_home": fields.flag("Slutter hjemme", "Ends at home"),
+    "workplace": fields.text("Arbejdssted", "Workplace", max_length=200, default=None),
+    # Written by the server only:
+    "calc": fields.server_data("Beregning", "Calculation"),
+    "payroll": fields.server_data("Lønudbetaling", "Payroll"),
+}
+"""A trip (kørsel) in the employee's own vehicle, paid tax-free at the rates (kørselsgodtgørelse).
 
+`km` is the whole trip's distance in km (a round trip already doubled); `own_vehicle` is the employee's
+confirmation that the vehicle is their own (tax-free only then); `workplace` is the workplace a trip
+from or to home is for (the 60-day rule counts per workplace); `calc` the server's calculation
+(amount, rate, tier, explanation, notes for the leader, problems); `payroll` {"month": "YYYY-MM"}, the
+salary that pays it, written at approval."""
 
-class PlaceFields(msgspec.Struct, forbid_unknown_fields=True):
-    name: str = ""
-    address: str = ""
-    kind: Literal["home", "work", "other"] = "other"
-    km_to_work: str | None = None
-    """For home: the distance home ↔ usual workplace, deducted from trips that start or end at home."""
+PLACE_FIELDS = {
+    "name": fields.text("Navn", "Name", max_length=100),
+    "address": fields.text("Adresse", "Address", max_length=200),
+    "kind": fields.choice("Slags", "Kind", ("home", "work", "other"), default="other", nullable=False),
+    "km_to_work": fields.decimal("Km til arbejde", "Km to work", min="0", max="500", places=1),
+}
+"""A saved place; for "home", `km_to_work` is the distance home ↔ usual workplace (km), deducted from
+trips that start or end at home."""
 
 
 def parse_km(value: Any) -> Decimal | None:
@@ -87,14 +97,6 @@ def as_trip(record_id: str, fields: dict[str, Any]) -> Trip | None:
         workplace_id=fields.get("workplace") or None,
         own_vehicle=bool(fields.get("own_vehicle")),
     )
-
-
-def _shape(fields: dict[str, Any]) -> str | None:
-    if fields.get("date") is not None and parse_day(fields["date"]) is None:
-        return "Datoen skal skrives ÅÅÅÅ-MM-DD."
-    if fields.get("km") is not None and parse_km(fields["km"]) is None:
-        return "Antal km skal være et tal."
-    return None
 
 
 class _Text(msgspec.Struct):
@@ -147,37 +149,34 @@ STATE_NAMES = {
     "paid": ("udbetalt", "paid"),
 }
 
-TRIP = REGISTRY.register(
-    RecordType(
-        name="trip",
-        fields=TripFields,
-        transitions=(
-            Transition("submit", frozenset({"draft", "rejected"}), "submitted", guard=_ready_to_submit),
-            Transition("withdraw", frozenset({"submitted"}), "draft"),
-            Transition(
-                "approve",
-                frozenset({"submitted"}),
-                "approved",
-                by=Capability.APPROVE_MILEAGE,
-                guard=_ready_to_approve,
-            ),
-            Transition(
-                "reject",
-                frozenset({"submitted"}),
-                "rejected",
-                by=Capability.APPROVE_MILEAGE,
-                note_required=True,
-            ),
-            # Made by the payroll export (backend.features.payroll), not by a person's choice.
-            _payroll_step(payroll.EXPORTED, "approved", "sent_to_payroll"),
-            _payroll_step(payroll.PAID, "sent_to_payroll", "paid"),
+TRIP = RecordType(
+    name="trip",
+    fields=TRIP_FIELDS,
+    transitions=(
+        Transition("submit", frozenset({"draft", "rejected"}), "submitted", guard=_ready_to_submit),
+        Transition("withdraw", frozenset({"submitted"}), "draft"),
+        Transition(
+            "approve",
+            frozenset({"submitted"}),
+            "approved",
+            by=APPROVE_MILEAGE,
+            guard=_ready_to_approve,
         ),
-        editable_states=frozenset({"draft", "rejected"}),
-        deletable_states=frozenset({"draft", "rejected"}),
-        view=Capability.APPROVE_MILEAGE,
-        check=_shape,
-        state_names=STATE_NAMES,
-    )
+        Transition(
+            "reject",
+            frozenset({"submitted"}),
+            "rejected",
+            by=APPROVE_MILEAGE,
+            note_required=True,
+        ),
+        # Made by the payroll export (backend.features.payroll), not by a person's choice.
+        _payroll_step(payroll.EXPORTED, "approved", "sent_to_payroll"),
+        _payroll_step(payroll.PAID, "sent_to_payroll", "paid"),
+    ),
+    editable_states=frozenset({"draft", "rejected"}),
+    deletable_states=frozenset({"draft", "rejected"}),
+    view=APPROVE_MILEAGE,
+    state_names=STATE_NAMES,
 )
 
-PLACE = REGISTRY.register(RecordType(name="place", fields=PlaceFields, editable_states=frozenset({"draft"})))
+PLACE = RecordType(name="place", fields=PLACE_FIELDS, editable_states=frozenset({"draft"}))

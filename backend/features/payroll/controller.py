@@ -10,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, JSONBody
 
+from backend import platform
 from backend.clock import today
 from backend.db.models import Municipality
 from backend.deps import DbSession, SignedIn
@@ -17,7 +18,6 @@ from backend.errors import Invalid
 from backend.features.municipality import service as municipality
 from backend.features.payroll import service, unapproved, wage_types
 from backend.features.payroll.models import PayrollExport
-from backend.features.sync import record_types
 
 
 class ExportOut(msgspec.Struct):
@@ -59,9 +59,10 @@ class WageTypeOut(msgspec.Struct):
     code: str
 
 
-async def _wage_types_out(db: DbSession, municipality_id: int) -> list[WageTypeOut]:
-    codes = await wage_types.codes(db, municipality_id)
-    return [WageTypeOut(w.key, w.name_da, codes[w.key]) for w in wage_types.WAGE_TYPES.values()]
+async def _wage_types_out(db: DbSession, request: Request, municipality_id: int) -> list[WageTypeOut]:
+    found = platform.of(request)
+    codes = await wage_types.codes(db, found, municipality_id)
+    return [WageTypeOut(w.key, w.name_da, codes[w.key]) for w in found.wage_types.values()]
 
 
 def _out(e: PayrollExport) -> ExportOut:
@@ -85,7 +86,7 @@ class PayrollController(Controller):
     ) -> ExportOut:
         """Export every approved wage line of `period` (and earlier ones missed) not exported before."""
         return _out(
-            await service.export(db_session, principal, record_types.of(request), data.period, data.format)
+            await service.export(db_session, principal, platform.of(request), data.period, data.format)
         )
 
     @get("/exports/{export_id:int}/file", operation_id="downloadPayrollExport", cache=False)
@@ -105,33 +106,35 @@ class PayrollController(Controller):
         self, request: Request, db_session: DbSession, principal: SignedIn, export_id: FromPath[int]
     ) -> ExportOut:
         """The salary run with this export is paid: its items become "paid"."""
-        return _out(await service.mark_paid(db_session, principal, record_types.of(request), export_id))
+        return _out(await service.mark_paid(db_session, principal, platform.of(request), export_id))
 
     @get("/unapproved", operation_id="listUnapproved")
     async def list_unapproved(
         self, request: Request, db_session: DbSession, principal: SignedIn
     ) -> UnapprovedOut:
         """Who has items not yet approved, to chase before the cut-off."""
-        people = await unapproved.not_approved(db_session, principal, record_types.of(request))
+        people = await unapproved.not_approved(db_session, principal, platform.registry_of(request))
         m = await db_session.get(Municipality, principal.municipality_id)
         assert m is not None
         now = today()
         return UnapprovedOut(date(now.year, now.month, min(m.payroll_cutoff_day, 28)), people)
 
     @get("/wage-types", operation_id="listWageTypes")
-    async def list_wage_types(self, db_session: DbSession, principal: SignedIn) -> list[WageTypeOut]:
+    async def list_wage_types(
+        self, request: Request, db_session: DbSession, principal: SignedIn
+    ) -> list[WageTypeOut]:
         """The kinds of wage line Felt exports, and the municipality's code for each."""
         await municipality.get_settings(db_session, principal)
-        return await _wage_types_out(db_session, principal.municipality_id)
+        return await _wage_types_out(db_session, request, principal.municipality_id)
 
     @put("/wage-types", operation_id="updateWageTypes")
     async def update_wage_types(
-        self, db_session: DbSession, principal: SignedIn, data: JSONBody[dict[str, str]]
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[dict[str, str]]
     ) -> list[WageTypeOut]:
         """Set the municipality's codes: {"mileage_low": "1234", …}."""
         await municipality.update_settings(db_session, principal, {})
-        unknown = set(data) - set(wage_types.WAGE_TYPES)
+        unknown = set(data) - set(platform.of(request).wage_types)
         if unknown or any(not code.strip() or len(code) > 40 for code in data.values()):
             raise Invalid("Ukendt lønart eller tom kode.", "Unknown wage type or empty code.")
         await wage_types.set_codes(db_session, principal.municipality_id, data)
-        return await _wage_types_out(db_session, principal.municipality_id)
+        return await _wage_types_out(db_session, request, principal.municipality_id)

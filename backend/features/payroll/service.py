@@ -7,9 +7,6 @@ as it was, and a line is in at most one export.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -18,53 +15,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Capability, Principal
 from backend.db.base import utcnow
-from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import root_unit
 from backend.features.payroll import wage_types
 from backend.features.payroll.models import PayrollExport, WageLine
 from backend.features.payroll.writers import WRITERS, OutLine
-from backend.features.sync import hooks
-from sync import engine
-from sync.registry import Registry
+from backend.features.sync import pipeline
+from backend.platform import Platform
 
 EXPORTED = "send_to_payroll"
 """A record type with a transition of this name moves along when its wage lines are exported."""
 PAID = "mark_paid"
 """… and with one of this name when payroll confirms the salary run that paid them."""
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-@dataclass(frozen=True)
-class LineIn:
-    user_id: int
-    employee_number: str
-    source_type: str
-    source_id: str
-    wage_key: str
-    quantity: Decimal
-    rate: Decimal
-    amount: Decimal
-    period: str
-    approved_at: datetime
-
-
-async def add_lines(db: AsyncSession, municipality_id: int, lines: Sequence[LineIn]) -> int:
-    """Feed approved wage lines in; a line already fed (same source and wage type) is not added again."""
-    added = 0
-    for line in lines:
-        exists = await db.scalar(
-            select(WageLine.id).where(
-                WageLine.source_type == line.source_type,
-                WageLine.source_id == line.source_id,
-                WageLine.wage_key == line.wage_key,
-            )
-        )
-        if exists is None:
-            db.add(WageLine(municipality_id=municipality_id, **line.__dict__))
-            added += 1
-    await db.flush()
-    return added
 
 
 async def require_payroll(db: AsyncSession, principal: Principal) -> None:
@@ -82,7 +45,7 @@ def check_period(period: str) -> str:
 
 
 async def export(
-    db: AsyncSession, principal: Principal, registry: Registry, period: str, fmt: str = "csv"
+    db: AsyncSession, principal: Principal, platform: Platform, period: str, fmt: str = "csv"
 ) -> PayrollExport:
     """Export every approved line not yet exported that is paid in `period` (or earlier and missed)."""
     await require_payroll(db, principal)
@@ -107,7 +70,7 @@ async def export(
             f"Der er intet nyt at eksportere for {period}: alt godkendt er allerede sendt.",
             f"There is nothing new to export for {period}: everything approved has been sent already.",
         )
-    codes = await wage_types.codes(db, principal.municipality_id)
+    codes = await wage_types.codes(db, platform, principal.municipality_id)
     out = [
         OutLine(
             line.employee_number,
@@ -137,12 +100,12 @@ async def export(
     await db.execute(
         update(WageLine).where(WageLine.id.in_([line.id for line in lines])).values(export_id=record.id)
     )
-    await _move_sources(db, principal, registry, lines, EXPORTED)
+    await _move_sources(db, principal, platform, lines, EXPORTED)
     return record
 
 
 async def mark_paid(
-    db: AsyncSession, principal: Principal, registry: Registry, export_id: int
+    db: AsyncSession, principal: Principal, platform: Platform, export_id: int
 ) -> PayrollExport:
     """Payroll confirms that the salary run with this export has been paid."""
     found = await get_export(db, principal, export_id)
@@ -152,25 +115,24 @@ async def mark_paid(
         )
     found.paid_at = utcnow()
     lines = list(await db.scalars(select(WageLine).where(WageLine.export_id == found.id)))
-    await _move_sources(db, principal, registry, lines, PAID)
+    await _move_sources(db, principal, platform, lines, PAID)
     return found
 
 
 async def _move_sources(
-    db: AsyncSession, principal: Principal, registry: Registry, lines: list[WageLine], transition: str
+    db: AsyncSession, principal: Principal, platform: Platform, lines: list[WageLine], transition: str
 ) -> None:
-    """Sources that are sync records move along ("sent to payroll", "paid") through their own state machine."""
+    """Sources that are sync records move along ("sent to payroll", "paid") through their own state
+    machine, in the export's own transaction (the caller commits)."""
     by_type: dict[str, list[str]] = {}
     for line in lines:
         by_type.setdefault(line.source_type, []).append(line.source_id)
     for source_type, ids in by_type.items():
-        record_type = registry.get(source_type)
+        record_type = platform.registry.get(source_type)
         if record_type is None or record_type.transition(transition) is None:
             continue
         unique = sorted({UUID(i) for i in ids})
-        pushed = await engine.transition_many(db, SYNC, registry, principal, source_type, unique, transition)
-        await hooks.changes_applied(db, principal, pushed)
-        await engine.stamp(db, SYNC, pushed)
+        await pipeline.transition(db, platform, principal, source_type, unique, transition, commit=False)
 
 
 async def list_exports(db: AsyncSession, principal: Principal) -> list[PayrollExport]:

@@ -17,12 +17,13 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.auth.roles import Capability, Principal
+from backend.auth.roles import Principal
 from backend.db.models import Account, OrgUnit, User
 from backend.db.sync_tables import SYNC
 from backend.errors import Forbidden, NotFound
 from backend.features.org.service import root_unit
 from backend.features.payroll.models import PayrollExport, WageLine
+from backend.features.receipts.record_type import BOOK_RECEIPTS
 from sync import engine
 
 COLUMNS = [
@@ -41,7 +42,7 @@ class BookingOut(msgspec.Struct):
 
 async def _require_finance(db: AsyncSession, principal: Principal) -> None:
     root = await root_unit(db, principal.municipality_id)
-    if not principal.can(Capability.BOOK_RECEIPTS, root.path):
+    if not principal.can(BOOK_RECEIPTS, root.path):
         raise Forbidden("Kun økonomi har adgang til bogføringen.", "Only finance can see the bookings.")
 
 
@@ -108,7 +109,7 @@ async def booking_csv(
                 line.source_id, f.get("date", ""), f.get("merchant") or "", f.get("cvr") or "",
                 f.get("account") or "", accounts.get(f.get("account") or "", ""), f.get("purpose", ""),
                 f.get("project") or "", f.get("total", ""), f.get("vat") or "", f.get("currency", "DKK"),
-                line.employee_number, people.get(r.owner_id, "") if r else "",
+                line.employee_number, people.get(r.owner_id or 0, "") if r else "",
                 units.get(r.unit_id, "") if r and r.unit_id else "", line.period, photos,
             ]
         )  # fmt: skip

@@ -10,13 +10,14 @@ from litestar import Controller, Request, Response, delete, get, put
 from litestar.params import FromPath, FromQuery, QueryParameter
 from sqlalchemy import select
 
-from backend.auth.roles import Capability, Principal
+from backend.auth.roles import Principal
 from backend.db.models import OrgUnit, ReceiptReviewDraw
 from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden
-from backend.features.receipts import accounts
-from backend.features.receipts.accounts import AccountOut
+from backend.features.accounts import chart as accounts
+from backend.features.accounts.chart import AccountOut
 from backend.features.receipts.booking import BookingOut, booking_csv, list_bookings
+from backend.features.receipts.record_type import REVIEW_RECEIPTS
 from backend.features.receipts.review import auditor_csv
 
 
@@ -33,7 +34,7 @@ class DrawOut(msgspec.Struct):
 
 
 def _review_scopes(principal: Principal) -> list[str]:
-    scopes = principal.scopes(Capability.REVIEW_RECEIPTS)
+    scopes = principal.scopes(REVIEW_RECEIPTS)
     if not scopes:
         raise Forbidden("Kun ledere og økonomi gennemser udlæg.", "Only leaders and finance review receipts.")
     return scopes

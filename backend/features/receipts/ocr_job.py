@@ -19,14 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import ocr
 from backend.db.sync_tables import SYNC
 from backend.features.receipts.record_type import OCR_FIELDS
-from backend.features.sync.hooks import after_change, blob_stored
-from backend.jobs.queue import enqueue
-from backend.jobs.worker import handles
+from backend.features.sync import pipeline
+from backend.features.workflow import Change, Effect, Enqueue
+from backend.platform import Platform
 from backend.settings import load_settings
 from sync import engine
 from sync.apply import Record
 from sync.blobs import BlobStore
-from sync.registry import REGISTRY
 
 KIND = "receipt-ocr"
 
@@ -36,39 +35,37 @@ async def _all_photos_stored(db: AsyncSession, photos: list[str]) -> bool:
     return set(stored) >= set(photos)
 
 
-async def queue_ocr_if_ready(db: AsyncSession, record: Record) -> None:
+async def ocr_if_ready(db: AsyncSession, record: Record) -> list[Effect]:
+    """A reading of the receipt's photos, once the receipt and all its photos have arrived (in any order)."""
     photos = record.fields.get("photos") or []
     status = (record.fields.get("ocr") or {}).get("photos_read")
     if record.type != "receipt" or record.deleted or record.state != "draft" or not photos:
-        return
+        return []
     if status == photos or not await _all_photos_stored(db, photos):
-        return
+        return []
     key = hashlib.sha256("|".join(photos).encode()).hexdigest()[:16]
-    await enqueue(
-        db,
-        KIND,
-        {"record_id": str(record.id)},
-        dedupe_key=f"{KIND}:{record.id}:{key}",
-        municipality_id=record.municipality_id,
-    )
+    return [
+        Enqueue(
+            KIND,
+            {"record_id": str(record.id)},
+            dedupe_key=f"{KIND}:{record.id}:{key}",
+            municipality_id=record.municipality_id,
+        )
+    ]
 
 
-@after_change("receipt")
-async def _on_receipt_change(db: AsyncSession, record: Record) -> None:
-    await queue_ocr_if_ready(db, record)
+async def receipts_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
+    """Push hook: each changed receipt that is ready is read."""
+    return [effect for record in records for effect in await ocr_if_ready(db, record)]
 
 
-@blob_stored
-async def _on_photo_stored(db: AsyncSession, sha256: str) -> None:
-    """A photo finished uploading after its receipt arrived: the receipt may be ready for OCR now."""
+async def photo_stored(db: AsyncSession, sha256: str) -> list[Effect]:
+    """Blob hook: a photo finished uploading after its receipt arrived; the receipt may be ready now."""
     r, link = SYNC.record.c, SYNC.record_blob.c
     rows = await db.execute(
-        select(r.id).where(and_(link.sha256 == sha256, link.record_id == r.id, r.type == "receipt"))
+        select(SYNC.record).where(and_(link.sha256 == sha256, link.record_id == r.id, r.type == "receipt"))
     )
-    for (record_id,) in rows:
-        record = await engine.load(db, SYNC, record_id)
-        if record is not None:
-            await queue_ocr_if_ready(db, record)
+    return [effect for row in rows.all() for effect in await ocr_if_ready(db, engine.load_row(row))]
 
 
 def _combine(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -121,8 +118,8 @@ async def _read_photos(photos: list[str]) -> list[dict[str, Any]]:
     return results
 
 
-@handles(KIND)
-async def read_receipt(db: AsyncSession, payload: dict[str, Any]) -> None:
+async def read_receipt(db: AsyncSession, platform: Platform, payload: dict[str, Any]) -> None:
+    """The OCR job: read the photos (no transaction held meanwhile), then merge onto the latest version."""
     record_id = UUID(payload["record_id"])
     record = await engine.load(db, SYNC, record_id)
     if record is None or record.state != "draft" or record.deleted:
@@ -151,6 +148,8 @@ async def read_receipt(db: AsyncSession, payload: dict[str, Any]) -> None:
             "errors": errors,
         }
         fields["duplicate_of"] = await _duplicates(db, record, fields)
-        if await engine.save_server_change(db, SYNC, REGISTRY, record, fields) is not None:
+        try:
+            await pipeline.save(db, platform, [Change(record, fields)])
             return
-        await db.rollback()  # the employee edited it meanwhile: merge again onto their version
+        except engine.Stale:
+            await db.rollback()  # the employee edited it meanwhile: merge again onto their version

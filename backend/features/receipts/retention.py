@@ -21,12 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import audit
 from backend.db.models import Municipality
 from backend.db.sync_tables import SYNC
-from backend.jobs.worker import handles
+from backend.features.sync import pipeline
+from backend.features.workflow import Change
+from backend.platform import Platform
 from backend.settings import load_settings
 from sync import engine
 from sync.apply import Record
 from sync.blobs import BlobStore
-from sync.registry import REGISTRY
 
 KIND = "receipt-retention"
 KEEP_WHILE = frozenset({"draft", "submitted", "in_review"})
@@ -47,7 +48,9 @@ async def _unused_photos(db: AsyncSession, hashes: set[str]) -> list[str]:
     return sorted(hashes - set(await db.scalars(used)))
 
 
-async def delete_expired(db: AsyncSession, municipality: Municipality, today: date) -> list[str]:
+async def delete_expired(
+    db: AsyncSession, platform: Platform, municipality: Municipality, today: date
+) -> list[str]:
     """Tombstone the municipality's expired receipts and remove their unused photos; returns their ids."""
     years = municipality.receipt_retention_years
     if years is None or not municipality.retention_authorisation:
@@ -58,14 +61,10 @@ async def delete_expired(db: AsyncSession, municipality: Municipality, today: da
             and_(r.municipality_id == municipality.id, r.type == "receipt", r.deleted.is_(False))
         )
     )
-    deleted: list[str] = []
-    photos: set[str] = set()
-    for record in (engine.load_row(row) for row in rows):
-        if not expired(record, years, today):
-            continue
-        if await engine.save_server_change(db, SYNC, REGISTRY, record, {}, deleted=True) is not None:
-            deleted.append(str(record.id))
-            photos.update(record.fields.get("photos") or [])
+    expiring = [r for r in (engine.load_row(row) for row in rows) if expired(r, years, today)]
+    await pipeline.save(db, platform, [Change(r, {}, deleted=True) for r in expiring])
+    deleted = [str(r.id) for r in expiring]
+    photos = {sha for r in expiring for sha in r.fields.get("photos") or []}
     unused = await _unused_photos(db, photos) if photos else []
     if unused:
         await db.execute(delete(SYNC.blob).where(SYNC.blob.c.sha256.in_(unused)))
@@ -91,9 +90,9 @@ async def delete_expired(db: AsyncSession, municipality: Municipality, today: da
     return deleted
 
 
-@handles(KIND, daily=True)
-async def apply_retention(db: AsyncSession, payload: dict[str, str]) -> None:
+async def apply_retention(db: AsyncSession, platform: Platform, payload: dict[str, str]) -> None:
+    """The daily job: every municipality that has switched retention on."""
     today = date.fromisoformat(payload["day"])
     query = select(Municipality).where(Municipality.receipt_retention_years.is_not(None))
     for municipality in await db.scalars(query):
-        await delete_expired(db, municipality, today)
+        await delete_expired(db, platform, municipality, today)

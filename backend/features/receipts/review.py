@@ -23,11 +23,12 @@ from backend.clock import DANISH_TIME
 from backend.db.models import Municipality, OrgUnit, ReceiptReviewDraw, User
 from backend.db.sync_tables import SYNC
 from backend.features.receipts.review_sample import PaidReceipt, SampleSettings, draw, month_seed
-from backend.jobs.worker import handles
+from backend.features.sync import pipeline
+from backend.features.workflow import Change
+from backend.platform import Platform
 from backend.settings import load_settings
 from sync import engine
 from sync.apply import Record
-from sync.registry import REGISTRY
 
 KIND = "receipt-review-draw"
 PAY_STEP = "send_to_payroll"
@@ -87,7 +88,9 @@ async def _paid_in(db: AsyncSession, municipality_id: int, month: str) -> dict[i
     return per_unit
 
 
-async def draw_month(db: AsyncSession, municipality: Municipality, month: str) -> list[ReceiptReviewDraw]:
+async def draw_month(
+    db: AsyncSession, platform: Platform, municipality: Municipality, month: str
+) -> list[ReceiptReviewDraw]:
     """Draw every unit of the municipality that had receipts paid in `month` and is not drawn yet."""
     done = set(
         await db.scalars(
@@ -125,29 +128,34 @@ async def draw_month(db: AsyncSession, municipality: Municipality, month: str) -
         db.add(row)
         await db.flush()
         by_id = {str(r.id): r for r in records}
-        for d in drawn:
-            record = by_id[d.receipt_id]
-            if record.state != "paid":
-                continue
-            review = {"draw_id": row.id, "rule": d.rule, "reason": d.reason, "reason_en": d.reason_en}
-            await engine.save_server_change(
-                db,
-                SYNC,
-                REGISTRY,
-                record,
-                {**record.fields, "review": review},
+        changes = [
+            Change(
+                by_id[d.receipt_id],
+                {
+                    **by_id[d.receipt_id].fields,
+                    "review": {
+                        "draw_id": row.id,
+                        "rule": d.rule,
+                        "reason": d.reason,
+                        "reason_en": d.reason_en,
+                    },
+                },
                 state="in_review",
                 step="draw",
             )
+            for d in drawn
+            if by_id[d.receipt_id].state == "paid"
+        ]
+        await pipeline.save(db, platform, changes)
         made.append(row)
     return made
 
 
-@handles(KIND, daily=True)
-async def draw_last_month(db: AsyncSession, payload: dict[str, str]) -> None:
+async def draw_last_month(db: AsyncSession, platform: Platform, payload: dict[str, str]) -> None:
+    """The daily job: on the first days of a month, draw last month's receipts (once per unit)."""
     month = previous_month(date.fromisoformat(payload["day"]))
     for municipality in await db.scalars(select(Municipality).order_by(Municipality.id)):
-        await draw_month(db, municipality, month)
+        await draw_month(db, platform, municipality, month)
 
 
 AUDIT_COLUMNS = [
@@ -191,7 +199,7 @@ async def auditor_csv(db: AsyncSession, municipality_id: int, year: int, unit_pa
                     draw_row.month,
                     unit.code,
                     item["receipt_id"],
-                    names.get(record.owner_id, "") if record else "",
+                    names.get(record.owner_id or 0, "") if record else "",
                     record.fields.get("total", "") if record else "",
                     item["rule"],
                     item["reason"],

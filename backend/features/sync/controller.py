@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, head, post, put
@@ -11,12 +11,13 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Quer
 from litestar.response import File
 from sqlalchemy import and_, exists, insert, select
 
+from backend import platform
 from backend.auth.roles import Principal
 from backend.db.base import utcnow
 from backend.db.sync_tables import SYNC
 from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import FeltError, Forbidden, Invalid, NotFound
-from backend.features.sync import hooks, record_types
+from backend.features.sync import pipeline
 from backend.features.sync.photos import strip_gps
 from sync import engine
 from sync.blobs import BlobError, BlobStore, check_hash
@@ -65,8 +66,8 @@ class SyncController(Controller):
     ) -> PushResponse:
         _require_schema(schema)
         try:
-            pushed = await engine.apply_batch(
-                db_session, SYNC, record_types.of(request), principal, data.device_id, data.mutations
+            return await pipeline.push(
+                db_session, platform.of(request), principal, data.device_id, data.mutations
             )
         except engine.DeviceRefused:
             raise Forbidden(
@@ -74,12 +75,11 @@ class SyncController(Controller):
             ) from None
         except engine.BatchTooLarge as exc:
             raise Invalid(str(exc)) from None
-        await hooks.changes_applied(db_session, principal, pushed)
-        # Numbering last and committing at once keeps the change counter's lock (every push waits
-        # for it) to two statements and the commit.
-        await engine.stamp(db_session, SYNC, pushed)
-        await db_session.commit()
-        return pushed.response
+
+    @get("/types", operation_id="syncTypes", cache=False)
+    async def types(self, request: Request, principal: SignedIn) -> dict[str, Any]:
+        """Each record type's declared fields (kind, label, limits, server-owned), for the PWA's forms."""
+        return {"types": platform.registry_of(request).describe()}
 
     @get("/pull", operation_id="syncPull", cache=False)
     async def pull(
@@ -93,7 +93,7 @@ class SyncController(Controller):
         schema: SchemaHeader = None,
     ) -> PullResponse:
         _require_schema(schema)
-        registry = record_types.of(request)
+        registry = platform.registry_of(request)
         try:
             return await engine.pull(
                 db_session,
@@ -175,8 +175,7 @@ class BlobController(Controller):
                     created_at=utcnow(),
                 )
             )
-            for hook in hooks.BLOB_STORED:
-                await hook(db_session, sha256)
+            await pipeline.blob_stored(db_session, platform.of(request), sha256)
         return {
             "complete": complete,
             "offset": total if complete else store.offset(sha256, str(principal.user_id)),
@@ -198,7 +197,7 @@ class BlobController(Controller):
             and_(
                 link.sha256 == sha256,
                 link.record_id == r.id,
-                engine.visibility(SYNC, record_types.of(request), principal),
+                engine.visibility(SYNC, platform.registry_of(request), principal),
             )
         )
         allowed = await _claimed(db_session, principal, sha256) or await db_session.scalar(

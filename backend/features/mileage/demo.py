@@ -13,13 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.auth.roles import Principal
 from backend.clock import today
-from backend.db.models import OrgUnit, User
-from backend.db.sync_tables import SYNC
+from backend.db.models import User
 from backend.features.mileage.models import DrivingAuthorisation
-from backend.features.sync import hooks, record_types
-from sync import engine
+from backend.platform import Platform
+from backend.seed.people import principal_of, push_as
 from sync.protocol import Mutation
 
 NAMESPACE = uuid.UUID("6d1f5c1e-2b8e-4c55-9d84-0c1a1e5b7a11")
@@ -47,16 +45,11 @@ def _day(days_ago: int) -> date:
     return today() - timedelta(days=days_ago)
 
 
-async def seed_mileage(db: AsyncSession, municipality_id: int, employee_numbers: tuple[str, ...]) -> None:
-    registry = record_types.load()
-    for number in employee_numbers:
-        user = (
-            await db.scalars(
-                select(User).where(User.municipality_id == municipality_id, User.employee_number == number)
-            )
-        ).one()
-        unit = await db.get(OrgUnit, user.unit_id) if user.unit_id else None
-        me = Principal(user.id, municipality_id, user.name, user.unit_id, (), unit.path if unit else None)
+async def seed_mileage(db: AsyncSession, platform: Platform, municipality_id: int) -> None:
+    """Anna and Maja get saved places and trips; Maja's authorisation first, so hers pay the high rate."""
+    await seed_authorisation(db, municipality_id, "1013")
+    for number in ("1001", "1013"):
+        me = await principal_of(db, platform, municipality_id, number)
         mutations = [
             Mutation(0, "put", "place", _id(number, "place", i), fields=place)
             for i, place in enumerate(PLACES)
@@ -67,11 +60,7 @@ async def seed_mileage(db: AsyncSession, municipality_id: int, employee_numbers:
             mutations.append(Mutation(0, "put", "trip", trip_id, fields=values))
             if submitted:
                 mutations.append(Mutation(0, "transition", "trip", trip_id, transition="submit"))
-        for n, m in enumerate(mutations, start=1):
-            m.n = n
-        pushed = await engine.apply_batch(db, SYNC, registry, me, _id(number, "device"), mutations)
-        await hooks.changes_applied(db, me, pushed)
-        await engine.stamp(db, SYNC, pushed)
+        await push_as(db, platform, me, _id(number, "device"), mutations)
 
 
 async def seed_authorisation(db: AsyncSession, municipality_id: int, employee_number: str) -> None:

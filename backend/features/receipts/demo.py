@@ -15,16 +15,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.auth.roles import Principal
-from backend.auth.sessions import load_grants
 from backend.clock import today
-from backend.db.models import Municipality, OrgUnit, User
-from backend.db.sync_tables import SYNC
+from backend.db.models import Municipality
 from backend.features.payroll import service as payroll
 from backend.features.payroll.models import PayrollExport, WageLine
 from backend.features.receipts.review import draw_month
-from backend.features.sync import hooks, record_types
-from sync import engine
+from backend.platform import Platform
+from backend.seed.people import principal_of, push_as
 from sync.protocol import Mutation
 
 NAMESPACE = uuid.UUID("1f0c9a7e-5d2b-4c1e-8a3f-7b6d5e4c3b2a")
@@ -45,29 +42,13 @@ def _id(*parts: object) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "/".join(map(str, parts)))
 
 
-async def _principal(db: AsyncSession, municipality_id: int, number: str) -> Principal:
-    user = (
-        await db.scalars(
-            select(User).where(User.municipality_id == municipality_id, User.employee_number == number)
-        )
-    ).one()
-    unit = await db.get(OrgUnit, user.unit_id) if user.unit_id else None
-    grants = await load_grants(db, user.id)
-    return Principal(user.id, municipality_id, user.name, user.unit_id, grants, unit.path if unit else None)
+EMPLOYEES = ("1001", "1013")
+PAYROLL = "1007"
 
 
-async def _push(db: AsyncSession, me: Principal, device: uuid.UUID, mutations: list[Mutation]) -> None:
-    for n, m in enumerate(mutations, start=1):
-        m.n = n
-    pushed = await engine.apply_batch(db, SYNC, record_types.load(), me, device, mutations)
-    await hooks.changes_applied(db, me, pushed)
-    await engine.stamp(db, SYNC, pushed)
-
-
-async def seed_receipts(
-    db: AsyncSession, municipality_id: int, employees: tuple[str, ...], payroll_number: str
-) -> None:
-    people = {number: await _principal(db, municipality_id, number) for number in employees}
+async def seed_receipts(db: AsyncSession, platform: Platform, municipality_id: int) -> None:
+    """Nordskolen's Anna and the daycare's Maja get receipts in every state."""
+    people = {number: await principal_of(db, platform, municipality_id, number) for number in EMPLOYEES}
     for number, me in people.items():
         mutations = []
         for i, (fields, reach) in enumerate(RECEIPTS):
@@ -77,7 +58,7 @@ async def seed_receipts(
             )
             if reach == "paid":
                 mutations.append(Mutation(0, "transition", "receipt", rid, transition="submit"))
-        await _push(db, me, _id(number, "device"), mutations)
+        await push_as(db, platform, me, _id(number, "device"), mutations)
     this_month = today().isoformat()[:7]
     period = await db.scalar(
         select(func.max(WageLine.period)).where(WageLine.municipality_id == municipality_id)
@@ -87,15 +68,15 @@ async def seed_receipts(
     )
     # Only this month's payroll: exporting next month's now would close this month to new trips.
     if period == this_month and not exported:
-        staff = await _principal(db, municipality_id, payroll_number)
-        await payroll.export(db, staff, record_types.load(), period)
+        staff = await principal_of(db, platform, municipality_id, PAYROLL)
+        await payroll.export(db, staff, platform, period)
         municipality = await db.get(Municipality, municipality_id)
         assert municipality is not None
-        await draw_month(db, municipality, this_month)
+        await draw_month(db, platform, municipality, this_month)
     for number, me in people.items():  # sent in after the export: waiting for the next one
         submits = [
             Mutation(0, "transition", "receipt", _id(number, "receipt", i), transition="submit")
             for i, (_, reach) in enumerate(RECEIPTS)
             if reach == "submitted"
         ]
-        await _push(db, me, _id(number, "device", 2), submits)
+        await push_as(db, platform, me, _id(number, "device", 2), submits)

@@ -1,0 +1,28 @@
+"""Receipts (udlæg) as one workflow: everything it brings to the platform, declared in one place."""
+
+from __future__ import annotations
+
+from backend.features.receipts import ocr_job, retention, review
+from backend.features.receipts.controller import ReceiptsController
+from backend.features.receipts.demo import seed_receipts
+from backend.features.receipts.payment import OUTLAY, PAYABLE
+from backend.features.receipts.record_type import BOOK_RECEIPTS, CAPABILITIES, RECEIPT
+from backend.features.workflow import Job, Workflow
+
+WORKFLOW = Workflow(
+    name="receipts",
+    record_types=(RECEIPT,),
+    hooks={"receipt": (ocr_job.receipts_changed,)},
+    blob_hooks=(ocr_job.photo_stored,),
+    jobs=(
+        Job(ocr_job.KIND, ocr_job.read_receipt),
+        Job(review.KIND, review.draw_last_month, daily=True),
+        Job(retention.KIND, retention.apply_retention, daily=True),
+    ),
+    wage_types=(OUTLAY,),
+    payables={"receipt": PAYABLE},
+    controllers=(ReceiptsController,),
+    capabilities=CAPABILITIES,
+    areas={"bookings": BOOK_RECEIPTS},
+    seed=seed_receipts,
+)
