@@ -28,6 +28,7 @@ from backend.features.inbox.controller import InboxController
 from backend.features.org.controller import OrgController
 from backend.features.payroll.controller import PayrollController
 from backend.features.sync.controller import BlobController, SyncController
+from backend.features.sync.door import DoorController
 from backend.features.workflow import Workflow
 from backend.http_errors import HANDLERS
 from backend.jobs.worker import InlineWorker
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, workflows: Sequence[Workflow] |
             AdminController,
             SyncController,
             BlobController,
+            DoorController,
             PayrollController,
             InboxController,
             *platform.controllers(),

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from litestar import Request
 
 from backend.auth.roles import CAPABILITIES, Principal, Role
-from backend.features.workflow import BlobHook, Hook, Job, Payable, WageType, Workflow
+from backend.features.workflow import BlobHook, DoorFn, Hook, Job, Payable, WageType, Workflow
 from sync.registry import Registry
 
 T = TypeVar("T")
@@ -37,6 +37,7 @@ class Platform:
     payables: Mapping[str, Payable]
     capabilities: Mapping[str, frozenset[Role]]
     areas: Mapping[str, str] = field(default_factory=dict)
+    doors: Mapping[str, DoorFn] = field(default_factory=dict)
 
     @property
     def daily(self) -> list[str]:
@@ -67,6 +68,7 @@ def build(workflows: Iterable[Workflow]) -> Platform:
     payables: dict[str, Payable] = {}
     capabilities: dict[str, frozenset[Role]] = dict(CAPABILITIES)
     areas: dict[str, str] = {}
+    doors: dict[str, DoorFn] = {}
     names = [w.name for w in workflows]
     if len(set(names)) != len(names):
         raise HalfRegistered(f"a workflow is listed twice: {names}")
@@ -79,6 +81,7 @@ def build(workflows: Iterable[Workflow]) -> Platform:
         _merge(w, "wage type", wage_types, {t.key: t for t in w.wage_types})
         _merge(w, "capability", capabilities, dict(w.capabilities))
         _merge(w, "area", areas, dict(w.areas))
+        _merge(w, "door", doors, dict(w.doors))
         for type_name, type_hooks in w.hooks.items():
             hooks[type_name] = (*hooks.get(type_name, ()), *type_hooks)
         payables.update(w.payables)
@@ -92,6 +95,7 @@ def build(workflows: Iterable[Workflow]) -> Platform:
         payables=MappingProxyType(payables),
         capabilities=MappingProxyType(capabilities),
         areas=MappingProxyType(areas),
+        doors=MappingProxyType(doors),
     )
     check(platform)
     return platform
@@ -120,6 +124,10 @@ def check(platform: Platform) -> None:
             problems.append(
                 f"record type {name!r} pays in states it never reaches: {sorted(payable.states - states)}"
             )
+    for name in platform.doors:
+        door_type = platform.registry.get(name)
+        if door_type is None or not door_type.door:
+            problems.append(f"a door for {name!r}, which is not a record type declared door=True")
     for area, capability in platform.areas.items():
         if not platform.capabilities.get(capability):
             problems.append(f"area {area!r} needs capability {capability!r}, which no role has")

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sync.apply import NO_DIRECTORY, Directory, Outcome, Record, Viewer, apply_mutation, visible_to
+from sync.apply import NO_DIRECTORY, Directory, Outcome, Place, Record, Viewer, apply_mutation, visible_to
 from sync.protocol import MAX_BATCH, Mutation, MutationResult, PullResponse, PushResponse
 from sync.registry import Registry
 from sync.tables import SyncTables
@@ -356,6 +356,74 @@ async def stamp(db: AsyncSession, t: SyncTables, batch: Batch) -> None:
     else:  # SQLite has one writer at a time and no UPDATE inside WITH
         seq = await _next_seq(db, t)
     await db.execute(update(t.record).where(t.record.c.id.in_(list(batch.touched))).values(change_seq=seq))
+
+
+async def through_door(
+    db: AsyncSession,
+    t: SyncTables,
+    registry: Registry,
+    record_type: str,
+    record_id: UUID,
+    fields: dict[str, Any],
+    place: Place,
+) -> Batch:
+    """A record made by someone who is not logged in (a QR report), placed where the door says.
+
+    The narrow door: only types declared `door=True`, only creation (sending the same id again
+    changes nothing and answers `duplicate`), fields cleaned like any push; the record has no
+    subject and no author, and no device history. Nothing is written yet (see `write`).
+    """
+    batch = Batch()
+    await _read(db, t, {record_id}, batch)
+    found = registry.get(record_type)
+    m = Mutation(1, "put", record_type, record_id, fields=fields)
+    if record_id in batch.records:
+        existing = batch.records[record_id]
+        same = existing.type == record_type and existing.owner_id is None and existing.author_id is None
+        batch.response.results.append(
+            MutationResult(1, "applied", duplicate=True)
+            if same
+            else MutationResult(1, "rejected", reason="Findes allerede.", reason_en="Already exists.")
+        )
+        return batch
+    if found is None or not found.door:
+        batch.response.results.append(
+            MutationResult(1, "rejected", reason="Ukendt type.", reason_en="Unknown type.")
+        )
+        return batch
+    result = _apply(batch, registry, DoorViewer(place), m, datetime.now(UTC), NO_DIRECTORY)
+    if record_id in batch.records:
+        batch.records[record_id] = dataclasses.replace(
+            batch.records[record_id], owner_id=None, author_id=None
+        )
+    batch.response.results.append(result)
+    return batch
+
+
+@dataclass(frozen=True)
+class DoorViewer:
+    """The anonymous author behind a door: no user, placed at the door's unit, allowed nothing else."""
+
+    place: Place
+    user_id: int = 0
+
+    @property
+    def municipality_id(self) -> int:
+        return self.place.municipality_id
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.place.unit_id
+
+    @property
+    def unit_path(self) -> str | None:
+        return self.place.unit_path
+
+    def can(self, capability: Any, unit_path: str) -> bool:
+        return False
+
+    def scopes(self, capability: Any) -> list[str]:
+        return []
 
 
 async def push(

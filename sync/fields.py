@@ -102,9 +102,9 @@ class Field:
 
 
 def _clean_decimal(f: Field, value: Any, today: date) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise f._error("skal være et tal", "must be a number")
-    text = value if isinstance(value, str) else repr(value)
+    if not isinstance(value, str):  # a decimal string, never a float: "187.50", not 187.5
+        raise f._error("skal skrives som et tal med punktum, fx 187.50", "must be a number like 187.50")
+    text = value
     places = 2 if f.kind == "money" else (f.places if f.places is not None else 6)
     if not _DECIMAL.match(text):
         # No comma decimals, exponents, NaN, Infinity or spaces: the PWA sends "187.50".

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from backend.auth.roles import Role
+from backend.db.models import OrgUnit
 from backend.features.workflow import Workflow
 from sync import fields
+from sync.apply import Place
 from sync.registry import Placement, RecordType, Transition
 
 NOTE_FIELDS = {
@@ -62,8 +66,25 @@ TASK = RecordType(
 )
 """A record placed on someone else: a planner writes it for an employee (like a shift), naming a colleague."""
 
+REPORT = RecordType(
+    name="report",
+    fields={"what": fields.text("Hvad er der galt", "What is wrong", max_length=500)},
+    transitions=(Transition("close", frozenset({"draft"}), "closed", by="view_staff", four_eyes=False),),
+    view="view_staff",
+    door=True,
+)
+"""A report anyone may make through a door (like a room's QR code), placed on the door's unit."""
+
+
+async def unit_door(db: AsyncSession, key: str) -> Place | None:
+    """The key "unit-<id>" places a report on that unit (a real door's key is an unguessable code)."""
+    unit = await db.get(OrgUnit, int(key[5:])) if key.startswith("unit-") and key[5:].isdigit() else None
+    return Place(unit.municipality_id, unit.id, unit.path) if unit else None
+
+
 NOTES = Workflow(
     name="notes",
-    record_types=(NOTE, TASK),
+    record_types=(NOTE, TASK, REPORT),
     capabilities={PLAN_SHIFTS: frozenset({Role.PLANNER})},
+    doors={"report": unit_door},
 )

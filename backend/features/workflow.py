@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Role
-from sync.apply import Record
+from sync.apply import Place, Record
 from sync.registry import RecordType
 
 if TYPE_CHECKING:
@@ -112,6 +112,9 @@ class Payable:
     month_field: str = "payroll"
 
 
+DoorFn = Callable[[AsyncSession, str], Awaitable[Place | None]]
+"""(db, the door's key, e.g. a room's QR code) → where a record made through it belongs, or None."""
+
 SeedFn = Callable[[AsyncSession, "Platform", int], Awaitable[None]]
 """(db, the platform, the demo municipality's id): the workflow's demo data, idempotent."""
 
@@ -137,4 +140,7 @@ class Workflow:
     """Capabilities it adds, and the roles that hold them."""
     areas: Mapping[str, str] = field(default_factory=dict)
     """Home-screen areas it adds (the PWA's tiles): area name → the capability that shows it."""
+    doors: Mapping[str, DoorFn] = field(default_factory=dict)
+    """Record type name → how a key (a QR code) places a record made by someone not logged in; the type
+    must be declared `door=True`. POST /api/doors/{type}/{key}, rate-limited per address."""
     seed: SeedFn | None = None

@@ -238,6 +238,22 @@ async def transition(
     return batch.response.results
 
 
+async def through_door(
+    db: AsyncSession, platform: Platform, record_type: str, key: str, record_id: UUID, fields: dict[str, Any]
+) -> MutationResult | None:
+    """A record made by someone not logged in, placed by the workflow's door for `key`; None when no
+    door of that type knows the key. Committed; safe to send twice (same id: nothing new)."""
+    resolve = platform.doors.get(record_type)
+    place = await resolve(db, key) if resolve is not None else None
+    if place is None:
+        return None
+
+    async def make() -> engine.Batch:
+        return await engine.through_door(db, SYNC, platform.registry, record_type, record_id, fields, place)
+
+    return (await _run(db, platform, None, make)).response.results[0]
+
+
 async def save(
     db: AsyncSession, platform: Platform, changes: Sequence[Change], *, commit: bool = False
 ) -> engine.Batch:
