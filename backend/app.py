@@ -62,9 +62,9 @@ def create_app(settings: Settings | None = None, workflows: Sequence[Workflow] |
     """The app with `workflows` (default: the app's own, `backend/workflows.py`)."""
     settings = settings or load_settings()
     if workflows is None:
-        from backend.workflows import WORKFLOWS
+        from backend.workflows import with_extras
 
-        workflows = WORKFLOWS
+        workflows = with_extras()
     platform = build(workflows)
     engine = make_engine(settings.database_url, settings.database_schema)
     alchemy = SQLAlchemyAsyncConfig(

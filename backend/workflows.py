@@ -6,6 +6,8 @@ To add a workflow, write `backend/features/<name>/workflow.py` declaring a `Work
 
 from __future__ import annotations
 
+import importlib
+import os
 from functools import cache
 
 from backend.features.mileage.workflow import WORKFLOW as MILEAGE
@@ -16,7 +18,17 @@ from backend.platform import Platform, build
 WORKFLOWS: tuple[Workflow, ...] = (RECEIPTS, MILEAGE)
 
 
+def with_extras() -> tuple[Workflow, ...]:
+    """The app's workflows and any named in FELT_EXTRA_WORKFLOWS ("module:NAME,…"; the sync benchmark
+    serves the tests' note type this way: "tests.sync_types:NOTES")."""
+    extras = []
+    for spec in filter(None, os.environ.get("FELT_EXTRA_WORKFLOWS", "").split(",")):
+        module, _, name = spec.partition(":")
+        extras.append(getattr(importlib.import_module(module), name))
+    return (*WORKFLOWS, *extras)
+
+
 @cache
 def platform() -> Platform:
-    """The platform of the app's own workflows, built once per process."""
-    return build(WORKFLOWS)
+    """The platform of the app's workflows, built once per process (job workers, the demo)."""
+    return build(with_extras())
