@@ -31,3 +31,15 @@ class Invalid(FeltError):
 
 class Conflict(FeltError):
     status_code = 409
+
+
+class TooLarge(FeltError):
+    status_code = 413
+
+
+class UnsupportedType(FeltError):
+    status_code = 415
+
+
+class Unreadable(FeltError):
+    status_code = 422

@@ -29,6 +29,7 @@ from backend.jobs.schedule import enqueue_due
 from backend.platform import Platform
 from backend.settings import Settings
 from sync import engine
+from tests import images
 from tests.api.test_sync_api import Device
 from tests.conftest import sign_in
 from tests.world import World, build_world
@@ -199,7 +200,7 @@ async def test_retention_deletes_only_handled_receipts_past_their_years_and_logs
 ) -> None:
     world = await build_world(db)
     await sign_in(client, db, world.in_a1, settings)
-    photo = b"\xff\xd8 an old receipt photo"
+    photo = images.jpeg(tag="an old receipt photo")
     sha = hashlib.sha256(photo).hexdigest()
     uploaded = await client.put(
         f"/api/sync/blobs/{sha}", content=photo, headers={"x-blob-type": "image/jpeg"}

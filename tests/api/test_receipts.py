@@ -19,6 +19,7 @@ from backend.db.models import Job
 from backend.jobs import worker
 from backend.settings import Settings
 from ocr.synth import generate_one
+from tests import images
 from tests.conftest import sign_in
 from tests.world import build_world
 
@@ -146,17 +147,11 @@ async def test_a_receipt_is_submitted_only_when_complete(
     assert results[3]["record"]["state"] == "submitted"
 
 
-async def test_photos_are_stored_without_their_gps_position(
+async def test_photos_are_stored_without_their_position_and_keep_their_orientation(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
     world = await build_world(db)
     await sign_in(client, db, world.in_a1, settings)
-    image = Image.new("RGB", (64, 64), "white")
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif[0x8825] = {1: "N", 2: (55.0, 40.0, 0.0)}
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif.tobytes())
-    sha = await _upload(client, buffer.getvalue())
+    sha = await _upload(client, images.jpeg(gps=True, orientation=6))
     stored = Image.open(io.BytesIO((await client.get(f"/api/sync/blobs/{sha}")).content)).getexif()
-    assert 0x8825 not in stored and stored[0x010F] == "PhoneMaker"
+    assert dict(stored) == {images.ORIENTATION: 6}  # no position, no camera: only which way is up

@@ -16,9 +16,8 @@ from backend.auth.roles import Principal
 from backend.db.base import utcnow
 from backend.db.sync_tables import SYNC
 from backend.deps import AppSettings, DbSession, SignedIn
-from backend.errors import FeltError, Forbidden, Invalid, NotFound
-from backend.features.sync import pipeline
-from backend.features.sync.photos import strip_gps
+from backend.errors import FeltError, Forbidden, Invalid, NotFound, TooLarge, Unreadable, UnsupportedType
+from backend.features.sync import photos, pipeline
 from sync import engine
 from sync.blobs import BlobError, BlobStore, check_hash
 from sync.protocol import (
@@ -111,6 +110,10 @@ class SyncController(Controller):
             ) from None
 
 
+SERVED = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+"""The only types a blob is served as (decided from its bytes at upload)."""
+
+
 def _store(settings: AppSettings) -> BlobStore:
     return BlobStore(settings.data_dir / "blobs")
 
@@ -164,14 +167,14 @@ class BlobController(Controller):
         except BlobError as exc:
             raise Invalid(exc.da, exc.en) from None
         if complete:
-            await asyncio.to_thread(strip_gps, store.path(sha256))
+            stored = await _prepare(db_session, store, sha256)
             await db_session.execute(
                 insert(SYNC.blob).values(
                     sha256=sha256,
                     uploaded_by=principal.user_id,
                     municipality_id=principal.municipality_id,
                     size=total,
-                    content_type=request.headers.get("x-blob-type", "application/octet-stream")[:100],
+                    content_type=stored.media_type,
                     created_at=utcnow(),
                 )
             )
@@ -208,11 +211,34 @@ class BlobController(Controller):
         content_type = await db_session.scalar(
             select(SYNC.blob.c.content_type).where(SYNC.blob.c.sha256 == sha256).limit(1)
         )
+        media_type = content_type if content_type in SERVED else "application/octet-stream"
         return File(
             store.path(sha256),
-            media_type=content_type or "application/octet-stream",
-            content_disposition_type="inline",
+            media_type=media_type,
+            # Images show inline; anything else (a PDF) is a download. Either way the browser may not
+            # sniff another type, run script or load anything from it.
+            content_disposition_type="inline" if media_type.startswith("image/") else "attachment",
+            filename=f"{sha256[:12]}{SERVED.get(media_type, '.bin')}",
+            headers={
+                "x-content-type-options": "nosniff",
+                "content-security-policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+                "cache-control": "private, max-age=31536000, immutable",
+            },
         )
+
+
+REFUSALS = {413: TooLarge, 415: UnsupportedType, 422: Unreadable}
+
+
+async def _prepare(db: DbSession, store: BlobStore, sha256: str) -> photos.Stored:
+    """Check and strip the file that just arrived; a refused one is removed unless others keep it."""
+    try:
+        return await asyncio.to_thread(photos.prepare, store.path(sha256))
+    except photos.PhotoRefused as exc:
+        kept = await db.scalar(select(exists().where(SYNC.blob.c.sha256 == sha256)))
+        if not kept:
+            store.path(sha256).unlink(missing_ok=True)
+        raise REFUSALS[exc.status](exc.da, exc.en) from None
 
 
 def _content_range(header: str | None, length: int) -> tuple[int, int]:
