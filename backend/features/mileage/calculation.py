@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
@@ -18,8 +18,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import DANISH_TIME
-from backend.db.models import Municipality, User
+from backend.db.models import User
 from backend.db.sync_tables import SYNC
 from backend.features.mileage import settings
 from backend.features.mileage.record_type import OPEN_STATES, as_trip, parse_km
@@ -27,16 +26,13 @@ from backend.features.mileage.rules import (
     Authorisation,
     Limits,
     Message,
-    Month,
     Rate,
     RateKind,
     RateMissing,
-    Trip,
     TripResult,
     calculate_trips,
-    payroll_month,
 )
-from backend.features.mileage.rules.validate import check_date, check_distance
+from backend.features.mileage.rules.validate import check_distance
 from backend.features.payroll import service as payroll
 from backend.features.payroll.wage_types import WageType, register
 from backend.features.sync.hooks import after_batch
@@ -67,21 +63,10 @@ class Employee:
     authorisations: tuple[Authorisation, ...]
     home_to_work_km: Decimal | None
     limits: Limits
-    last_exported: str | None
-    """The latest payroll month exported: trips dated before the month before it are in closed months."""
 
 
 def _message(m: Message | dict[str, Any]) -> dict[str, Any]:
     return m if isinstance(m, dict) else {"code": m.code, "da": m.da, "en": m.en}
-
-
-def _closed(trip: Trip, last_exported: str | None) -> list[Message]:
-    """A month is closed once the following month's payroll has been exported: its trips were due then."""
-    if last_exported is None:
-        return []
-    month = Month.of(trip.day)
-    closed = [month] if str(month.following()) <= last_exported else []
-    return check_date(trip.day, today=date.max, closed_months=closed)
 
 
 def _calc(result: TripResult, problems: list[Message]) -> dict[str, Any]:
@@ -129,11 +114,10 @@ def calculate(records: Sequence[Record], employee: Employee) -> dict[UUID, dict[
                     calcs[UUID(trip.id)] = {"error": error, "problems": []}
             trips = [trip for trip in trips if trip.day.year != missing.year]
             continue
-        by_id = {trip.id: trip for trip in trips}
         for result in results:
-            calcs[UUID(result.trip_id)] = _calc(
-                result, _closed(by_id[result.trip_id], employee.last_exported)
-            )
+            # No month is ever closed to a trip: one approved after its month's export is paid with the
+            # next salary run (feed_payroll), so nothing blocks it here.
+            calcs[UUID(result.trip_id)] = _calc(result, [])
         break
     return calcs
 
@@ -157,7 +141,6 @@ async def _employee(db: AsyncSession, municipality_id: int, owner_id: int) -> Em
         authorisations=await settings.authorisations(db, owner_id, number),
         home_to_work_km=home_km,
         limits=await settings.limits(db, municipality_id),
-        last_exported=await payroll.latest_exported_period(db, municipality_id),
     )
 
 
@@ -220,14 +203,12 @@ def wage_lines(record: Record, employee_number: str, period: str) -> list[payrol
 
 
 async def feed_payroll(db: AsyncSession, record_id: UUID) -> None:
-    """An approved trip's wage lines, paid in the month its approval date and the cut-off decide."""
+    """An approved trip's wage lines, paid in the month its approval date and the cut-off decide, or
+    the next salary run not yet exported if that month's has been."""
     record = await engine.load(db, SYNC, record_id)
     if record is None or record.state != "approved":
         return
-    municipality = await db.get(Municipality, record.municipality_id)
-    assert municipality is not None
-    approved_on = _approved_at(record).astimezone(DANISH_TIME).date()
-    period = str(payroll_month(approved_on, municipality.payroll_cutoff_day))
+    period = await payroll.pay_period(db, record.municipality_id, _approved_at(record))
     user = await db.get(User, record.owner_id)
     number = (user.employee_number if user else None) or str(record.owner_id)
     await payroll.add_lines(db, record.municipality_id, wage_lines(record, number, period))  # once per trip

@@ -11,21 +11,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar, cast
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Capability, Principal
+from backend.clock import DANISH_TIME
 from backend.db.base import utcnow
+from backend.db.models import Municipality
 from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import root_unit
 from backend.features.payroll import wage_types
+from backend.features.payroll.cutoff import paid_in
 from backend.features.payroll.models import PayrollExport, WageLine
 from backend.features.payroll.writers import WRITERS, OutLine
 from backend.features.sync import hooks
 from sync import engine
+from sync.protocol import MAX_BATCH
 from sync.registry import Registry
 
 EXPORTED = "send_to_payroll"
@@ -33,6 +38,7 @@ EXPORTED = "send_to_payroll"
 PAID = "mark_paid"
 """… and with one of this name when payroll confirms the salary run that paid them."""
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,15 +87,47 @@ def check_period(period: str) -> str:
     return period
 
 
+@dataclass(frozen=True)
+class Made:
+    """An export and whether this request made it (False: the month had been exported already)."""
+
+    export: PayrollExport
+    created: bool
+
+
+async def _lock_municipality(db: AsyncSession, municipality_id: int) -> None:
+    """Serialise payroll's runs per municipality until commit: a write to the municipality's row.
+
+    On PostgreSQL the row lock makes a second export wait for the first to commit, then see it; on
+    SQLite the write takes the database's single writer lock before anything is read. The row is
+    left as it was (updated_at is set to itself, so its own on-update does not fire).
+    """
+    table = cast(Table, Municipality.__table__)
+    await db.execute(update(table).where(table.c.id == municipality_id).values(updated_at=table.c.updated_at))
+
+
 async def export(
     db: AsyncSession, principal: Principal, registry: Registry, period: str, fmt: str = "csv"
-) -> PayrollExport:
-    """Export every approved line not yet exported that is paid in `period` (or earlier and missed)."""
+) -> Made:
+    """Export every approved line not yet exported that is paid in `period` (or earlier and missed).
+
+    Idempotent per payroll month: while or after one request exports `period`, another gets that
+    same export back (`created` False) and nothing new is made, so no line can be paid twice.
+    """
     await require_payroll(db, principal)
     check_period(period)
     writer = WRITERS.get(fmt)
     if writer is None:
         raise Invalid(f"Ukendt format: {fmt}.", f"Unknown format: {fmt}.")
+    await _lock_municipality(db, principal.municipality_id)
+    done = await db.scalar(
+        select(PayrollExport)
+        .where(PayrollExport.municipality_id == principal.municipality_id, PayrollExport.period == period)
+        .order_by(PayrollExport.id)
+        .limit(1)
+    )
+    if done is not None:
+        return Made(done, created=False)
     lines = list(
         await db.scalars(
             select(WageLine)
@@ -99,13 +137,12 @@ async def export(
                 WageLine.period <= period,
             )
             .order_by(WageLine.employee_number, WageLine.approved_at, WageLine.id)
-            .with_for_update()
         )
     )
     if not lines:
         raise Conflict(
-            f"Der er intet nyt at eksportere for {period}: alt godkendt er allerede sendt.",
-            f"There is nothing new to export for {period}: everything approved has been sent already.",
+            f"Der er intet at eksportere for {period}: intet godkendt venter på denne lønkørsel.",
+            f"There is nothing to export for {period}: nothing approved waits for this salary run.",
         )
     codes = await wage_types.codes(db, principal.municipality_id)
     out = [
@@ -134,11 +171,14 @@ async def export(
     db.add(record)
     await db.flush()
     record.filename = f"loen-{period}-{record.id}.{writer.extension}"
-    await db.execute(
-        update(WageLine).where(WageLine.id.in_([line.id for line in lines])).values(export_id=record.id)
-    )
+    for chunk in _chunks([line.id for line in lines]):  # a bounded number of parameters per statement
+        await db.execute(update(WageLine).where(WageLine.id.in_(chunk)).values(export_id=record.id))
     await _move_sources(db, principal, registry, lines, EXPORTED)
-    return record
+    return Made(record, created=True)
+
+
+def _chunks(items: Sequence[T], size: int = MAX_BATCH) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 async def mark_paid(
@@ -168,9 +208,12 @@ async def _move_sources(
         if record_type is None or record_type.transition(transition) is None:
             continue
         unique = sorted({UUID(i) for i in ids})
-        pushed = await engine.transition_many(db, SYNC, registry, principal, source_type, unique, transition)
-        await hooks.changes_applied(db, principal, pushed)
-        await engine.stamp(db, SYNC, pushed)
+        for chunk in _chunks(unique):  # transition_many takes at most MAX_BATCH records at a time
+            pushed = await engine.transition_many(
+                db, SYNC, registry, principal, source_type, chunk, transition
+            )
+            await hooks.changes_applied(db, principal, pushed)
+            await engine.stamp(db, SYNC, pushed)
 
 
 async def list_exports(db: AsyncSession, principal: Principal) -> list[PayrollExport]:
@@ -205,7 +248,20 @@ async def pending_total(db: AsyncSession, principal: Principal) -> dict[str, tup
     return {period: (int(n), Decimal(total or 0)) for period, n, total in rows}
 
 
-async def latest_exported_period(db: AsyncSession, municipality_id: int) -> str | None:
-    return await db.scalar(
-        select(func.max(PayrollExport.period)).where(PayrollExport.municipality_id == municipality_id)
+async def exported_periods(db: AsyncSession, municipality_id: int) -> set[str]:
+    """The payroll months whose salary run has been exported: nothing is added to them any more."""
+    return set(
+        await db.scalars(
+            select(PayrollExport.period).where(PayrollExport.municipality_id == municipality_id).distinct()
+        )
     )
+
+
+async def pay_period(db: AsyncSession, municipality_id: int, approved_at: datetime) -> str:
+    """The payroll month that pays an item approved (or, for receipts, submitted) at `approved_at`:
+    the month its date and the cut-off give, or the first salary run after it not yet exported."""
+    municipality = await db.get(Municipality, municipality_id)
+    assert municipality is not None
+    day = approved_at.astimezone(DANISH_TIME).date()
+    exported = await exported_periods(db, municipality_id)
+    return str(paid_in(day, municipality.payroll_cutoff_day, exported))

@@ -14,11 +14,9 @@ from decimal import Decimal
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.clock import DANISH_TIME
-from backend.db.models import Municipality, User
+from backend.db.models import User
 from backend.db.sync_tables import SYNC
 from backend.features.payroll import service as payroll
-from backend.features.payroll.cutoff import payroll_month
 from backend.features.payroll.models import WageLine
 from backend.features.payroll.wage_types import WageType, register
 from backend.features.sync.hooks import after_change
@@ -35,11 +33,9 @@ def _submitted_at(record: Record) -> datetime:
 
 
 async def _feed(db: AsyncSession, record: Record) -> None:
-    municipality = await db.get(Municipality, record.municipality_id)
     user = await db.get(User, record.owner_id)
-    assert municipality is not None
     submitted = _submitted_at(record)
-    period = str(payroll_month(submitted.astimezone(DANISH_TIME).date(), municipality.payroll_cutoff_day))
+    period = await payroll.pay_period(db, record.municipality_id, submitted)
     total = Decimal(record.fields["total"])
     line = payroll.LineIn(
         user_id=record.owner_id,
