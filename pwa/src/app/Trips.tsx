@@ -10,6 +10,32 @@ import { fmtKr, monthName, monthOf, rejection, showDate, str, useRecords } from 
 
 export const TRIP = "trip";
 export const SENDABLE = ["draft", "rejected"];
+/** Written by earlier server versions; no payroll month is closed to a trip any more, so it blocks nothing. */
+const STALE = ["date_closed_month"];
+
+/** The server's notes on a trip that still apply (a missing rate blocks; flags only inform the leader). */
+function blockingOf(r: LocalRecord) {
+  const calc = calcOf(r.fields);
+  return [...(calc.problems ?? []).filter((p) => !STALE.includes(p.code)), ...(calc.error ? [calc.error] : [])];
+}
+
+/** Whether sending this trip can succeed: what the server's submit checks, as far as the phone can know.
+ * A trip that cannot is not offered by "Send måneden"; its card says what to fix. */
+export function canSend(r: LocalRecord, today: string): boolean {
+  const f = r.fields;
+  return (
+    SENDABLE.includes(r.state ?? "draft") &&
+    !r.transitions.length &&
+    !blockingOf(r).length &&
+    !!str(f.date) &&
+    str(f.date) <= today &&
+    !!str(f.purpose).trim() &&
+    !!str(f.from_place).trim() &&
+    !!str(f.to_place).trim() &&
+    Number(f.km) > 0 &&
+    f.own_vehicle === true
+  );
+}
 
 const thisMonth = (): string => new Date().toISOString().slice(0, 7);
 
@@ -44,7 +70,10 @@ export function TripList() {
     .sort((a, b) => str(b.fields.date).localeCompare(str(a.fields.date)));
   const year = month.slice(0, 4);
   const yearKm = sum(all.filter((r) => monthOf(r.fields.date).startsWith(year)), (r) => r.fields.km);
-  const sendable = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
+  const today = new Date().toLocaleDateString("sv-SE"); // YYYY-MM-DD in the phone's own time zone
+  const unsent = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
+  const sendable = unsent.filter((r) => canSend(r, today));
+  const heldBack = unsent.length - sendable.length;
 
   async function submitMonth() {
     for (const r of sendable) await feltSync.transition(TRIP, r.id, "submit");
@@ -75,7 +104,7 @@ export function TripList() {
         <ul class="cards">
           {inMonth.map((r) => {
             const calc = calcOf(r.fields);
-            const notes = [...(calc.problems ?? []), ...(calc.error ? [calc.error] : []), ...(calc.flags ?? [])];
+            const notes = [...blockingOf(r), ...(calc.flags ?? [])];
             const why = rejection(r);
             return (
               <li key={r.id}>
@@ -109,6 +138,7 @@ export function TripList() {
           {t("km_submitMonth", { n: sendable.length })}
         </button>
       )}
+      {heldBack > 0 && <p class="mark">{t("km_heldBack", { n: heldBack })}</p>}
       <p role="status">{sent}</p>
       <ul class="stack">
         <li>
