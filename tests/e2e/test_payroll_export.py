@@ -71,3 +71,44 @@ def test_a_double_click_on_export_makes_one_export(new_context: Callable[..., Br
     again = desk.request.get("/api/payroll/exports").json()["exports"]
     assert [x["id"] for x in again if x["period"] == period] == [made[0]["id"]]
     assert_accessible(desk)
+
+
+def test_send_the_month_offers_only_trips_that_can_be_sent(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    """A trip the server would refuse (here: the vehicle is not confirmed as her own) is not offered;
+    its card says what to do, and once fixed it is offered and goes through."""
+    phone = new_context(viewport={"width": 360, "height": 780}).new_page()
+    login(phone, ANNA)
+    phone.get_by_role("link", name="Kørsel").first.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Min kørsel")
+    send = phone.get_by_role("button", name="Send måneden til godkendelse")
+    offered = int(send.inner_text().split("(")[1].rstrip(")")) if send.count() else 0
+    trip = {
+        "date": phone.evaluate("new Date().toLocaleDateString('sv-SE')"),
+        "purpose": "Tilsyn på legepladsen",
+        "from_place": "Nordskolen",
+        "to_place": "Sydskolen",
+        "km": "7",
+        "vehicle": "car",
+        "own_vehicle": False,
+    }
+    tid = phone.evaluate(
+        "(f) => { const id = feltSync.newId(); return feltSync.put('trip', id, f).then(() => id); }", trip
+    )
+    card = phone.get_by_role("link", name="Tilsyn på legepladsen")
+    expect(card).to_contain_text("Kan ikke sendes endnu: Bekræft, at køretøjet er dit eget.")
+    expect(phone.get_by_text("1 tur(e) i måneden kan ikke sendes endnu")).to_be_visible()
+    if offered:
+        expect(send).to_contain_text(f"({offered})")  # not counted
+    else:
+        expect(send).to_have_count(0)
+    assert_accessible(phone)
+
+    phone.evaluate("([id, f]) => feltSync.put('trip', id, { ...f, own_vehicle: true })", [tid, trip])
+    expect(card).not_to_contain_text("Kan ikke sendes endnu")
+    expect(send).to_contain_text(f"({offered + 1})")
+    send.click()
+    until(
+        phone, "(id) => feltSync.get(id).then((t) => t.state === 'submitted')", tid, "the trip was not sent"
+    )

@@ -19,22 +19,23 @@ function blockingOf(r: LocalRecord) {
   return [...(calc.problems ?? []).filter((p) => !STALE.includes(p.code)), ...(calc.error ? [calc.error] : [])];
 }
 
-/** Whether sending this trip can succeed: what the server's submit checks, as far as the phone can know.
- * A trip that cannot is not offered by "Send måneden"; its card says what to fix. */
-export function canSend(r: LocalRecord, today: string): boolean {
+/** Why sending this trip cannot succeed yet — what the server's submit checks, as far as the phone can
+ * know — or null. "Send måneden" offers only trips without one; the card of the others says what to do. */
+export function sendProblem(r: LocalRecord, today: string): string | null {
   const f = r.fields;
-  return (
-    SENDABLE.includes(r.state ?? "draft") &&
-    !r.transitions.length &&
-    !blockingOf(r).length &&
-    !!str(f.date) &&
-    str(f.date) <= today &&
-    !!str(f.purpose).trim() &&
-    !!str(f.from_place).trim() &&
-    !!str(f.to_place).trim() &&
-    Number(f.km) > 0 &&
-    f.own_vehicle === true
-  );
+  const blocking = blockingOf(r);
+  if (blocking.length) return blocking.map(lineText).join(" ");
+  const missing = [
+    !str(f.date) && t("km_date"),
+    !str(f.purpose).trim() && t("km_purpose"),
+    !str(f.from_place).trim() && t("km_from"),
+    !str(f.to_place).trim() && t("km_to"),
+    !(Number(f.km) > 0) && t("km_km"),
+  ].filter(Boolean);
+  if (missing.length) return t("km_missing", { list: missing.join(", ") });
+  if (str(f.date) > today) return t("km_notYet");
+  if (f.own_vehicle !== true) return t("km_confirmOwn");
+  return null;
 }
 
 const thisMonth = (): string => new Date().toISOString().slice(0, 7);
@@ -72,7 +73,7 @@ export function TripList() {
   const yearKm = sum(all.filter((r) => monthOf(r.fields.date).startsWith(year)), (r) => r.fields.km);
   const today = new Date().toLocaleDateString("sv-SE"); // YYYY-MM-DD in the phone's own time zone
   const unsent = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
-  const sendable = unsent.filter((r) => canSend(r, today));
+  const sendable = unsent.filter((r) => !sendProblem(r, today));
   const heldBack = unsent.length - sendable.length;
 
   async function submitMonth() {
@@ -106,6 +107,8 @@ export function TripList() {
             const calc = calcOf(r.fields);
             const notes = [...blockingOf(r), ...(calc.flags ?? [])];
             const why = rejection(r);
+            // The server's own notes are listed below already; say only what they do not.
+            const cannot = unsent.includes(r) && !blockingOf(r).length ? sendProblem(r, today) : null;
             return (
               <li key={r.id}>
                 <a class="card rc-item" href={`#/koersel/${r.id}`}>
@@ -116,6 +119,7 @@ export function TripList() {
                   <span class="muted">{route(r.fields)}</span>
                   <span class={`badge badge-${r.transitions.length ? "sending" : (r.state ?? "draft")}`}>{tripState(r)}</span>
                   {why && <span class="errors">{t("km_rejectedBecause", { reason: why })}</span>}
+                  {cannot && <span class="errors">{t("km_cannotSend", { reason: cannot })}</span>}
                   {notes.map((n) => (
                     <span key={n.code} class="mark">
                       {lineText(n)}
