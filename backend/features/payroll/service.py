@@ -137,6 +137,7 @@ async def export(
                 WageLine.period <= period,
             )
             .order_by(WageLine.employee_number, WageLine.approved_at, WageLine.id)
+            .with_for_update()  # a withdrawal taking a line back waits for the export, then finds it sent
         )
     )
     if not lines:
