@@ -16,15 +16,21 @@ from decimal import Decimal
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from backend.auth.roles import Role
+from backend.auth.roles import Principal, Role
+from backend.auth.sessions import load_principal, open_session
 from backend.clock import today
+from backend.db.engine import make_engine
 from backend.db.models import Municipality, OrgUnit
 from backend.db.sync_tables import SYNC
+from backend.errors import Conflict
+from backend.features.payroll import service
 from backend.features.payroll.cutoff import Month, cutoff_date, payroll_month
 from backend.features.payroll.models import PayrollExport, WageLine
+from backend.features.sync import record_types
 from backend.settings import Settings
+from sync.registry import Registry
 from tests.api.test_mileage import as_leader, log_trips, trip
 from tests.api.test_receipt_payment import FIELDS
 from tests.api.test_sync_api import Device
@@ -251,3 +257,76 @@ async def test_each_person_waiting_for_approval_is_listed_once_with_counts_per_k
         ("trip", 3, 0),
     ]
     assert [(c["record_type"], c["waiting"], c["drafts"]) for c in bo["counts"]] == [("trip", 0, 1)]
+
+
+async def test_an_export_waits_for_a_running_export_of_its_month_and_then_returns_it(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """The lock itself, with the interleaving forced: the first export has not committed yet when the
+    second starts (on PostgreSQL a row lock, on SQLite the single writer lock)."""
+    world = await build_world(db)
+    await approved_trips(client, db, settings, world, 2)
+    principal, registry, engine = await _payroll_principal(db, settings, world)
+    period = next(iter(await service.pending_total(db, principal)))
+    try:
+        async with (
+            AsyncSession(engine, expire_on_commit=False) as first,
+            AsyncSession(engine, expire_on_commit=False) as second,
+        ):
+            made = await service.export(first, principal, registry, period)
+            waiting = asyncio.create_task(service.export(second, principal, registry, period))
+            await asyncio.sleep(0.5)
+            assert not waiting.done()  # it waits for the first instead of reading what is not yet sent
+            await first.commit()
+            again = await asyncio.wait_for(waiting, 30)
+            await second.commit()
+            assert (again.created, again.export.id) == (False, made.export.id)
+    finally:
+        await engine.dispose()
+    assert len(await exports_of(db, world)) == 1
+
+
+async def test_marking_an_export_paid_while_it_is_being_marked_moves_each_item_once(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device, _ = await approved_trips(client, db, settings, world, 2)
+    principal, registry, engine = await _payroll_principal(db, settings, world)
+    period = next(iter(await service.pending_total(db, principal)))
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            made = await service.export(session, principal, registry, period)
+            await session.commit()
+        async with (
+            AsyncSession(engine, expire_on_commit=False) as first,
+            AsyncSession(engine, expire_on_commit=False) as second,
+        ):
+            await service.mark_paid(first, principal, registry, made.export.id)
+            waiting = asyncio.create_task(service.mark_paid(second, principal, registry, made.export.id))
+            await asyncio.sleep(0.5)
+            assert not waiting.done()
+            await first.commit()
+            with pytest.raises(Conflict, match="allerede markeret som udbetalt"):
+                await asyncio.wait_for(waiting, 30)
+            await second.rollback()
+    finally:
+        await engine.dispose()
+    await sign_in(client, db, world.in_a1, settings)
+    for record in (await device.pull()).values():
+        assert record["state"] == "paid"
+        assert [step["transition"] for step in record["history"]].count("mark_paid") == 1
+
+
+async def _payroll_principal(
+    db: AsyncSession, settings: Settings, world: World
+) -> tuple[Principal, Registry, AsyncEngine]:
+    token = await open_session(db, world.by_role[Role.PAYROLL], settings)
+    await db.commit()
+    principal = await load_principal(db, token, settings)
+    assert principal is not None
+    await db.commit()
+    return (
+        principal,
+        record_types.load(settings.extra_record_types),
+        make_engine(settings.database_url, settings.database_schema),
+    )

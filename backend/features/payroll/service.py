@@ -187,6 +187,8 @@ async def mark_paid(
 ) -> PayrollExport:
     """Payroll confirms that the salary run with this export has been paid."""
     found = await get_export(db, principal, export_id)
+    await _lock_municipality(db, principal.municipality_id)  # a second click waits, then sees it paid
+    await db.refresh(found)
     if found.paid_at is not None:
         raise Conflict(
             "Eksporten er allerede markeret som udbetalt.", "The export is already marked as paid."

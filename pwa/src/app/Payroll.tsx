@@ -96,10 +96,16 @@ export function Payroll() {
   }
 
   async function markPaid(id: number) {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
     try {
       await api.post(`/api/payroll/exports/${id}/paid`);
     } catch (err) {
       setMessage(errorText(err));
+    } finally {
+      running.current = false;
+      setBusy(false);
     }
     exports.reload();
   }
@@ -144,7 +150,7 @@ export function Payroll() {
             {x.paid_at ? (
               <p>{t("pl_paidAt", { at: formatDateTime(x.paid_at) })}</p>
             ) : (
-              <button type="button" class="btn" onClick={() => void markPaid(x.id)}>
+              <button type="button" class="btn" disabled={busy} onClick={() => void markPaid(x.id)}>
                 {t("pl_markPaid")}
               </button>
             )}
