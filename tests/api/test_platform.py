@@ -226,3 +226,15 @@ async def test_a_submitted_receipt_is_written_once(
     record = answer["results"][0]["record"]
     assert record["state"] == "submitted" and record["fields"]["payroll"]["month"]  # one version, all in it
     assert record["version"] == 2
+
+
+@pytest.mark.parametrize("value", [True, 2**40, -1, "7"])
+async def test_a_person_or_unit_that_cannot_be_an_id_is_refused_not_looked_up(
+    value: Any, client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Found by the property test: a bool or a number beyond the id column's range reached the database."""
+    world = await build_world(db)
+    await sign_in(client, db, world.by_role[Role.PLANNER], settings)
+    device = Device(client, "task")
+    answer = await device.push(device.put(new_id(), {"title": "x", "employee": value, "unit": value}))
+    assert answer["results"][0]["status"] == "rejected"

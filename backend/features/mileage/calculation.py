@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
@@ -26,16 +26,13 @@ from backend.features.mileage.rules import (
     Authorisation,
     Limits,
     Message,
-    Month,
     Rate,
     RateKind,
     RateMissing,
-    Trip,
     TripResult,
     calculate_trips,
 )
-from backend.features.mileage.rules.validate import check_date, check_distance
-from backend.features.payroll import service as payroll
+from backend.features.mileage.rules.validate import check_distance
 from backend.features.workflow import Change, Effect, Payable, PayLine, WageType
 from sync import engine
 from sync.apply import Record
@@ -59,21 +56,10 @@ class Employee:
     authorisations: tuple[Authorisation, ...]
     home_to_work_km: Decimal | None
     limits: Limits
-    last_exported: str | None
-    """The latest payroll month exported: trips dated before the month before it are in closed months."""
 
 
 def _message(m: Message | dict[str, Any]) -> dict[str, Any]:
     return m if isinstance(m, dict) else {"code": m.code, "da": m.da, "en": m.en}
-
-
-def _closed(trip: Trip, last_exported: str | None) -> list[Message]:
-    """A month is closed once the following month's payroll has been exported: its trips were due then."""
-    if last_exported is None:
-        return []
-    month = Month.of(trip.day)
-    closed = [month] if str(month.following()) <= last_exported else []
-    return check_date(trip.day, today=date.max, closed_months=closed)
 
 
 def _calc(result: TripResult, problems: list[Message]) -> dict[str, Any]:
@@ -121,11 +107,10 @@ def calculate(records: Sequence[Record], employee: Employee) -> dict[UUID, dict[
                     calcs[UUID(trip.id)] = {"error": error, "problems": []}
             trips = [trip for trip in trips if trip.day.year != missing.year]
             continue
-        by_id = {trip.id: trip for trip in trips}
         for result in results:
-            calcs[UUID(result.trip_id)] = _calc(
-                result, _closed(by_id[result.trip_id], employee.last_exported)
-            )
+            # No month is ever closed to a trip: one approved after its month's export is paid with the
+            # next salary run (feed_payroll), so nothing blocks it here.
+            calcs[UUID(result.trip_id)] = _calc(result, [])
         break
     return calcs
 
@@ -160,7 +145,6 @@ async def _employee(
         authorisations=await settings.authorisations(db, owner_id, number),
         home_to_work_km=await _home_km(db, owner_id, changed),
         limits=await settings.limits(db, municipality_id),
-        last_exported=await payroll.latest_exported_period(db, municipality_id),
     )
 
 

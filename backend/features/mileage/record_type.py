@@ -109,9 +109,15 @@ def _texts(messages: list[Any]) -> tuple[str, str]:
     return " ".join(t.da for t in texts), " ".join(t.en for t in texts)
 
 
+STALE_PROBLEMS = frozenset({"date_closed_month"})
+"""Problems earlier versions wrote into a trip's calc that no longer block: no payroll month is closed
+to a trip any more (an approval after the month's export is paid with the next salary run)."""
+
+
 def _blocking(calc: dict[str, Any]) -> list[Any]:
-    """What the server found that only it can know: a closed payroll month, a missing rate."""
-    return [*(calc.get("problems") or []), *([calc["error"]] if calc.get("error") else [])]
+    """What the server found that only it can know: a missing rate."""
+    problems = [p for p in calc.get("problems") or [] if p.get("code") not in STALE_PROBLEMS]
+    return [*problems, *([calc["error"]] if calc.get("error") else [])]
 
 
 def _ready_to_submit(fields: dict[str, Any]) -> tuple[str, str] | None:

@@ -16,7 +16,7 @@ from backend.db.models import Municipality
 from backend.deps import DbSession, SignedIn
 from backend.errors import Invalid
 from backend.features.municipality import service as municipality
-from backend.features.payroll import service, unapproved, wage_types
+from backend.features.payroll import cutoff, service, unapproved, wage_types
 from backend.features.payroll.models import PayrollExport
 
 
@@ -31,15 +31,29 @@ class ExportOut(msgspec.Struct):
     paid_at: datetime | None
 
 
+class ExportMade(ExportOut):
+    created: bool
+    """False: this month had been exported already (by this request's twin); nothing new was made."""
+    detail: str
+    detail_en: str
+
+
 class Pending(msgspec.Struct):
     period: str
     lines: int
     total: Decimal
+    cutoff: date
+    """The month's cut-off: approvals before it are paid in this month's run."""
 
 
 class ExportsOut(msgspec.Struct):
     exports: list[ExportOut]
     pending: list[Pending]
+    next_period: str
+    """The salary run to export next: the earliest month with lines waiting or the month approvals go
+    to today, skipping months already exported."""
+    next_cutoff: date
+    """That run's cut-off."""
 
 
 class ExportIn(msgspec.Struct):
@@ -49,7 +63,7 @@ class ExportIn(msgspec.Struct):
 
 class UnapprovedOut(msgspec.Struct):
     cutoff: date
-    """This month's cut-off: approved before it means paid with this month's salary."""
+    """The next cut-off from today: approved before it means paid with that month's salary."""
     people: list[unapproved.Unapproved]
 
 
@@ -65,6 +79,12 @@ async def _wage_types_out(db: DbSession, request: Request, municipality_id: int)
     return [WageTypeOut(w.key, w.name_da, codes[w.key]) for w in found.wage_types.values()]
 
 
+async def _cutoff_day(db: DbSession, municipality_id: int) -> int:
+    m = await db.get(Municipality, municipality_id)
+    assert m is not None
+    return m.payroll_cutoff_day
+
+
 def _out(e: PayrollExport) -> ExportOut:
     return ExportOut(e.id, e.period, e.format, e.filename, e.line_count, e.total, e.created_at, e.paid_at)
 
@@ -75,19 +95,55 @@ class PayrollController(Controller):
 
     @get("/exports", operation_id="listPayrollExports")
     async def list_exports(self, db_session: DbSession, principal: SignedIn) -> ExportsOut:
-        """Earlier exports, and what waits to be exported per payroll month."""
+        """Earlier exports, what waits to be exported per payroll month, and the run to export next."""
         exports = await service.list_exports(db_session, principal)
         pending = await service.pending_total(db_session, principal)
-        return ExportsOut([_out(e) for e in exports], [Pending(p, n, t) for p, (n, t) in pending.items()])
+        day = await _cutoff_day(db_session, principal.municipality_id)
+        exported = await service.exported_periods(db_session, principal.municipality_id)
+        upcoming = cutoff.next_run(today(), day, pending, exported)
+        return ExportsOut(
+            [_out(e) for e in exports],
+            [
+                Pending(p, n, t, cutoff.cutoff_date(cutoff.Month.parse(p), day))
+                for p, (n, t) in pending.items()
+            ],
+            str(upcoming),
+            cutoff.cutoff_date(upcoming, day),
+        )
 
     @post("/exports", operation_id="createPayrollExport", status_code=201)
     async def create_export(
         self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[ExportIn]
-    ) -> ExportOut:
-        """Export every approved wage line of `period` (and earlier ones missed) not exported before."""
-        return _out(
-            await service.export(db_session, principal, platform.of(request), data.period, data.format)
+    ) -> Response[ExportMade]:
+        """Export every approved wage line of `period` (and earlier ones missed) not exported before.
+
+        Once per payroll month: a second request for the same month (a double click, a retry) answers
+        200 with the export already made and `created` false, and makes nothing new.
+        """
+        made = await service.export(db_session, principal, platform.of(request), data.period, data.format)
+        e = made.export
+        if made.created:
+            text = (f"Eksporten er lavet: {e.filename}.", f"The export has been made: {e.filename}.")
+        else:
+            text = (
+                f"Lønnen for {e.period} er allerede eksporteret ({e.filename}). Der er ikke lavet en ny "
+                "eksport, så ingen får udbetalt to gange. Godkendelser herefter kommer med næste lønkørsel.",
+                f"The payroll for {e.period} has been exported already ({e.filename}). No new export was "
+                "made, so no one is paid twice. Approvals from now on go with the next salary run.",
+            )
+        out = ExportMade(
+            e.id,
+            e.period,
+            e.format,
+            e.filename,
+            e.line_count,
+            e.total,
+            e.created_at,
+            e.paid_at,
+            made.created,
+            *text,
         )
+        return Response(out, status_code=201 if made.created else 200)
 
     @get("/exports/{export_id:int}/file", operation_id="downloadPayrollExport", cache=False)
     async def download(
@@ -114,10 +170,8 @@ class PayrollController(Controller):
     ) -> UnapprovedOut:
         """Who has items not yet approved, to chase before the cut-off."""
         people = await unapproved.not_approved(db_session, principal, platform.registry_of(request))
-        m = await db_session.get(Municipality, principal.municipality_id)
-        assert m is not None
-        now = today()
-        return UnapprovedOut(date(now.year, now.month, min(m.payroll_cutoff_day, 28)), people)
+        day = await _cutoff_day(db_session, principal.municipality_id)
+        return UnapprovedOut(cutoff.next_cutoff(today(), day), people)
 
     @get("/wage-types", operation_id="listWageTypes")
     async def list_wage_types(

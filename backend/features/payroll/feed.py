@@ -20,12 +20,12 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import DANISH_TIME
 from backend.db.models import Municipality, User
-from backend.features.payroll.cutoff import Month, payroll_month
+from backend.features.payroll.cutoff import paid_in
 from backend.features.payroll.models import PayrollExport, WageLine
 from sync import engine
 
@@ -33,22 +33,17 @@ if TYPE_CHECKING:
     from backend.platform import Platform
 
 
-def first_open_month(owed: Month, last_exported: str | None) -> Month:
-    """The salary month that pays a line owed in `owed`: that month, or the first after the latest export."""
-    if last_exported is None or str(owed) > last_exported:
-        return owed
-    year, month = (int(x) for x in last_exported.split("-"))
-    return Month(year, month).following()
-
-
-async def _last_exported(db: AsyncSession, municipality_ids: set[int]) -> dict[int, str | None]:
+async def _exported(db: AsyncSession, municipality_ids: set[int]) -> dict[int, set[str]]:
+    """Per municipality, the payroll months whose salary run has been exported."""
     rows = await db.execute(
-        select(PayrollExport.municipality_id, func.max(PayrollExport.period))
+        select(PayrollExport.municipality_id, PayrollExport.period)
         .where(PayrollExport.municipality_id.in_(municipality_ids))
-        .group_by(PayrollExport.municipality_id)
+        .distinct()
     )
-    found = dict(rows.tuples().all())
-    return {m: found.get(m) for m in municipality_ids}
+    found: dict[int, set[str]] = {m: set() for m in municipality_ids}
+    for municipality_id, period in rows:
+        found[municipality_id].add(period)
+    return found
 
 
 def _key(line: WageLine) -> tuple[object, ...]:
@@ -78,7 +73,7 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> Non
         .tuples()
         .all()
     )
-    exported = await _last_exported(db, municipalities)
+    exported = await _exported(db, municipalities)
     numbers = dict(
         (
             await db.execute(
@@ -99,8 +94,7 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> Non
         if record.state in payable.states and not record.deleted:
             decided = payable.decided_at(record)
             day: date = decided.astimezone(DANISH_TIME).date()
-            owed_in = payroll_month(day, cutoff[record.municipality_id])
-            period = str(first_open_month(owed_in, exported[record.municipality_id]))
+            period = str(paid_in(day, cutoff[record.municipality_id], exported[record.municipality_id]))
             number = numbers.get(record.owner_id) or str(record.owner_id)
             owed = [
                 WageLine(

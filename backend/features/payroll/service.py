@@ -7,14 +7,18 @@ as it was, and a line is in at most one export.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar, cast
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Capability, Principal
 from backend.db.base import utcnow
+from backend.db.models import Municipality
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import root_unit
 from backend.features.payroll import wage_types
@@ -22,12 +26,14 @@ from backend.features.payroll.models import PayrollExport, WageLine
 from backend.features.payroll.writers import WRITERS, OutLine
 from backend.features.sync import pipeline
 from backend.platform import Platform
+from sync.protocol import MAX_BATCH
 
 EXPORTED = "send_to_payroll"
 """A record type with a transition of this name moves along when its wage lines are exported."""
 PAID = "mark_paid"
 """… and with one of this name when payroll confirms the salary run that paid them."""
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+T = TypeVar("T")
 
 
 async def require_payroll(db: AsyncSession, principal: Principal) -> None:
@@ -44,15 +50,47 @@ def check_period(period: str) -> str:
     return period
 
 
+@dataclass(frozen=True)
+class Made:
+    """An export and whether this request made it (False: the month had been exported already)."""
+
+    export: PayrollExport
+    created: bool
+
+
+async def _lock_municipality(db: AsyncSession, municipality_id: int) -> None:
+    """Serialise payroll's runs per municipality until commit: a write to the municipality's row.
+
+    On PostgreSQL the row lock makes a second export wait for the first to commit, then see it; on
+    SQLite the write takes the database's single writer lock before anything is read. The row is
+    left as it was (updated_at is set to itself, so its own on-update does not fire).
+    """
+    table = cast(Table, Municipality.__table__)
+    await db.execute(update(table).where(table.c.id == municipality_id).values(updated_at=table.c.updated_at))
+
+
 async def export(
     db: AsyncSession, principal: Principal, platform: Platform, period: str, fmt: str = "csv"
-) -> PayrollExport:
-    """Export every approved line not yet exported that is paid in `period` (or earlier and missed)."""
+) -> Made:
+    """Export every approved line not yet exported that is paid in `period` (or earlier and missed).
+
+    Idempotent per payroll month: while or after one request exports `period`, another gets that
+    same export back (`created` False) and nothing new is made, so no line can be paid twice.
+    """
     await require_payroll(db, principal)
     check_period(period)
     writer = WRITERS.get(fmt)
     if writer is None:
         raise Invalid(f"Ukendt format: {fmt}.", f"Unknown format: {fmt}.")
+    await _lock_municipality(db, principal.municipality_id)
+    done = await db.scalar(
+        select(PayrollExport)
+        .where(PayrollExport.municipality_id == principal.municipality_id, PayrollExport.period == period)
+        .order_by(PayrollExport.id)
+        .limit(1)
+    )
+    if done is not None:
+        return Made(done, created=False)
     lines = list(
         await db.scalars(
             select(WageLine)
@@ -62,13 +100,13 @@ async def export(
                 WageLine.period <= period,
             )
             .order_by(WageLine.employee_number, WageLine.approved_at, WageLine.id)
-            .with_for_update()
+            .with_for_update()  # a withdrawal taking a line back waits for the export, then finds it sent
         )
     )
     if not lines:
         raise Conflict(
-            f"Der er intet nyt at eksportere for {period}: alt godkendt er allerede sendt.",
-            f"There is nothing new to export for {period}: everything approved has been sent already.",
+            f"Der er intet at eksportere for {period}: intet godkendt venter på denne lønkørsel.",
+            f"There is nothing to export for {period}: nothing approved waits for this salary run.",
         )
     codes = await wage_types.codes(db, platform, principal.municipality_id)
     out = [
@@ -97,11 +135,14 @@ async def export(
     db.add(record)
     await db.flush()
     record.filename = f"loen-{period}-{record.id}.{writer.extension}"
-    await db.execute(
-        update(WageLine).where(WageLine.id.in_([line.id for line in lines])).values(export_id=record.id)
-    )
+    for chunk in _chunks([line.id for line in lines]):  # a bounded number of parameters per statement
+        await db.execute(update(WageLine).where(WageLine.id.in_(chunk)).values(export_id=record.id))
     await _move_sources(db, principal, platform, lines, EXPORTED)
-    return record
+    return Made(record, created=True)
+
+
+def _chunks(items: Sequence[T], size: int = MAX_BATCH) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 async def mark_paid(
@@ -109,6 +150,8 @@ async def mark_paid(
 ) -> PayrollExport:
     """Payroll confirms that the salary run with this export has been paid."""
     found = await get_export(db, principal, export_id)
+    await _lock_municipality(db, principal.municipality_id)  # a second click waits, then sees it paid
+    await db.refresh(found)
     if found.paid_at is not None:
         raise Conflict(
             "Eksporten er allerede markeret som udbetalt.", "The export is already marked as paid."
@@ -132,7 +175,8 @@ async def _move_sources(
         if record_type is None or record_type.transition(transition) is None:
             continue
         unique = sorted({UUID(i) for i in ids})
-        await pipeline.transition(db, platform, principal, source_type, unique, transition, commit=False)
+        for chunk in _chunks(unique):  # a bounded number of records in memory and parameters at a time
+            await pipeline.transition(db, platform, principal, source_type, chunk, transition, commit=False)
 
 
 async def list_exports(db: AsyncSession, principal: Principal) -> list[PayrollExport]:
@@ -167,7 +211,10 @@ async def pending_total(db: AsyncSession, principal: Principal) -> dict[str, tup
     return {period: (int(n), Decimal(total or 0)) for period, n, total in rows}
 
 
-async def latest_exported_period(db: AsyncSession, municipality_id: int) -> str | None:
-    return await db.scalar(
-        select(func.max(PayrollExport.period)).where(PayrollExport.municipality_id == municipality_id)
+async def exported_periods(db: AsyncSession, municipality_id: int) -> set[str]:
+    """The payroll months whose salary run has been exported: nothing is added to them any more."""
+    return set(
+        await db.scalars(
+            select(PayrollExport.period).where(PayrollExport.municipality_id == municipality_id).distinct()
+        )
     )

@@ -17,23 +17,34 @@ from backend.features.payroll.service import EXPORTED, require_payroll
 from sync.registry import OWNER, Registry
 
 
-class Unapproved(msgspec.Struct):
-    user_id: int
-    name: str
-    employee_number: str | None
-    unit: str | None
+class Count(msgspec.Struct):
     record_type: str
+    """The kind of item ("trip", "receipt"): the screen names it ("3 ture, 1 udlæg")."""
     waiting: int
     """Sent in, waiting for a leader's approval."""
     drafts: int
     """Logged, not yet sent in."""
 
 
+class Unapproved(msgspec.Struct):
+    """One person, once, with their unapproved items counted per kind."""
+
+    user_id: int
+    name: str
+    employee_number: str | None
+    unit: str | None
+    waiting: int
+    """All kinds together: sent in, waiting for a leader's approval."""
+    drafts: int
+    """All kinds together: logged, not yet sent in."""
+    counts: list[Count]
+
+
 async def not_approved(db: AsyncSession, principal: Principal, registry: Registry) -> list[Unapproved]:
     """Who has items that payroll will pay but a leader has not approved yet (to chase before the cut-off)."""
     await require_payroll(db, principal)
     r = SYNC.record.c
-    out: list[Unapproved] = []
+    people: dict[int, Unapproved] = {}
     for name in registry.names():
         record_type = registry.get(name)
         assert record_type is not None
@@ -49,7 +60,7 @@ async def not_approved(db: AsyncSession, principal: Principal, registry: Registr
         rows = await db.execute(
             select(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state, func.count())
             .join(User, User.id == r.owner_id)
-            .outerjoin(OrgUnit, OrgUnit.id == r.unit_id)
+            .outerjoin(OrgUnit, OrgUnit.id == User.unit_id)
             .where(
                 r.municipality_id == principal.municipality_id,
                 r.type == name,
@@ -58,12 +69,16 @@ async def not_approved(db: AsyncSession, principal: Principal, registry: Registr
             )
             .group_by(r.owner_id, User.name, User.employee_number, OrgUnit.name, r.state)
         )
-        people: dict[int, Unapproved] = {}
         for owner_id, person, number, unit, state, count in rows:
-            item = people.setdefault(owner_id, Unapproved(owner_id, person, number, unit, name, 0, 0))
+            item = people.setdefault(owner_id, Unapproved(owner_id, person, number, unit, 0, 0, []))
+            counted = next((c for c in item.counts if c.record_type == name), None)
+            if counted is None:
+                counted = Count(name, 0, 0)
+                item.counts.append(counted)
             if state in waiting:
+                counted.waiting += count
                 item.waiting += count
             else:
+                counted.drafts += count
                 item.drafts += count
-        out += sorted(people.values(), key=lambda u: (-u.waiting, u.name))
-    return out
+    return sorted(people.values(), key=lambda u: (-u.waiting, u.name, u.user_id))

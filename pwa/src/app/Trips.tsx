@@ -10,6 +10,33 @@ import { fmtKr, monthName, monthOf, rejection, showDate, str, useRecords } from 
 
 export const TRIP = "trip";
 export const SENDABLE = ["draft", "rejected"];
+/** Written by earlier server versions; no payroll month is closed to a trip any more, so it blocks nothing. */
+const STALE = ["date_closed_month"];
+
+/** The server's notes on a trip that still apply (a missing rate blocks; flags only inform the leader). */
+function blockingOf(r: LocalRecord) {
+  const calc = calcOf(r.fields);
+  return [...(calc.problems ?? []).filter((p) => !STALE.includes(p.code)), ...(calc.error ? [calc.error] : [])];
+}
+
+/** Why sending this trip cannot succeed yet — what the server's submit checks, as far as the phone can
+ * know — or null. "Send måneden" offers only trips without one; the card of the others says what to do. */
+export function sendProblem(r: LocalRecord, today: string): string | null {
+  const f = r.fields;
+  const blocking = blockingOf(r);
+  if (blocking.length) return blocking.map(lineText).join(" ");
+  const missing = [
+    !str(f.date) && t("km_date"),
+    !str(f.purpose).trim() && t("km_purpose"),
+    !str(f.from_place).trim() && t("km_from"),
+    !str(f.to_place).trim() && t("km_to"),
+    !(Number(f.km) > 0) && t("km_km"),
+  ].filter(Boolean);
+  if (missing.length) return t("km_missing", { list: missing.join(", ") });
+  if (str(f.date) > today) return t("km_notYet");
+  if (f.own_vehicle !== true) return t("km_confirmOwn");
+  return null;
+}
 
 const thisMonth = (): string => new Date().toISOString().slice(0, 7);
 
@@ -44,7 +71,10 @@ export function TripList() {
     .sort((a, b) => str(b.fields.date).localeCompare(str(a.fields.date)));
   const year = month.slice(0, 4);
   const yearKm = sum(all.filter((r) => monthOf(r.fields.date).startsWith(year)), (r) => r.fields.km);
-  const sendable = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
+  const today = new Date().toLocaleDateString("sv-SE"); // YYYY-MM-DD in the phone's own time zone
+  const unsent = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
+  const sendable = unsent.filter((r) => !sendProblem(r, today));
+  const heldBack = unsent.length - sendable.length;
 
   async function submitMonth() {
     for (const r of sendable) await feltSync.transition(TRIP, r.id, "submit");
@@ -75,8 +105,10 @@ export function TripList() {
         <ul class="cards">
           {inMonth.map((r) => {
             const calc = calcOf(r.fields);
-            const notes = [...(calc.problems ?? []), ...(calc.error ? [calc.error] : []), ...(calc.flags ?? [])];
+            const notes = [...blockingOf(r), ...(calc.flags ?? [])];
             const why = rejection(r);
+            // The server's own notes are listed below already; say only what they do not.
+            const cannot = unsent.includes(r) && !blockingOf(r).length ? sendProblem(r, today) : null;
             return (
               <li key={r.id}>
                 <a class="card rc-item" href={`#/koersel/${r.id}`}>
@@ -87,6 +119,7 @@ export function TripList() {
                   <span class="muted">{route(r.fields)}</span>
                   <span class={`badge badge-${r.transitions.length ? "sending" : (r.state ?? "draft")}`}>{tripState(r)}</span>
                   {why && <span class="errors">{t("km_rejectedBecause", { reason: why })}</span>}
+                  {cannot && <span class="errors">{t("km_cannotSend", { reason: cannot })}</span>}
                   {notes.map((n) => (
                     <span key={n.code} class="mark">
                       {lineText(n)}
@@ -109,6 +142,7 @@ export function TripList() {
           {t("km_submitMonth", { n: sendable.length })}
         </button>
       )}
+      {heldBack > 0 && <p class="mark">{t("km_heldBack", { n: heldBack })}</p>}
       <p role="status">{sent}</p>
       <ul class="stack">
         <li>

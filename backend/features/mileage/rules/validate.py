@@ -10,14 +10,13 @@ trip) and the duplicate test (same date, same route, same km) come from the issu
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from backend.features.mileage.rules import text
 from backend.features.mileage.rules.model import Trip
 from backend.features.mileage.rules.text import Message
-from backend.features.payroll.cutoff import Month
 
 ABSURD_TRIP_KM = Decimal(1500)
 
@@ -52,8 +51,9 @@ def check_distance(km: Decimal, absurd_km: Decimal = ABSURD_TRIP_KM) -> list[Mes
     return []
 
 
-def check_date(day: date, *, today: date, closed_months: Collection[Month] = ()) -> list[Message]:
-    """A trip cannot lie in the future, nor in a month the server has closed (its payroll already settled)."""
+def check_date(day: date, *, today: date) -> list[Message]:
+    """A trip cannot lie in the future. No payroll month is ever closed to a trip: one approved after
+    its month's salary run was exported is paid with the next run (backend.features.payroll.cutoff)."""
     if day > today:
         return [
             Message(
@@ -62,27 +62,12 @@ def check_date(day: date, *, today: date, closed_months: Collection[Month] = ())
                 f"The date {text.day(day, 'en')} is in the future. Log the trip once it has been driven.",
             )
         ]
-    month = Month.of(day)
-    if month in closed_months:
-        return [
-            Message(
-                "date_closed_month",
-                f"{text.month(*month, 'da').capitalize()} er lukket: lønnen for måneden er afregnet. "
-                "Kontakt din leder, hvis en tur mangler.",
-                f"{text.month(*month, 'en')} is closed: its payroll has been settled. "
-                "Contact your leader if a trip is missing.",
-            )
-        ]
     return []
 
 
-def check_trip(
-    trip: Trip, *, today: date, closed_months: Collection[Month] = (), absurd_km: Decimal = ABSURD_TRIP_KM
-) -> list[Message]:
+def check_trip(trip: Trip, *, today: date, absurd_km: Decimal = ABSURD_TRIP_KM) -> list[Message]:
     """Everything that stops a trip from being submitted; an empty list means it may go."""
-    problems = check_distance(trip.km, absurd_km) + check_date(
-        trip.day, today=today, closed_months=closed_months
-    )
+    problems = check_distance(trip.km, absurd_km) + check_date(trip.day, today=today)
     if not trip.purpose.strip():
         problems.append(
             Message(
