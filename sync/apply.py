@@ -51,6 +51,8 @@ class Directory:
 
     people: dict[int, Place] = field(default_factory=dict)
     units: dict[int, Place] = field(default_factory=dict)
+    foreign_blobs: frozenset[str] = frozenset()
+    """Hashes of files on the server that this author did not upload: a record may not name them."""
 
 
 NO_DIRECTORY = Directory()
@@ -193,6 +195,25 @@ def _place(
     return subject, unit, parties
 
 
+def _blobs(record_type: RecordType, fields: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for name in record_type.blob_fields:
+        value = fields.get(name)
+        found.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    return found
+
+
+def _require_own_blobs(
+    record_type: RecordType, before: dict[str, Any], after: dict[str, Any], directory: Directory
+) -> None:
+    """A photo's hash is no key: naming a file someone else uploaded (and this author did not) is refused."""
+    if (_blobs(record_type, after) - _blobs(record_type, before)) & directory.foreign_blobs:
+        raise Refusal(
+            "Billedet findes ikke. Tag billedet igen fra din telefon.",
+            "The photo does not exist. Take it again from your phone.",
+        )
+
+
 def _put(
     record_type: RecordType,
     viewer: Viewer,
@@ -204,6 +225,7 @@ def _put(
     if record is None:
         fields = _cleaned(record_type, m.fields, now, new=True)
         _check(record_type, fields)
+        _require_own_blobs(record_type, {}, fields, directory)
         subject, unit, parties = _place(record_type, viewer, fields, directory)
         created = Record(
             id=m.id,
@@ -225,6 +247,7 @@ def _put(
     _require_state(record_type, record, record_type.editable_states, "ændres", "changed")
     fields, conflicts = merge_fields(record.fields, _cleaned(record_type, m.fields, now, new=False), m.base)
     _check(record_type, fields)
+    _require_own_blobs(record_type, record.fields, fields, directory)
     changed = {k: [record.fields.get(k), v] for k, v in fields.items() if record.fields.get(k) != v}
     updated = record
     if changed:

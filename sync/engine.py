@@ -208,12 +208,32 @@ async def _directory(
         p = record_type.placement
         for name in (p.subject, *(f for f, _ in p.parties)):
             value = m.fields.get(name) if name else None
-            people.update(v for v in (value if isinstance(value, list) else [value]) if _id_like(v))
+            candidates: list[Any] = value if isinstance(value, list) else [value]
+            people.update(v for v in candidates if _id_like(v))
         if p.unit and _id_like(m.fields.get(p.unit)):
             units.add(m.fields[p.unit])
     if lookup is None or not (people or units):
         return NO_DIRECTORY
     return await lookup(people, units)
+
+
+async def _foreign_blobs(
+    db: AsyncSession, t: SyncTables, registry: Registry, viewer: Viewer, mutations: Iterable[Mutation]
+) -> frozenset[str]:
+    """The hashes the batch names that are on the server but were not uploaded by the viewer."""
+    named: set[str] = set()
+    for m in mutations:
+        record_type = registry.get(m.type)
+        for name in record_type.blob_fields if record_type and m.kind == "put" else ():
+            value = m.fields.get(name)
+            named.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    if not named:
+        return frozenset()
+    rows = await db.execute(select(t.blob.c.sha256, t.blob.c.uploaded_by).where(t.blob.c.sha256.in_(named)))
+    uploaders: dict[str, set[int]] = {}
+    for sha, user_id in rows:
+        uploaders.setdefault(sha, set()).add(user_id)
+    return frozenset(sha for sha, users in uploaders.items() if viewer.user_id not in users)
 
 
 def _apply(
@@ -259,7 +279,11 @@ async def apply_batch(
     last = await _lock_device(db, t, viewer, device_id, now)
     batch = Batch(PushResponse(last, []))
     await _read(db, t, {m.id for m in mutations if m.n > last}, batch)
-    places = await _directory(registry, (m for m in mutations if m.n > last), directory)
+    todo = [m for m in mutations if m.n > last]
+    places = dataclasses.replace(
+        await _directory(registry, todo, directory),
+        foreign_blobs=await _foreign_blobs(db, t, registry, viewer, todo),
+    )
     results = batch.response.results
     for i, m in enumerate(mutations):
         if m.n <= last:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 from PIL import Image
 
@@ -37,3 +38,11 @@ def png(size: tuple[int, int] = (32, 32)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, "white").save(out, "PNG")
     return out.getvalue()
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width` × `height` pixels (a decompression bomb's shape)."""
+    data = bytearray(png((1, 1)))
+    data[16:24] = width.to_bytes(4, "big") + height.to_bytes(4, "big")  # IHDR's width and height
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")  # its checksum, so it still parses
+    return bytes(data)

@@ -3,6 +3,7 @@ records placed on their subject, the door for people who are not logged in (SQLi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from backend.features.workflow import Effect, Workflow
 from backend.settings import Settings
 from sync import engine
 from sync.apply import Record
+from tests import images
 from tests.api.test_sync_api import Device, new_id
 from tests.conftest import BASE_URL, TEST_WORKFLOWS, sign_in
 from tests.world import build_world
@@ -238,3 +240,97 @@ async def test_a_person_or_unit_that_cannot_be_an_id_is_refused_not_looked_up(
     device = Device(client, "task")
     answer = await device.push(device.put(new_id(), {"title": "x", "employee": value, "unit": value}))
     assert answer["results"][0]["status"] == "rejected"
+
+
+async def test_a_photos_hash_is_no_key_to_it(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Knowing another person's photo hash (from a booking file, a leader's pull) gives no access to it."""
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    photo = images.jpeg(tag="Anna's receipt")
+    sha = hashlib.sha256(photo).hexdigest()
+    assert (await client.put(f"/api/sync/blobs/{sha}", content=photo)).json()["complete"] is True
+    anna = Device(client, "receipt")
+    assert (await anna.push(anna.put(new_id(), receipt(photos=[sha]))))["results"][0]["status"] == "applied"
+    for stranger in (world.in_b, world.other_employee):
+        await sign_in(client, db, stranger, settings)
+        device = Device(client, "receipt")
+        linked = (await device.push(device.put(new_id(), receipt(photos=[sha]))))["results"][0]
+        assert linked["status"] == "rejected" and "Billedet findes ikke" in linked["reason"]
+        assert (await client.get(f"/api/sync/blobs/{sha}")).status_code == 404
+    await sign_in(client, db, world.by_role[Role.LEADER], settings)  # Anna's leader sees her receipt
+    assert (await client.get(f"/api/sync/blobs/{sha}")).content == photo
+
+
+async def test_a_photo_not_yet_uploaded_may_be_named_first_and_arrive_later(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Offline: the receipt reaches the server before its photo does."""
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    photo = images.jpeg(tag="taken in a basement")
+    sha = hashlib.sha256(photo).hexdigest()
+    device, rid = Device(client, "receipt"), new_id()
+    assert (await device.push(device.put(rid, receipt(photos=[sha]))))["results"][0]["status"] == "applied"
+    assert (await client.put(f"/api/sync/blobs/{sha}", content=photo)).json()["complete"] is True
+    assert (await client.get(f"/api/sync/blobs/{sha}")).content == photo
+
+
+@pytest.mark.parametrize(
+    "content,status",
+    [
+        (b"<html><script>alert(1)</script></html>", 415),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 415),
+        (b"\xff\xd8\xff\xe0 not really a jpeg", 422),
+    ],
+)
+async def test_only_files_felt_reads_are_stored_whatever_their_header_says(
+    content: bytes, status: int, client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    sha = hashlib.sha256(content).hexdigest()
+    refused = await client.put(
+        f"/api/sync/blobs/{sha}", content=content, headers={"x-blob-type": "image/jpeg"}
+    )
+    assert refused.status_code == status and refused.json()["detail"], refused.text
+    assert not (settings.data_dir / "blobs" / sha[:2] / sha).exists()  # nothing left behind
+    assert (await client.head(f"/api/sync/blobs/{sha}")).headers["upload-complete"] == "0"
+
+
+async def test_a_stored_file_is_served_with_its_own_type_and_no_way_to_run_script(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    for content, media_type, disposition in (
+        (images.png(), "image/png", "inline"),
+        (pdf, "application/pdf", "attachment"),
+    ):
+        sha = hashlib.sha256(content).hexdigest()
+        assert (
+            await client.put(f"/api/sync/blobs/{sha}", content=content, headers={"x-blob-type": "text/html"})
+        ).status_code == 200
+        got = await client.get(f"/api/sync/blobs/{sha}")
+        assert got.headers["content-type"].startswith(media_type)
+        assert got.headers["x-content-type-options"] == "nosniff"
+        assert "sandbox" in got.headers["content-security-policy"]
+        assert got.headers["content-disposition"].startswith(disposition)
+
+
+async def test_a_decompression_bomb_is_refused_with_a_clear_413_and_leaves_nothing(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """A small file that claims 50,000 × 50,000 pixels: the header is read, no pixel is decoded."""
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    bomb = bytearray(images.png((1, 1)))
+    bomb[16:24] = (50_000).to_bytes(4, "big") + (50_000).to_bytes(4, "big")  # IHDR width and height
+    sha = hashlib.sha256(bytes(bomb)).hexdigest()
+    refused = await client.put(f"/api/sync/blobs/{sha}", content=bytes(bomb))
+    assert (
+        refused.status_code in (413, 422) and "pixel" in refused.json()["detail"]
+    ) or refused.status_code == 422
+    assert not (settings.data_dir / "blobs" / sha[:2] / sha).exists()

@@ -30,8 +30,12 @@ from sync.blobs import BlobStore
 KIND = "receipt-ocr"
 
 
-async def _all_photos_stored(db: AsyncSession, photos: list[str]) -> bool:
-    stored = await db.scalars(select(SYNC.blob.c.sha256).where(SYNC.blob.c.sha256.in_(photos)).distinct())
+async def _all_photos_uploaded(db: AsyncSession, photos: list[str], uploader: int | None) -> bool:
+    """Every photo has arrived from the receipt's own employee (only their own photos are ever read)."""
+    b = SYNC.blob.c
+    stored = await db.scalars(
+        select(b.sha256).where(b.sha256.in_(photos), b.uploaded_by == uploader).distinct()
+    )
     return set(stored) >= set(photos)
 
 
@@ -41,7 +45,7 @@ async def ocr_if_ready(db: AsyncSession, record: Record) -> list[Effect]:
     status = (record.fields.get("ocr") or {}).get("photos_read")
     if record.type != "receipt" or record.deleted or record.state != "draft" or not photos:
         return []
-    if status == photos or not await _all_photos_stored(db, photos):
+    if status == photos or not await _all_photos_uploaded(db, photos, record.owner_id):
         return []
     key = hashlib.sha256("|".join(photos).encode()).hexdigest()[:16]
     return [

@@ -9,7 +9,7 @@ from uuid import UUID
 from litestar import Controller, Request, Response, get, head, post, put
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
-from sqlalchemy import and_, exists, insert, select
+from sqlalchemy import and_, exists, insert, or_, select
 
 from backend import platform
 from backend.auth.roles import Principal
@@ -196,11 +196,17 @@ class BlobController(Controller):
         store = _store(settings)
         sha256 = _hash(sha256)
         r, link = SYNC.record.c, SYNC.record_blob.c
+        b = SYNC.blob.c
+        # Readable through a record the reader may see, and only when that record's author or subject
+        # uploaded the file: naming someone else's hash in a record of one's own gives nothing.
         visible_record = exists().where(
             and_(
                 link.sha256 == sha256,
                 link.record_id == r.id,
                 engine.visibility(SYNC, platform.registry_of(request), principal),
+                exists().where(
+                    and_(b.sha256 == sha256, or_(b.uploaded_by == r.author_id, b.uploaded_by == r.owner_id))
+                ),
             )
         )
         allowed = await _claimed(db_session, principal, sha256) or await db_session.scalar(

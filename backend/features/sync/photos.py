@@ -57,13 +57,15 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _pixels(path: Path) -> int:
-    """Width × height from the header (nothing decoded); refuses a decompression bomb."""
+def _header(path: Path) -> int:
+    """The EXIF orientation (1 = upright), read from the header with the size; nothing is decoded.
+    Refuses more than MAX_PIXELS and an unreadable file."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 width, height = image.size
+                orientation = int(image.getexif().get(ORIENTATION, 1))
     except Image.DecompressionBombError:
         raise _too_many() from None
     except (UnidentifiedImageError, OSError, SyntaxError):
@@ -72,7 +74,7 @@ def _pixels(path: Path) -> int:
         ) from None
     if width * height > MAX_PIXELS:
         raise _too_many()
-    return width * height
+    return orientation
 
 
 def _too_many() -> PhotoRefused:
@@ -81,11 +83,6 @@ def _too_many() -> PhotoRefused:
         "The image has too many pixels (over 210 MP).",
         413,
     )
-
-
-def _orientation(path: Path) -> int:
-    with Image.open(path) as image:
-        return int(image.getexif().get(ORIENTATION, 1))
 
 
 def strip_jpeg(data: bytes, orientation: int = 1) -> bytes:
@@ -162,9 +159,9 @@ def prepare(path: Path) -> Stored:
         data = _heic_to_jpeg(path)
         kind = "image/jpeg"
     else:
-        _pixels(path)
+        orientation = _header(path)
         data = path.read_bytes()
-        data = strip_jpeg(data, _orientation(path)) if kind == "image/jpeg" else strip_png(data)
+        data = strip_jpeg(data, orientation) if kind == "image/jpeg" else strip_png(data)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
