@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 
 MAX_BLOB_BYTES = 25 * 1024 * 1024
@@ -79,3 +80,13 @@ class BlobStore:
         final.parent.mkdir(exist_ok=True)
         os.replace(partial, final)  # atomic; an identical file from another uploader is simply replaced
         return True
+
+    def remove_abandoned(self, older_than_seconds: float, now: float | None = None) -> int:
+        """Delete unfinished uploads nobody has added to for `older_than_seconds`; returns how many."""
+        cutoff = (time.time() if now is None else now) - older_than_seconds
+        removed = 0
+        for partial in (self.root / "partial").iterdir():
+            if partial.is_file() and partial.stat().st_mtime < cutoff:
+                partial.unlink(missing_ok=True)
+                removed += 1
+        return removed

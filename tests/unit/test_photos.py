@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -12,6 +14,8 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from backend.features.sync import photos
+from backend.features.sync.upkeep import ABANDONED_AFTER_S
+from sync.blobs import BlobStore
 from tests import images
 
 
@@ -92,3 +96,14 @@ def test_a_200_megapixel_phone_photo_is_accepted_and_a_bomb_is_not(tmp_path: Pat
     with pytest.raises(photos.PhotoRefused) as refused:
         _stored(tmp_path, images.png_claiming(50_000, 50_000))
     assert refused.value.status == 413
+
+
+def test_an_upload_nobody_continued_for_two_days_is_removed_and_a_fresh_one_kept(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    old, fresh = tmp_path / "partial" / ("a" * 64 + ".1"), tmp_path / "partial" / ("b" * 64 + ".1")
+    old.write_bytes(b"half a photo")
+    fresh.write_bytes(b"half a photo")
+    now = time.time()
+    os.utime(old, (now - ABANDONED_AFTER_S - 60, now - ABANDONED_AFTER_S - 60))
+    assert store.remove_abandoned(ABANDONED_AFTER_S, now) == 1
+    assert not old.exists() and fresh.exists()
