@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from backend.settings import load_settings
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
 
         run = migrate.upgrade if args.command == "migrate" else migrate.check
         run(settings.database_url, settings.database_schema)
+        if args.command == "migrate" and (role := os.environ.get("FELT_APP_ROLE")):
+            asyncio.run(migrate.grant_app_role(settings.database_url, settings.database_schema, role))
     elif args.command == "seed":
         from backend.seed.demo import seed
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+
+import asyncpg
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import audit, migrate
+from backend.db.engine import make_engine
+from backend.db.migrate import grant_app_role
 from backend.db.models import AuditEvent, OrgUnit
-from tests.conftest import Database
+from tests.conftest import PG_URL, Database, _pg
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio
@@ -48,3 +53,47 @@ async def test_every_change_of_an_audited_row_is_logged_with_its_actor(db: Async
     assert event.changes == {"name": ["Unit B", "Unit B renamed"]}
     assert event.actor_user_id == world.by_role[next(iter(world.by_role))].id
     assert event.municipality_id == world.municipality.id
+
+
+async def test_the_apps_own_role_cannot_truncate_or_disable_the_audit_log(database: Database) -> None:
+    """On PostgreSQL the app connects as a role that owns no tables: the audit log's immutability holds
+    against the application's own database user, not only against its code."""
+    if database.schema is None:  # SQLite has no roles: whoever can write the file can change it
+        engine = make_engine(database.url)
+        async with engine.connect() as connection:
+            names = await connection.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            assert {"audit_event_no_update", "audit_event_no_delete"} <= set(names)  # what SQLite can hold
+        await engine.dispose()
+        return
+    role = f"felt_app_{uuid.uuid4().hex[:10]}"
+    await _pg(f"CREATE ROLE {role} LOGIN")
+    try:
+        await grant_app_role(database.url, database.schema, role)
+        app = await asyncpg.connect(
+            PG_URL.replace("+asyncpg", "").replace("postgres@", f"{role}@"),
+            server_settings={"search_path": database.schema},
+        )
+        try:
+            await app.execute(
+                "INSERT INTO audit_event (action, entity, changes, at) VALUES ('test', 'test', '{}', now())"
+            )
+            assert await app.fetchval("SELECT count(*) FROM audit_event") >= 1
+            for attack in (
+                "UPDATE audit_event SET action = 'hidden'",
+                "DELETE FROM audit_event",
+                "TRUNCATE audit_event",
+                "ALTER TABLE audit_event DISABLE TRIGGER ALL",
+                "DROP TRIGGER audit_event_append_only ON audit_event",
+                "DROP TABLE audit_event",
+                "DELETE FROM alembic_version",
+            ):
+                with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
+                    await app.execute(attack)
+            await app.execute("SELECT id FROM app_user LIMIT 1")  # and the app works as it should
+        finally:
+            await app.close()
+    finally:
+        await _pg(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{database.schema}" FROM {role}')
+        await _pg(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA "{database.schema}" FROM {role}')
+        await _pg(f'REVOKE ALL ON SCHEMA "{database.schema}" FROM {role}')
+        await _pg(f"DROP ROLE {role}")
