@@ -21,8 +21,8 @@ def jpeg(
 ) -> bytes:
     """A JPEG photo; `gps` adds a position and a camera maker, `noise` makes it large, `tag` makes it unique."""
     image = Image.effect_noise(size, 64).convert("RGB") if noise else Image.new("RGB", size, "white")
-    if tag:
-        image.putpixel((0, 0), (len(tag) % 256, sum(map(ord, tag)) % 256, 7))
+    for i, byte in enumerate(tag.encode()):  # each byte of the tag in a pixel of its own: unique bytes
+        image.putpixel((i % size[0], (i // size[0]) % size[1]), (byte, 255 - byte, byte // 2))
     exif = Image.Exif()
     if gps:
         exif[0x010F] = "PhoneMaker"

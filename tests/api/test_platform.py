@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.app import CSRF_COOKIE, CSRF_HEADER, create_app
 from backend.auth.roles import Role
-from backend.features.workflow import Effect, Workflow
+from backend.features.workflow import Effect, Payable, Workflow
 from backend.settings import Settings
 from sync import engine
 from sync.apply import Record
@@ -334,3 +334,21 @@ async def test_a_decompression_bomb_is_refused_with_a_clear_413_and_leaves_nothi
         refused.status_code in (413, 422) and "pixel" in refused.json()["detail"]
     ) or refused.status_code == 422
     assert not (settings.data_dir / "blobs" / sha[:2] / sha).exists()
+
+
+async def test_a_workflow_that_cannot_say_what_a_record_pays_rejects_only_that_change(
+    db: AsyncSession, settings: Settings
+) -> None:
+    """The payroll feed runs every paying workflow's rule: one that raises must not stop the device."""
+    broken = Payable(frozenset({"submitted"}), lines=lambda r: 1 / 0, decided_at=lambda r: r.updated_at)  # type: ignore[arg-type,return-value]
+    note_pays = Workflow("paying-notes", payables={"note": broken})
+    async with AsyncTestClient(create_app(settings, (*TEST_WORKFLOWS, note_pays)), base_url=BASE_URL) as c:
+        await c.get("/api/health")
+        c.headers[CSRF_HEADER] = c.cookies[CSRF_COOKIE]
+        world = await build_world(db)
+        await sign_in(c, db, world.in_a1, settings)
+        device, nid, other = Device(c), new_id(), new_id()
+        answer = await device.push(
+            device.put(nid, {"title": "x"}), device.move(nid, "submit"), device.put(other, {"title": "y"})
+        )
+        assert [r["status"] for r in answer["results"]] == ["rejected", "rejected", "applied"]

@@ -16,9 +16,11 @@ written in the same batch, so it reaches the phone with the change that caused i
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +33,8 @@ from sync import engine
 
 if TYPE_CHECKING:
     from backend.platform import Platform
+
+log = logging.getLogger("felt.payroll")
 
 
 async def _exported(db: AsyncSession, municipality_ids: set[int]) -> dict[int, set[str]]:
@@ -50,11 +54,12 @@ def _key(line: WageLine) -> tuple[object, ...]:
     return (line.wage_key, line.quantity, line.rate, line.amount, line.period, line.employee_number)
 
 
-async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> None:
-    """Bring the wage lines of the batch's changed payable records in line with their state."""
+async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> set[UUID]:
+    """Bring the wage lines of the batch's changed payable records in line with their state; returns the
+    records whose workflow could not say what they pay (logged; the caller refuses their changes)."""
     records = [r for r in batch.changed() if r.type in platform.payables and r.owner_id is not None]
     if not records:
-        return
+        return set()
     keys = [(r.type, str(r.id)) for r in records]
     lines: defaultdict[tuple[str, str], list[WageLine]] = defaultdict(list)
     for line in await db.scalars(
@@ -83,6 +88,7 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> Non
         .tuples()
         .all()
     )
+    failed: set[UUID] = set()
     for record in records:
         assert record.owner_id is not None  # a record nobody is the subject of pays nobody (filtered above)
         payable = platform.payables[record.type]
@@ -92,7 +98,13 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> Non
         month: dict[str, str] = {}
         owed: list[WageLine] = []
         if record.state in payable.states and not record.deleted:
-            decided = payable.decided_at(record)
+            try:
+                decided = payable.decided_at(record)
+                yielded = payable.lines(record)
+            except Exception:  # a workflow's bug must not stop everyone's push: refuse this record's change
+                log.exception("%s %s: what it pays could not be worked out", record.type, record.id)
+                failed.add(record.id)
+                continue
             day: date = decided.astimezone(DANISH_TIME).date()
             period = str(paid_in(day, cutoff[record.municipality_id], exported[record.municipality_id]))
             number = numbers.get(record.owner_id) or str(record.owner_id)
@@ -110,7 +122,7 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> Non
                     period=period,
                     approved_at=decided,
                 )
-                for line in payable.lines(record)
+                for line in yielded
             ]
             month = {"month": period}
         if sorted(map(_key, owed)) != sorted(map(_key, mine)):
@@ -120,3 +132,4 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> Non
         if (record.fields.get(payable.month_field) or {}) != month:
             batch.change(record, {**record.fields, payable.month_field: month})
     await db.flush()
+    return failed

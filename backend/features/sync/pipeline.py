@@ -129,7 +129,10 @@ async def _finish(
     jobs: list[Enqueue],
 ) -> None:
     """Payroll, write once, audit, jobs, stamp: everything after the hooks, in that order."""
-    await feed.sync(db, platform, batch)
+    if unpaid := await feed.sync(db, platform, batch):
+        if principal is None:  # a job's own change: its job fails and is retried, nothing half-done
+            raise RuntimeError(f"the payroll feed failed on {sorted(map(str, unpaid))}")
+        _reject(batch, unpaid)
     await engine.write(db, SYNC, platform.registry, batch)
     for mutation, outcome in batch.applied:
         audit.record(
