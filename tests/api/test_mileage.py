@@ -4,6 +4,7 @@ payroll exports each approved trip once."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from backend.auth.roles import Role
 from backend.db.models import User
 from backend.features.mileage import settings as mileage_settings
 from backend.features.mileage.models import DrivingAuthorisation, MileageRate
+from backend.features.mileage.rules.sixty_days import working_days
 from backend.settings import Settings
 from tests.api.test_sync_api import Device, new_id
 from tests.conftest import sign_in
@@ -348,3 +350,36 @@ async def test_payroll_sees_who_is_not_yet_approved(
     people = {p["name"]: (p["waiting"], p["drafts"]) for p in body["people"]}
     assert people == {"Employee in A1": (2, 0), "Employee in B": (0, 1)}
     assert body["cutoff"].endswith("-18")
+
+
+async def test_a_round_trip_from_home_deducts_the_commute_twice_on_the_server(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Home ↔ usual workplace 12 km; home → Plejecenter Egebo → home, 60 km with the round-trip switch: 36 km paid."""
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    places = Device(client, "place")
+    await places.push(places.put(new_id(), {"name": "Hjem", "kind": "home", "km_to_work": "12"}))
+    egebo = trip(
+        from_place="Hjem", to_place="Plejecenter Egebo", km="60", round_trip=True, starts_at_home=True
+    )
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, egebo, submit=False)
+    calc = (await device.pull())[tid]["fields"]["calc"]
+    assert (calc["home_deduction_km"], calc["payable_km"]) == ("24", "36")
+    assert calc["amount"] == str(
+        (Decimal(36) * Decimal(calc["parts"][0]["kr_per_km"])).quantize(Decimal("0.01"))
+    )
+
+
+async def test_home_to_a_place_and_home_again_counts_for_the_60_days_without_a_named_workplace(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """61 working days of home → Skolen Vest → home, entered with both ends at home: the 61st is not tax-free."""
+    world = await build_world(db)
+    days = working_days(dt.date(2025, 1, 6), 61)
+    shape = {"from_place": "Hjem", "to_place": "Hjem", "stops": ["Skolen Vest"], "km": "20"}
+    trips = [trip(date=d.isoformat(), starts_at_home=True, ends_at_home=True, **shape) for d in days]
+    device, ids = await log_trips(client, db, settings, world.in_a1, *trips, submit=False)
+    pulled = await device.pull()
+    amounts = [Decimal(pulled[i]["fields"]["calc"]["amount"]) for i in ids]
+    assert all(a > 0 for a in amounts[:60]) and amounts[60] == 0

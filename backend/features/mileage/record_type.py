@@ -15,6 +15,7 @@ import msgspec
 from backend.auth.roles import Capability, Role
 from backend.clock import today
 from backend.features.mileage.rules import Trip, Vehicle, check_trip
+from backend.features.mileage.rules.trip_shape import home_ends, visited_workplace
 from backend.features.mileage.rules.validate import ABSURD_TRIP_KM
 from backend.features.payroll import service as payroll
 from sync import fields
@@ -79,22 +80,31 @@ def parse_day(value: Any) -> date | None:
 
 
 def as_trip(record_id: str, fields: dict[str, Any]) -> Trip | None:
-    """The rules' view of a trip, or None while its date or km is not a valid value."""
+    """The rules' view of a trip, or None while its date or km is not a valid value.
+
+    A round trip from home has both ends at home, and a trip from or to home counts for the workplace
+    it visits even when none was named (rules.trip_shape)."""
     day, km = parse_day(fields.get("date")), parse_km(fields.get("km"))
     if day is None or km is None:
         return None
+    round_trip = bool(fields.get("round_trip"))
+    starts, ends = bool(fields.get("starts_at_home")), bool(fields.get("ends_at_home"))
+    stops = tuple(fields.get("stops") or ())
+    from_place, to_place = fields.get("from_place") or "", fields.get("to_place") or ""
     return Trip(
         id=record_id,
         day=day,
         km=km,
         vehicle=Vehicle(fields.get("vehicle") or "car"),
         purpose=fields.get("purpose") or "",
-        from_place=fields.get("from_place") or "",
-        to_place=fields.get("to_place") or "",
-        stops=tuple(fields.get("stops") or ()),
-        starts_at_home=bool(fields.get("starts_at_home")),
-        ends_at_home=bool(fields.get("ends_at_home")),
-        workplace_id=fields.get("workplace") or None,
+        from_place=from_place,
+        to_place=to_place,
+        stops=stops,
+        starts_at_home=home_ends(starts, ends, round_trip)[0],
+        ends_at_home=home_ends(starts, ends, round_trip)[1],
+        workplace_id=visited_workplace(
+            fields.get("workplace"), from_place, to_place, stops, starts, ends, round_trip
+        ),
         own_vehicle=bool(fields.get("own_vehicle")),
     )
 
