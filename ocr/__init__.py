@@ -43,6 +43,6 @@ value (filled or suggested) is right; ``bench/ocr.py`` measures how often filled
 """
 
 from ocr.image import OcrInputError
-from ocr.pipeline import FIELDS, extract, extract_bytes
+from ocr.pipeline import FIELDS, extract, extract_bytes, warm_up
 
-__all__ = ["FIELDS", "OcrInputError", "extract", "extract_bytes"]
+__all__ = ["FIELDS", "OcrInputError", "extract", "extract_bytes", "warm_up"]
