@@ -383,14 +383,17 @@ _NOT_NAME = re.compile(
     r"\bKOPI\b|\bCOPY\b|ABNINGSTID|AABNINGSTID|\bMAN\b|\bTIMER\b|\bTHANK|\bGST\b|\bTAX\b|\bFAX\b|"
     r"\bCASHIER\b|\bSERVER\b|\bTABLE\b|\bORDER\b|\bSTORE\s?#|\bJALAN\b|\bJLN\b|\bSTREET\b|\bAVE\b|"
     r"\bBLVD\b|\bROAD\b|\bCOMPANY\s+NO|\bREG\b|\bGUEST|\bCHECK\b|\bTAMAN\b|\bLOT\b|\bFLR\b|\bFLOOR\b|"
-    r"\bLEVEL\b|\bBANDAR\b|\bKAMPUNG\b|\bNO\.?\s?\d|\bGOODS\b|\bRETURN"
+    r"\bLEVEL\b|\bBANDAR\b|\bKAMPUNG\b|\bNO\.?\s?\d|\bGOODS\b|\bRETURN|\bDINE\s?IN\b|\bEAT\s?IN\b|"
+    r"\bTAKE\s?OUT\b|TAKEAWAY|\bSURVEY\b|\bMANAGER\b"
 )
 # A legal form printed after a name: the registered company, which is the merchant even when a
 # chain's logo is printed above it (a franchise's "Shell" over its own ApS).
 _LEGAL = re.compile(
     r"\b(?:SDN\.?\s?BHD|BHD|BERHAD|S/B|ENTERPRISES?|TRADING|LTD|LIMITED|INC|LLC|CORP|GMBH|A/S|APS|I/S|K/S|P/S|"
-    r"PLC|PTY|RESTAURANT|RESTORAN|HARDWARE|SUPERMARKET|MARKET|CAFE|BAKERY|STATIONERY|BOOKSTORE|PHARMACY)\b"
+    r"PLC|PTY)\b"
 )
+# Chain names that are also common words: only a line that is just the name counts.
+_COMMON_WORD_CHAINS = {"Normal", "Power", "Salling", "Magasin", "Irma", "Brugsen"}
 MERCHANT_SEARCH_LINES = 6
 # Handwriting (an annotator's name or number on a scan) and smudges read with a low score.
 SURE_NAME = 70.0
@@ -432,7 +435,7 @@ def _known_in(text: str) -> str | None:
 
 def _name_like(text: str) -> bool:
     letters = sum(c.isalpha() for c in text)
-    if letters < 3 or letters < 0.6 * len(text.replace(" ", "")) or _NOT_NAME.search(fold(text)):
+    if letters < 4 or letters < 0.6 * len(text.replace(" ", "")) or _NOT_NAME.search(fold(text)):
         return False
     # a postcode, or an item line
     return not (re.search(r"\d{4}", text) or _AMOUNT.search(digits_fixed(text)))
@@ -445,14 +448,29 @@ def read_merchants(lines: list[Line]) -> list[MerchantReading]:
     top = lines[: MERCHANT_SEARCH_LINES + 2]
     for i, line in enumerate(top):
         name = _known_in(line.text)
-        if name:
-            out.append(MerchantReading(name, i, _min_conf(line), True))
+        if not name:
+            continue
+        printed = _clean_name(line.text)
+        if name in _COMMON_WORD_CHAINS and merchant_key(printed) != merchant_key(name):
+            continue
+        # The name as printed ("Circle K Holbæk", "McDonald's Restaurant") unless the line holds
+        # more than a name; the chain's spelling when the print is a logo read half-right.
+        if (
+            _name_like(printed)
+            and len(printed) <= len(name) + 25
+            and merchant_key(name) in merchant_key(printed)
+        ):
+            name = printed
+        out.append(MerchantReading(name, i, _min_conf(line), True))
     for i, line in enumerate(lines[: MERCHANT_SEARCH_LINES + 4]):
         text = _clean_name(line.text)
         if _LEGAL.search(fold(text)) and _name_like(text) and _min_conf(line) >= SURE_NAME:
             above = _clean_name(lines[i - 1].text) if i else ""
-            if re.match(r"(?:CO\b|&|\(M\))", fold(text)) and _name_like(above):
+            bare = sum(c.isalpha() for c in _LEGAL.sub("", fold(text))) < 3  # "Sdn. Bhd." alone
+            if (bare or re.match(r"(?:CO\b|&|\(M\))", fold(text))) and _name_like(above):
                 text = f"{above} {text}"  # "POPULAR BOOK" / "CO. (M) SDN BHD": one name on two lines
+            elif bare:
+                continue
             out.append(MerchantReading(text, i, _min_conf(line), False, legal=True))
             break
     for i, line in enumerate(top[:MERCHANT_SEARCH_LINES]):

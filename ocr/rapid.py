@@ -26,13 +26,18 @@ from ocr.fields import Line, Word
 
 # Long side the detector sees. Receipts print ~40 characters across; at 1280 px over the whole
 # photo the characters of a phone photo are still ~15 px high, and detection costs ∝ pixels.
-DET_LONG_SIDE = 1280
+DET_LONG_SIDE = 960
 # PP-OCR's recognizer reads each detected line at 48 px high; anything the detector finds is
 # read, and a score below this is noise (a wood grain, a barcode read as letters).
 MIN_SCORE = 0.5
 
-_lock = threading.Lock()
-_local = threading.local()
+# One engine per process, loaded on first use (or by ``warm_up``) and kept: a server worker pays
+# the ~1 s start-up and the ~100 MB of models once. Calls are serialised by a lock, so receipts
+# run one at a time per process with one onnxruntime thread; parallelism is across processes
+# (OCR workers, ``python -m ocr batch --jobs N``), never threads fighting over two cores.
+_load_lock = threading.Lock()
+_run_lock = threading.Lock()
+_shared: Any = None
 
 Box = tuple[float, float, float, float, float, Word]  # x1, y1, x2, y2, slope, word
 
@@ -64,26 +69,28 @@ def _params() -> dict[str, Any]:
 
 
 def _engine() -> Any:
-    """One RapidOCR instance per thread (onnxruntime sessions are loaded once and kept)."""
-    eng = getattr(_local, "engine", None)
-    if eng is None:
-        with _lock:  # model loading is not re-entrant in every onnxruntime build
-            from rapidocr import RapidOCR
+    global _shared
+    if _shared is None:
+        with _load_lock:
+            if _shared is None:
+                from rapidocr import RapidOCR
 
-            logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-            eng = _local.engine = RapidOCR(params=_params())
-    return eng
+                logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+                _shared = RapidOCR(params=_params())
+    return _shared
 
 
 def warm_up() -> None:
-    """Load the models in this thread now (about 1 s), so the first receipt is not slower."""
-    _engine()(np.full((64, 256, 3), 255, np.uint8))
+    """Load the models now (about 1 s), so the first receipt is not slower."""
+    with _run_lock:
+        _engine()(np.full((64, 256, 3), 255, np.uint8))
 
 
 def read_boxes(gray: np.ndarray) -> list[Box]:
     """Every text line the detector finds, with its recognised text and score (0..100)."""
     img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR) if gray.ndim == 2 else gray
-    result = _engine()(img)
+    with _run_lock:
+        result = _engine()(img)
     if result.boxes is None or result.txts is None or result.scores is None:
         return []
     out: list[Box] = []
