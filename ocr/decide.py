@@ -186,18 +186,22 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
         return r.rounded and 0 < abs(t - best) <= fields.ROUNDING_STEP and by_payment(best)
 
     def by_items(t: Decimal) -> bool:
+        """The item lines from the top add up to it (or to a subtotal that adds up with the
+        tax): the first n items, so that a repeated total below them does not count."""
         first = min(label_lines.get(t, {10**6}))
         items = [a.value for a in r.items if a.line < first]
-        if not items:
-            return False
-        total_items = sum(items, Decimal(0))
-        if total_items == t:
+        running, sums = Decimal(0), []
+        for value in items:
+            running += value
+            sums.append(running)
+        if (len(items) >= 2 and t in sums[1:]) or (len(items) == 1 and sums == [t] and t in labelled):
             return True
-        return any(total_items == s and any(s + v == t for v in vats) for s in subtotals)
+        return any(s in sums and any(s + v == t for v in vats) for s in subtotals)
 
     def by_block(t: Decimal) -> bool:
-        """The lines right above a total line add up to it: subtotal + service + tax (+ tip)."""
-        for line in label_lines.get(t, ()):
+        """The lines right above a total or payment line add up to it: subtotal + service +
+        tax (+ tip)."""
+        for line in label_lines.get(t, set()) | {p.line for p in payments if p.value == t}:
             above = [a.value for a in r.last_amounts if line - 6 <= a.line < line and a.value != 0][-5:]
             for k in range(2, len(above) + 1):
                 if sum(above[-k:], Decimal(0)) == t:

@@ -82,7 +82,9 @@ def digits_fixed(text: str) -> str:
 # A space is a thousands separator too ("I ALT 3 038,15"): a group of three digits after a space
 # joins the number before it, so the amount is never read as its last group ("38,15"). A number
 # before the space stays separate when the next group is not exactly three digits ("1 7.42").
-_AMOUNT = re.compile(r"(?<![\d.,])(-?)(\d{1,3}(?:[.,']\d{3})+|\d{1,3}(?: \d{3})+|\d+)[.,](\d{2})(?![.,]?\d)")
+_AMOUNT = re.compile(
+    r"(?<![\d,])(?<!\d\.)(-?)(\d{1,3}(?:[.,']\d{3})+|\d{1,3}(?: \d{3})+|\d+)[.,](\d{2})(?![.,]?\d)"
+)
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 
 
@@ -150,7 +152,7 @@ _PAYMENT = re.compile(
     r"DANKORT|\bVISA\b|MASTER\s?CARD|MAESTRO|MOBILE\s?PAY|APPLE\s?PAY|GOOGLE\s?PAY|KONTANT|\bCASH\b|"
     r"\bKORT\b|BETALT|\bKOB\b|KOBSBELOB|\bDEBIT\b|\bCREDIT\b|\bAMEX\b|\bCARD\b|\bBELOB\b|"
     r"TENDER|\bPAID\b|\bPAYMENT\b|EFTPOS|DISCOVER|\bNETS\b|\bCHARGE\b|\bMC\b|\bPURCHASE\b|CONTANTI|"
-    r"\bBAR\b|ESPECES|EFECTIVO|TARJETA|\bCARTE\b|\bKARTE\b"
+    r"\bBAR\b|ESPECES|EFECTIVO|TARJETA|\bCARTE\b|\bKARTE\b|\bKAART\b|\bPIN\b|\bAUTH\b|\bAPPROVED\b"
 )
 _CHANGE = re.compile(r"BYTTEPENGE|\bRETUR\b|TILBAGE|\bCHANGE\b|\bCHG\b")
 _VAT = re.compile(r"MOMS|\bVAT\b|\bGST\b|\bTAX\b|\bSST\b")
@@ -259,13 +261,15 @@ _MONTHS = {
 # 03.11.25, 03-11-2025, 3/11-2025, 03/11/2025 (day first: Danish), 2025-11-03 (ISO), 3. nov 2025
 # The year may run into the clock time when the till prints no space ("16/02/201812:04:58").
 _DMY = re.compile(
-    r"(?<![\d.,/-])(\d{1,2}) ?([./-]) ?(\d{1,2}) ?([./-]) ?(\d{4}(?=\d{1,2}[:.]\d\d)|(?:\d{4}|\d{2})(?![\d,]|\.\d))"
+    r"(?<![\d.,/-])(\d{1,2}) ?([./-]) ?(\d{1,2}) ?(\2|-) ?(\d{4}(?=\d{1,2}[:.]\d\d)|(?:\d{4}|\d{2})(?![\d,]|\.\d))"
 )
-_YMD = re.compile(r"(?<!\d)(20\d\d)[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
-_DMONY = re.compile(r"(?<!\d)(\d{1,2})[.\-/]? ?([A-Z]{3})[A-Z]*[.,\-/]? ?['’]?(\d{4}|\d{2})(?!\d)")
+_YMD = re.compile(r"(?<!\d)(20\d\d)[-./](\d{1,2})[-./](\d{2}(?=\d{6}\b)|\d{1,2}(?!\d))")
+# A two-digit year is never the hour of a clock time after it ("23 Nov 17 12:19").
+_MON = "(JAN|FEB|MAR|APR|MAJ|MAY|JUN|JUL|AUG|SEP|OKT|OCT|NOV|DEC)"
+_DMONY = re.compile(r"(?<!\d)(\d{1,2})[.\-/]? ?" + _MON + r"[A-Z]*[.,\-/]? ?['’]?(\d{4}|\d{2})(?!\d|[:.]\d)")
 # English month first: "Dec 12, 2014", "Oct.10'15", "OCT 10 2015"
 _MONDY = re.compile(
-    r"\b([A-Z]{3})[A-Z]*[.,]? ?(\d{1,2})(?!\d)(?:ST|ND|RD|TH)?[,.]? ?['’]?(\d{4}|\d{2})(?!\d)"
+    r"\b" + _MON + r"[A-Z]*[.,]? ?(\d{1,2})(?!\d)(?:ST|ND|RD|TH)?[,.]? ?['’]?(\d{4}|\d{2})(?!\d|[:.]\d)"
 )
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\b|\bKL\b")
 _DATE_LABEL = re.compile(r"\bDATO\b|\bDATE\b|\bDAG\b")
@@ -278,6 +282,20 @@ class DateReading:
     line: int
     conf: float
     labelled: bool  # "Dato:" or a clock time on the same line: the purchase date, not a return-by date
+
+
+# Month names as OCR reads them: "Ju1" (Jul), "0ct" (Oct), "0ec" (Dec, its D read as 0).
+_MONTH_FIX = (
+    (re.compile(r"JU1(?=[\d.\s'])"), "JUL"),
+    (re.compile(r"(?<![A-Z])0CT"), "OCT"),
+    (re.compile(r"(?<=\d)0EC"), "DEC"),
+)
+
+
+def _months_fixed(folded: str) -> str:
+    for rx, month in _MONTH_FIX:
+        folded = rx.sub(month, folded)
+    return folded
 
 
 def _year(y: str) -> int:
@@ -305,6 +323,7 @@ def read_dates(lines: list[Line]) -> list[DateReading]:
             if (month > 12 or month_first) and day <= 12 and month <= 31:  # US order: 11/23/2025
                 day, month = month, day
             _add_date(out, i, line, m, (year, month, day), labelled, same_len)
+        f = _months_fixed(f)
         for m in _DMONY.finditer(f):
             if m[2] in _MONTHS:
                 _add_date(out, i, line, m, (_year(m[3]), _MONTHS[m[2]], int(m[1])), labelled, same_len)
