@@ -158,13 +158,22 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
         a.value for a in payments if a.conf >= SURE_WORD
     }
 
+    # Money handed over when change was given back: not the total, even if no line says so
+    # ("Payment 73.00", "Change Due 0.05").
+    tendered = {p.value for p in payments for c in changes if c > 0 and p.value - c > 0}
+
     def by_payment(t: Decimal) -> bool:
         own = label_lines.get(t, set())
         return any(
-            p.line not in own and checks.payment_matches(t, p.value, c)
+            p.line not in own
+            and (c is not None or p.value not in tendered)
+            and checks.payment_matches(t, p.value, c)
             for p in payments
             for c in [None, *changes]
         )
+
+    def after_rounding(t: Decimal) -> bool:
+        return any(line > rl for line in label_lines.get(t, ()) for rl in r.rounding_lines)
 
     adjustments = [Decimal(0), *{a.value for a in r.roundings}, *{-a.value for a in r.roundings}]
 
@@ -179,11 +188,14 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
     def rounded_from(t: Decimal) -> bool:
         """On a receipt with a rounding line, a labelled total just before rounding (a different
         amount within one rounding step) supports the rounded amount paid."""
+        if t in tendered:
+            return False
         return r.rounded and any(0 < abs(t - u) <= fields.ROUNDING_STEP for u in {*labelled, *subtotals})
 
     def superseded(t: Decimal, best: Decimal) -> bool:
         """``t`` is the total before rounding and ``best`` the amount paid after it."""
-        return r.rounded and 0 < abs(t - best) <= fields.ROUNDING_STEP and by_payment(best)
+        close = r.rounded and 0 < abs(t - best) <= fields.ROUNDING_STEP
+        return close and (by_payment(best) or (after_rounding(best) and not after_rounding(t)))
 
     def by_items(t: Decimal) -> bool:
         """The item lines from the top add up to it (or to a subtotal that adds up with the
@@ -228,7 +240,9 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
     if not candidates:
         d.suggest("total", None, 0.0, "total_missing")
         return None
-    best = max(candidates, key=lambda t: (evidence(t)[0], evidence(t)[2], evidence(t)[1], t))
+    best = max(
+        candidates, key=lambda t: (evidence(t)[0], evidence(t)[2], after_rounding(t), evidence(t)[1], t)
+    )
     kinds, prio, _ = evidence(best)
     if kinds >= 2 and best in sure:
         # Two independent lines agree. A till's grand total also outranks a subtotal that differs

@@ -135,7 +135,7 @@ def format_amount(value: Decimal) -> str:
 _TOTAL_LABELS = (
     (re.compile(r"\bAT\s?BETALE\b"), 3),
     (re.compile(r"\bI\s?A[L1I]T\b"), 3),
-    (re.compile(r"\bT[O0]TA[L1I]E?\b|\bTOTAAL\b|\bGESAMT\b|\bSUMME\b|\bMONTANT\b"), 3),
+    (re.compile(r"\b[TFLI1]?[O0]TA[L1I]E?\b|\bTOTAAL\b|\bGESAMT\b|\bSUMME\b|\bMONTANT\b"), 3),
     (re.compile(r"\b(?:AMOUNT|BALANCE|TOTAL)\s+(?:DUE|PAYABLE)\b"), 3),
     (re.compile(r"\bSUM\b|\bSALDO\b|\bAMOUNT\b|\bBALANCE\b"), 2),
 )
@@ -182,6 +182,7 @@ class Readings:
     roundings: list[Amount] = field(default_factory=list)  # small amounts on rounding lines
     last_amounts: list[Amount] = field(default_factory=list)  # the last amount of every line
     rounded: bool = False  # the receipt prints a rounding line
+    rounding_lines: list[int] = field(default_factory=list)
     changes: list[Amount] = field(default_factory=list)
     vats: list[Amount] = field(default_factory=list)
     vat_free: bool = False
@@ -222,6 +223,7 @@ def read_all(lines: list[Line]) -> Readings:
                 r.subtotals.append(found[-1])
         if _ROUNDING.search(f):
             r.rounded = True
+            r.rounding_lines.append(i)
             r.roundings.extend(a for a in here if abs(a.value) < 1)
         # A subtotal is never the total (it is evidence for one: subtotal + tax = total).
         if not _NOT_TOTAL.search(_INCLUDED_TAX.sub(" ", f)) and not _SUBTOTAL.search(f):
