@@ -331,21 +331,25 @@ def _cvr(r: Readings, d: Decision) -> None:
 
 
 def _merchant(r: Readings, d: Decision) -> None:
-    """The printed company name (with its legal form) first, then a known chain (a prior for
-    logos and headings), then the first clearly read name-like line at the top."""
+    """The printed company name (with its legal form) is never replaced by a chain's name; when
+    the brand (a known chain, or the name-like line at the top: a logo read as text) is printed
+    just above it, both are given, "brand (company)": the employee knows the shop by the first,
+    the books need the second. Otherwise a known chain, then the first clearly read name line."""
     legal = [m for m in r.merchants if m.legal]
     known = [m for m in r.merchants if m.known]
+    plain = [m for m in r.merchants if not m.known and not m.legal]
     if legal:
-        top = legal[0]
-        if known and merchant_key(known[0].value) in merchant_key(top.value):
-            d.fill("merchant", top.value, 0.95, 2)
+        company = legal[0]
+        brands = [m for m in (*known, *plain) if company.line - 3 <= m.line < company.line and m.conf >= 75]
+        brand = brands[0] if brands else None
+        if brand and merchant_key(brand.value) not in merchant_key(company.value):
+            d.fill("merchant", f"{brand.value} ({company.value})", 0.9, 2)
         else:
-            d.fill("merchant", top.value, 0.9, 1)
+            d.fill("merchant", company.value, 0.9, 1 + bool(brand))
         return
     if known:
         d.fill("merchant", known[0].value, 0.97, 1)
         return
-    plain = [m for m in r.merchants if not m.known and not m.legal]
     if not plain:
         d.suggest("merchant", None, 0.0, "merchant_missing")
         return

@@ -26,7 +26,7 @@ from ocr.fields import Line, Word
 
 # Long side the detector sees. Receipts print ~40 characters across; at 1280 px over the whole
 # photo the characters of a phone photo are still ~15 px high, and detection costs ∝ pixels.
-DET_LONG_SIDE = 960
+DET_LONG_SIDE = 1280
 # PP-OCR's recognizer reads each detected line at 48 px high; anything the detector finds is
 # read, and a score below this is noise (a wood grain, a barcode read as letters).
 MIN_SCORE = 0.5

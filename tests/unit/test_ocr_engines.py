@@ -90,6 +90,8 @@ def test_a_pdf_without_pages_is_refused() -> None:
 
 def test_printed_company_name_is_not_overridden_by_the_chain_list() -> None:
     d = decide(read_all(lines_from_text("Shell\nHolbæk Tankstation ApS\nHolbækvej 2\nI ALT 100,00")), TODAY)
+    assert d.values["merchant"] == "Shell (Holbæk Tankstation ApS)"
+    d = decide(read_all(lines_from_text("Holbæk Tankstation ApS\nHolbækvej 2\nShell\nI ALT 100,00")), TODAY)
     assert d.values["merchant"] == "Holbæk Tankstation ApS"
 
 
