@@ -136,7 +136,7 @@ _TOTAL_LABELS = (
     (re.compile(r"\bAT\s?BETALE\b"), 3),
     (re.compile(r"\bI\s?A[L1I]T\b"), 3),
     (re.compile(r"\b[TFLI1]?[O0]TA[L1I]E?\b|\bTOTAAL\b|\bGESAMT\b|\bSUMME\b|\bMONTANT\b"), 3),
-    (re.compile(r"\b(?:AMOUNT|BALANCE|TOTAL)\s+(?:DUE|PAYABLE)\b"), 3),
+    (re.compile(r"\b(?:AMOUNT|BALANCE|BAL|TOTAL)[\s.]+(?:DUE|PAYABLE)\b"), 3),
     (re.compile(r"\bSUM\b|\bSALDO\b|\bAMOUNT\b|\bBALANCE\b"), 2),
 )
 # Lines that carry "total" but are not the amount paid: subtotal before tax, the tax itself,
@@ -154,10 +154,12 @@ _PAYMENT = re.compile(
     r"TENDER|\bPAID\b|\bPAYMENT\b|EFTPOS|DISCOVER|\bNETS\b|\bCHARGE\b|\bMC\b|\bPURCHASE\b|CONTANTI|"
     r"\bBAR\b|ESPECES|EFECTIVO|TARJETA|\bCARTE\b|\bKARTE\b|\bKAART\b|\bPIN\b|\bAUTH\b|\bAPPROVED\b"
 )
-_CHANGE = re.compile(r"BYTTEPENGE|\bRETUR\b|TILBAGE|\bCHANGE\b|\bCHG\b")
-_VAT = re.compile(r"MOMS|\bVAT\b|\bGST\b|\bTAX\b|\bSST\b")
+_CHANGE = re.compile(
+    r"BYTTEPENGE|\bRETUR\b|TILBAGE|\bCHANGE\b|\bCHG\b|\bRENDU\b|\bCAMBIO\b|\bVUELTO\b|WECHSELGELD"
+)
+_VAT = re.compile(r"MOMS|\bV\.?A\.?T\b|\bGST\b|\bTAX\b|\bSST\b|\bTVA\b|\bIVA\b|\bMWST\b|\bBTW\b")
 _NOT_VAT = re.compile(
-    r"EKSKL|EXCL|INKL|INCL|NETTO|MOMSFRI|\bPRIS\b|\bAT BETALE\b|\bI ALT\b|\bID\b|\bREG|\bNO\b|\bINVOICE\b"
+    r"EKSKL|EXCL|NETTO|MOMSFRI|\bPRIS\b|\bAT BETALE\b|\bI ALT\b|\bID\b|\bREG|\bNO\b|\bINVOICE\b"
 )
 _VAT_FREE = re.compile(r"MOMSFRI|FRITAGET FOR MOMS|UDEN MOMS")
 # A tax rate printed on the receipt ("GST 6%", "MOMS 25%", "TAX 8.875%"): the tax-adds-up check uses it.
@@ -235,7 +237,7 @@ def read_all(lines: list[Line]) -> Readings:
         labels = [rx for rx, _ in _TOTAL_LABELS if rx.search(f)]
         if here and not (labels or _NOT_TOTAL.search(f) or _PAYMENT.search(f) or _VAT.search(f)):
             r.items.append(here[-1])
-        if _PAYMENT.search(f) and not _CHANGE.search(f):
+        if _PAYMENT.search(f) and not _CHANGE.search(f) and not _SUBTOTAL.search(f):
             found = _amounts_on_or_below(lines, i)
             if found:
                 r.payments.append(found[-1])

@@ -106,3 +106,21 @@ def test_a_date_in_the_future_is_refused_relative_to_today() -> None:
 
 def test_cyr_misread_of_the_cvr_label_is_still_a_cvr() -> None:
     assert [c.value for c in read_cvrs([Line.of("Cyr.nr. DK66148742")])] == ["66148742"]
+
+
+def test_vat_included_at_the_printed_rate_confirms_the_total() -> None:
+    assert _decide("Bistro\nTotal:R288.40\nR35.42 V.A.T Included @ 14%\n").values["total"] == "288.40"
+
+
+def test_the_lines_above_a_total_adding_up_confirm_it() -> None:
+    d = _decide("Cafe\nBar Subtotal: 7.98\nFood Subtotal: 21.17\nTax 1: 1.90\nTOTAL: $31.05\n")
+    assert d.values["total"] == "31.05"
+
+
+def test_cash_minus_change_confirms_the_total_in_other_languages() -> None:
+    assert _decide("Cafe\nTOTAL: 5.58\nEspeces 5.70\nRENDU 0.12\n").values["total"] == "5.58"
+
+
+def test_money_handed_over_is_not_the_total_when_change_is_given() -> None:
+    d = _decide("Cafe\nTotal: 72.93\nRND ADJ 0.02\nTotal After Rnd 72.95\nPayment 73.00\nChange Due 0.05\n")
+    assert d.values["total"] == "72.95"
