@@ -69,7 +69,13 @@ _DIGIT_FIX = re.compile(
 )
 
 
+# "$3.81" read as "S3.81": a capital S right before an amount with decimals is the dollar sign,
+# not a 5 ("S3.81" must not become 53.81).
+_DOLLAR_AS_S = re.compile(r"(?<![A-Za-z0-9])S(?=\d{1,3}(?:[.,]\d{3})*[.,]\d\d(?!\d))")
+
+
 def digits_fixed(text: str) -> str:
+    text = _DOLLAR_AS_S.sub("$", text)
     # Join a decimal separator that OCR split off: "234 ,50" / "234, 50" → "234,50".
     text = re.sub(r"(\d) ?([.,]) ?(\d\d)(?!\d)", r"\1\2\3", text)
     return _DIGIT_FIX.sub(lambda m: _DIGITISH[m.group(0)], text)

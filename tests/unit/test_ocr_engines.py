@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from ocr import OcrInputError, extract_bytes, rapid
+from ocr.__main__ import main as cli
 from ocr.decide import decide
 from ocr.fields import Line, Word, lines_from_text, read_all
 from ocr.synth.content import make_receipt
@@ -109,3 +112,18 @@ def test_handwriting_above_the_print_is_not_the_merchant() -> None:
 def test_a_chain_name_that_is_a_common_word_needs_the_line_to_be_the_name() -> None:
     d = decide(read_all(lines_from_text("BAJA FRESH\nNormal price 12.00\nTOTAL 12.00")), TODAY)
     assert d.values["merchant"] == "BAJA FRESH"
+
+
+def test_the_cli_judges_dates_against_the_today_it_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paper, truth = _paper_receipt()
+    path = tmp_path / "receipt.png"
+    Image.fromarray(paper).save(path)
+    day = dt.date.fromisoformat(truth["date"])
+    assert cli(["extract", str(path), "--today", (day + dt.timedelta(days=800)).isoformat()]) == 0
+    late = json.loads(capsys.readouterr().out)
+    assert late["date"] == truth["date"] and late["reasons"]["date"]["code"] == "date_old"
+    assert cli(["extract", str(path), "--today", (day - dt.timedelta(days=30)).isoformat()]) == 0
+    early = json.loads(capsys.readouterr().out)
+    assert early["date"] is None and early["reasons"]["date"]["code"] == "date_implausible"
