@@ -96,10 +96,10 @@ def real_set(name: str) -> tuple[Path, dict[str, dict]] | None:
 def load_sets(names: list[str], limit: int | None) -> dict[str, tuple[Path, dict[str, dict], dt.date]]:
     sets: dict[str, tuple[Path, dict[str, dict], dt.date]] = {}
     for name in names:
-        if name in ("synth", "synth2"):
-            folder, truth = synth_set(
-                "classic" if name == "synth" else "other", 7 if name == "synth" else 8, 40
-            )
+        base, _, seed = name.partition("@")  # "synth@3": the same style, other receipts
+        if base in ("synth", "synth2"):
+            variant = "classic" if base == "synth" else "other"
+            folder, truth = synth_set(variant, int(seed or (7 if base == "synth" else 8)), 40)
             today = SYNTH_TODAY
         else:
             found = real_set(name)
