@@ -1,19 +1,27 @@
-"""Felt's receipt OCR: a phone photo of a Danish receipt in, merchant/date/total/VAT/CVR out.
+"""Felt's receipt OCR: a phone photo (or PDF) of a receipt in, merchant/date/total/VAT/CVR out.
 
-Modules: ``image`` (safe loading), ``locate`` (find, straighten, flatten the receipt), ``read``
-(tesseract), ``fields`` (text → candidate readings), ``checks`` (CVR, VAT, date, payment),
-``decide`` (checks → filled fields, suggestions, reasons), ``pipeline``, ``synth`` (test photos).
+Modules: ``image`` (safe loading; a PDF's first page rendered), ``rapid`` (RapidOCR: PP-OCR text
+detection + recognition on onnxruntime, the reader), ``locate`` + ``read`` (straighten the page,
+tesseract: the fallback), ``fields`` (text → candidate readings), ``checks`` (CVR, VAT, tax,
+date, payment), ``decide`` (checks → filled fields, suggestions, reasons), ``pipeline``,
+``synth`` (test photos in two styles).
 
-Usable on its own (``python -m ocr extract IMAGE...``) and imported by the server. It imports only
-imaging and OCR libraries (Pillow, pillow-heif, OpenCV, NumPy, tesserocr or pytesseract), never
-the web app. Thread-safe: each thread keeps its own tesseract instance.
+Usable on its own (``python -m ocr extract IMAGE... [--today YYYY-MM-DD]``, ``python -m ocr batch
+DIR OUT.json [--today ...] [--jobs N]``) and imported by the server. It imports only imaging and
+OCR libraries (Pillow, pillow-heif, pypdfium2, OpenCV, NumPy, rapidocr + onnxruntime, tesserocr
+or pytesseract), never the web app. Thread-safe: one RapidOCR engine per process, calls take turns
+(one onnxruntime thread each); tesseract instances are per thread with ``OMP_THREAD_LIMIT=1``.
+Parallelise across processes.
 
 API
 ---
 ``extract(source, *, today=None) -> dict`` takes a path or the file's bytes;
-``extract_bytes(data, *, today=None) -> dict`` is the same for the server's upload bytes.
-Bad input (not an image, truncated, a decompression bomb, an empty photo) raises
-``OcrInputError``, whose ``message`` is ``{"da": ..., "en": ...}`` for the user.
+``extract_bytes(data, *, today=None) -> dict`` is the same for the server's upload bytes (JPEG,
+PNG, HEIC, WebP, or a PDF e-receipt). ``today`` is the day dates are judged against: the upload
+day on the server, a fixed day for benchmarks; the clock's date when None. ``warm_up()`` loads the
+models now (a worker calls it at start; they stay loaded).
+Bad input (neither an image nor a PDF, truncated, a damaged PDF, a decompression bomb, an empty
+photo) raises ``OcrInputError``, whose ``message`` is ``{"da": ..., "en": ...}`` for the user.
 
 Result shape (stable; every key is always present)::
 
@@ -29,20 +37,22 @@ Result shape (stable; every key is always present)::
       "reasons": {field: {"da": str, "en": str}},  # why a field is empty or uncertain
       "text": str,                     # the full OCR text, line by line
       "seconds": float,                # time spent on this image
-      "debug": {...},                  # how the photo was handled (paper found, turned, deskew
-                                       # angle, scale, number of readings): for logs, not for users
+      "debug": {...},                  # how the photo was handled (readers used, readings; with
+                                       # tesseract also paper found, deskew): for logs, not users
     }
 
-A field is filled only when its reading is confirmed by a check (CVR modulus 11, VAT = 20% of the
-total, the total equals the payment line, a plausible date, a recognised merchant). Otherwise it
-is ``None``, the best guess goes to ``suggestions`` and ``reasons`` says why: a wrong total that
-the user trusts is worse than an empty field. When a first reading (tesseract's single-column
-mode) leaves the total, date, VAT or CVR unconfirmed, a second reading (block mode) is made and the
-checks choose per field; two readings that confirm different values fill neither. ``confidence`` is the pipeline's estimate that the
-value (filled or suggested) is right; ``bench/ocr.py`` measures how often filled fields are wrong.
+A field is filled only when its reading is confirmed by a check (CVR modulus 11; a total backed
+by two independent pieces of evidence: its label, the payment line or cash minus change, the tax
+adding up at Danish 25 % or the printed rate, the items or the lines above adding up; a date read
+clearly; the printed company name or a recognised chain). Otherwise it is ``None``, the best guess
+goes to ``suggestions`` and ``reasons`` says why: a wrong total that the user trusts is worse than
+an empty field. A filled field can carry a warning in ``reasons`` too: a date more than a year
+before ``today`` is filled with the reason ``date_old`` ("over et år gammel"). ``confidence`` is
+the pipeline's estimate that the value (filled or suggested) is right; ``bench/ocr.py`` measures
+how often filled fields are wrong on synthetic and real receipts.
 """
 
 from ocr.image import OcrInputError
-from ocr.pipeline import FIELDS, extract, extract_bytes
+from ocr.pipeline import FIELDS, extract, extract_bytes, warm_up
 
-__all__ = ["FIELDS", "OcrInputError", "extract", "extract_bytes"]
+__all__ = ["FIELDS", "OcrInputError", "extract", "extract_bytes", "warm_up"]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from ocr import checks
-from ocr.fields import Amount, Readings, format_amount
+from ocr import checks, fields
+from ocr.fields import Amount, Readings, format_amount, merchant_key
 
 FIELDS = ("merchant", "date", "total", "vat", "cvr")
 # Tesseract's word confidence below which one digit may well be wrong. A date has no check
@@ -23,16 +24,13 @@ FIELDS = ("merchant", "date", "total", "vat", "cvr")
 # cut off read at 70: "5-01-2026" for "25-01-2026").
 SURE_WORD = 60.0
 SURE_DATE = 85.0
-# Receipts are photographed when the money is spent; a date more than a year back is filled in
-# only by the user (checks.date_plausible still allows two years for a suggestion).
-FILL_MAX_AGE_DAYS = 366
 
 REASONS = {
     "no_text": ("Der blev ikke fundet tekst på billedet.", "No text was found in the photo."),
     "total_missing": ("Totalbeløbet blev ikke fundet.", "The total was not found."),
     "total_unconfirmed": (
-        "Totalbeløbet kunne ikke bekræftes af moms eller betalingslinjen; kontrollér det.",
-        "The total could not be confirmed by the VAT or the payment line; please check it.",
+        "Totalbeløbet kunne ikke bekræftes af moms, varelinjer eller betalingslinjen; kontrollér det.",
+        "The total could not be confirmed by the tax, the item lines or the payment line; please check it.",
     ),
     "total_conflict": (
         "Kvitteringen viser flere forskellige totalbeløb; kontrollér det.",
@@ -49,12 +47,12 @@ REASONS = {
     ),
     "date_missing": ("Datoen blev ikke fundet.", "The date was not found."),
     "date_implausible": (
-        "Datoen ligger i fremtiden eller er mere end to år gammel; kontrollér den.",
-        "The date is in the future or more than two years old; please check it.",
+        "Datoen ligger i fremtiden eller før år 2000; kontrollér den.",
+        "The date is in the future or before 2000; please check it.",
     ),
     "date_old": (
-        "Datoen er mere end et år gammel; kontrollér den.",
-        "The date is more than a year old; please check it.",
+        "Datoen er over et år gammel; kontrollér, at det er den rigtige kvittering.",
+        "The date is over a year old; please check that this is the right receipt.",
     ),
     "date_unsure": (
         "Datoen var svær at læse; kontrollér den.",
@@ -134,30 +132,118 @@ def decide(r: Readings, today: dt.date | None = None) -> Decision:
 
 
 def _total(r: Readings, d: Decision) -> Decimal | None:
+    """The amount paid, filled only when two independent pieces of evidence agree:
+
+    - a total label (TOTAL, I ALT, AT BETALE, AMOUNT DUE, BALANCE, SUM...) with that amount; a
+      second, different total line with the same amount counts once more;
+    - a payment line (card, MobilePay, cash minus change) for the same amount, on another line;
+    - the tax adding up: Danish VAT is 20% of the gross, or a printed rate ("GST 6%") gives the
+      tax line, or subtotal + tax = total;
+    - the item lines above it summing to it (or to a subtotal that adds up with the tax).
+
+    Subtotal, tax, savings, rounding, tendered-cash and change lines never give a candidate
+    (``fields._NOT_TOTAL``)."""
     labelled: dict[Decimal, int] = {}
+    label_lines: dict[Decimal, set[int]] = {}
     for a, prio in r.totals:
         if a.value > 0:
             labelled[a.value] = max(labelled.get(a.value, 0), prio)
-    paid = {a.value for a in r.payments if a.value > 0}
+            label_lines.setdefault(a.value, set()).add(a.line)
+    # "CASH -50.00": some tills print money received as negative.
+    payments = [replace(a, value=abs(a.value)) for a in r.payments if a.value != 0]
     changes = [a.value for a in r.changes if a.value >= 0]
-    vats = [a.value for a in r.vats]
+    vats = sorted({a.value for a in r.vats if a.value > 0})
+    subtotals = {a.value for a in r.subtotals if a.value > 0}
     sure = {a.value for a, _ in r.totals if a.conf >= SURE_WORD} | {
-        a.value for a in r.payments if a.conf >= SURE_WORD
+        a.value for a in payments if a.conf >= SURE_WORD
     }
 
-    def evidence(t: Decimal) -> tuple[int, int, bool, bool]:
-        by_payment = any(checks.payment_matches(t, p, c) for p in paid for c in [None, *changes])
-        # A "momsfri" receipt has no VAT line to confirm the total with: it needs the payment line.
-        by_vat = any(checks.vat_matches(t, v) for v in vats)
-        kinds = (t in labelled) + by_payment + by_vat
-        return kinds, labelled.get(t, 0), by_payment, by_vat
+    # Money handed over when change was given back: not the total, even if no line says so
+    # ("Payment 73.00", "Change Due 0.05").
+    tendered = {p.value for p in payments for c in changes if c > 0 and p.value - c > 0}
 
-    candidates = set(labelled) | paid
+    def by_payment(t: Decimal) -> bool:
+        own = label_lines.get(t, set())
+        return any(
+            p.line not in own
+            and (c is not None or p.value not in tendered)
+            and checks.payment_matches(t, p.value, c)
+            for p in payments
+            for c in [None, *changes]
+        )
+
+    def after_rounding(t: Decimal) -> bool:
+        return any(line > rl for line in label_lines.get(t, ()) for rl in r.rounding_lines)
+
+    adjustments = [Decimal(0), *{a.value for a in r.roundings}, *{-a.value for a in r.roundings}]
+
+    def by_tax(t: Decimal) -> bool:
+        if any(checks.vat_matches(t, v) for v in vats):  # Danish 25%: one piece of evidence
+            return True
+        if any(checks.tax_matches(t, v, rate) for v in vats for rate in r.rates):
+            return True
+        taxes = [*vats, sum(vats, Decimal(0))] if len(vats) > 1 else vats  # state tax + city tax
+        return any(s != t and s + v + adj == t for s in subtotals for v in taxes for adj in adjustments)
+
+    def rounded_from(t: Decimal) -> bool:
+        """On a receipt with a rounding line, a labelled total just before rounding (a different
+        amount within one rounding step) supports the rounded amount paid."""
+        if t in tendered:
+            return False
+        return r.rounded and any(0 < abs(t - u) <= fields.ROUNDING_STEP for u in {*labelled, *subtotals})
+
+    def superseded(t: Decimal, best: Decimal) -> bool:
+        """``t`` is the total before rounding and ``best`` the amount paid after it."""
+        close = r.rounded and 0 < abs(t - best) <= fields.ROUNDING_STEP
+        return close and (by_payment(best) or (after_rounding(best) and not after_rounding(t)))
+
+    def by_items(t: Decimal) -> bool:
+        """The item lines from the top add up to it (or to a subtotal that adds up with the
+        tax): the first n items, so that a repeated total below them does not count."""
+        first = min(label_lines.get(t, {10**6}))
+        items = [a.value for a in r.items if a.line < first]
+        running, sums = Decimal(0), []
+        for value in items:
+            running += value
+            sums.append(running)
+        if (len(items) >= 2 and t in sums[1:]) or (len(items) == 1 and sums == [t] and t in labelled):
+            return True
+        return any(s in sums and any(s + v == t for v in vats) for s in subtotals)
+
+    def by_block(t: Decimal) -> bool:
+        """The lines right above a total or payment line add up to it: subtotal + service +
+        tax (+ tip)."""
+        for line in label_lines.get(t, set()) | {p.line for p in payments if p.value == t}:
+            above = [a.value for a in r.last_amounts if line - 6 <= a.line < line and a.value != 0][-5:]
+            for k in range(2, len(above) + 1):
+                if sum(above[-k:], Decimal(0)) == t:
+                    return True
+        return False
+
+    def evidence(t: Decimal) -> tuple[int, int, bool]:
+        paid = by_payment(t)
+        kinds = (t in labelled) + (len(label_lines.get(t, ())) >= 2) + paid + (by_tax(t) or by_block(t))
+        kinds += by_items(t)
+        kinds += t not in labelled and rounded_from(t)
+        # Between equally supported amounts, the one paid is the total (after rounding).
+        return kinds, labelled.get(t, 0), paid
+
+    # Cash minus change is the amount paid even when no line prints it.
+    after_change = {
+        p.value - c.value
+        for p in payments
+        for c in r.changes
+        if 0 <= c.value < p.value and p.conf >= SURE_WORD and c.conf >= SURE_WORD
+    }
+    sure |= after_change
+    candidates = set(labelled) | {p.value for p in payments} | after_change
     if not candidates:
         d.suggest("total", None, 0.0, "total_missing")
         return None
-    best = max(candidates, key=lambda t: (*evidence(t)[:2], t))
-    kinds, prio, _, _ = evidence(best)
+    best = max(
+        candidates, key=lambda t: (evidence(t)[0], evidence(t)[2], after_rounding(t), evidence(t)[1], t)
+    )
+    kinds, prio, _ = evidence(best)
     if kinds >= 2 and best in sure:
         # Two independent lines agree. A till's grand total also outranks a subtotal that differs
         # (a discount or deposit line in between) — but a different *top-priority* total does not.
@@ -165,10 +251,13 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
         rivals = [
             t
             for t, p in labelled.items()
-            if t != best and p >= 3 and (evidence(t)[0] >= 2 or best not in labelled)
+            if t != best
+            and p >= 3
+            and (evidence(t)[0] >= 2 or best not in labelled)
+            and not superseded(t, best)
         ]
         if not rivals:
-            d.fill("total", format_amount(best), 0.99 if kinds == 3 else 0.97, kinds)
+            d.fill("total", format_amount(best), 0.99 if kinds >= 3 else 0.97, kinds)
             return best
         d.suggest("total", format_amount(best), 0.5, "total_conflict")
         return None
@@ -208,11 +297,6 @@ def _date(r: Readings, d: Decision, today: dt.date | None) -> None:
     pool = [x for x in plausible if x.labelled] or plausible
     counts = Counter(x.value for x in pool)
     best, n = counts.most_common(1)[0]
-    if (today or dt.date.today()) - best > dt.timedelta(days=FILL_MAX_AGE_DAYS):
-        # Plausible but old: most often a misread year digit ("2025" for "2026"), which no
-        # check can catch. The user confirms it.
-        d.suggest("date", best.isoformat(), 0.5, "date_old")
-        return
     distinct = len(counts)
     sure = max(x.conf for x in pool if x.value == best) >= SURE_DATE
     if distinct == 1 and sure:
@@ -221,8 +305,15 @@ def _date(r: Readings, d: Decision, today: dt.date | None) -> None:
         d.fill("date", best.isoformat(), 0.85, 1)
     elif distinct > 1:
         d.suggest("date", best.isoformat(), 0.5, "date_conflict")
+        return
     else:
         d.suggest("date", best.isoformat(), 0.6, "date_unsure")
+        return
+    if (today or dt.date.today()) - best > dt.timedelta(days=checks.OLD_AFTER_DAYS):
+        # Filled, with a warning: an old receipt claimed late, or a misread year digit ("2025"
+        # for "2026") that no check can catch. The employee and the leader see the reason.
+        d.reasons["date"] = _reason("date_old")
+        d.confidence["date"] = min(d.confidence["date"], 0.8)
 
 
 def _cvr(r: Readings, d: Decision) -> None:
@@ -240,14 +331,29 @@ def _cvr(r: Readings, d: Decision) -> None:
 
 
 def _merchant(r: Readings, d: Decision) -> None:
+    """The printed company name (with its legal form) is never replaced by a chain's name; when
+    the brand (a known chain, or the name-like line at the top: a logo read as text) is printed
+    just above it, both are given, "brand (company)": the employee knows the shop by the first,
+    the books need the second. Otherwise a known chain, then the first clearly read name line."""
+    legal = [m for m in r.merchants if m.legal]
     known = [m for m in r.merchants if m.known]
+    plain = [m for m in r.merchants if not m.known and not m.legal]
+    if legal:
+        company = legal[0]
+        brands = [m for m in (*known, *plain) if company.line - 3 <= m.line < company.line and m.conf >= 75]
+        brand = brands[0] if brands else None
+        if brand and merchant_key(brand.value) not in merchant_key(company.value):
+            d.fill("merchant", f"{brand.value} ({company.value})", 0.9, 2)
+        else:
+            d.fill("merchant", company.value, 0.9, 1 + bool(brand))
+        return
     if known:
         d.fill("merchant", known[0].value, 0.97, 1)
         return
-    if not r.merchants:
+    if not plain:
         d.suggest("merchant", None, 0.0, "merchant_missing")
         return
-    top = r.merchants[0]
+    top = plain[0]
     if top.conf >= 75 and len(top.value) >= 3:
         d.fill("merchant", top.value, 0.85, 1)
     else:

@@ -69,7 +69,13 @@ _DIGIT_FIX = re.compile(
 )
 
 
+# "$3.81" read as "S3.81": a capital S right before an amount with decimals is the dollar sign,
+# not a 5 ("S3.81" must not become 53.81).
+_DOLLAR_AS_S = re.compile(r"(?<![A-Za-z0-9])S(?=\d{1,3}(?:[.,]\d{3})*[.,]\d\d(?!\d))")
+
+
 def digits_fixed(text: str) -> str:
+    text = _DOLLAR_AS_S.sub("$", text)
     # Join a decimal separator that OCR split off: "234 ,50" / "234, 50" → "234,50".
     text = re.sub(r"(\d) ?([.,]) ?(\d\d)(?!\d)", r"\1\2\3", text)
     return _DIGIT_FIX.sub(lambda m: _DIGITISH[m.group(0)], text)
@@ -79,7 +85,12 @@ def digits_fixed(text: str) -> str:
 
 # The last separator followed by exactly two digits is the decimal point, whether the till is
 # Danish ("1.234,50") or English ("1,234.50"). Not part of a longer number or a date "03.11.25".
-_AMOUNT = re.compile(r"(?<![\d.,])(-?)(\d{1,3}(?:[.,']\d{3})+|\d+)[.,](\d{2})(?![.,]?\d)")
+# A space is a thousands separator too ("I ALT 3 038,15"): a group of three digits after a space
+# joins the number before it, so the amount is never read as its last group ("38,15"). A number
+# before the space stays separate when the next group is not exactly three digits ("1 7.42").
+_AMOUNT = re.compile(
+    r"(?<![\d,])(?<!\d\.)(-?)(\d{1,3}(?:[.,']\d{3})+|\d{1,3}(?: \d{3})+|\d+)[.,](\d{2})(?![.,]?\d)"
+)
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s?%")
 
 
@@ -88,6 +99,7 @@ class Amount:
     value: Decimal
     line: int
     conf: float
+    spaced: bool = False  # thousands separated by a space: "3 038,15"
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -104,14 +116,14 @@ def amounts_in(line: Line, index: int) -> list[Amount]:
     fixed = _PERCENT.sub(lambda m: " " * len(m.group(0)), fixed)
     out = []
     for m in _AMOUNT.finditer(fixed):
-        whole = re.sub(r"[.,']", "", m.group(2))
+        whole = re.sub(r"[.,' ]", "", m.group(2))
         try:
             value = Decimal(f"{m.group(1)}{whole}.{m.group(3)}")
         except InvalidOperation:  # pragma: no cover - the regex only lets digits through
             continue
         # Map back to the unfixed text by position when the join above did not shift it.
         conf = line.conf_at(m.start(), m.end()) if len(fixed) == len(text) else _min_conf(line)
-        out.append(Amount(value, index, conf))
+        out.append(Amount(value, index, conf, " " in m.group(2)))
     return out
 
 
@@ -129,20 +141,41 @@ def format_amount(value: Decimal) -> str:
 _TOTAL_LABELS = (
     (re.compile(r"\bAT\s?BETALE\b"), 3),
     (re.compile(r"\bI\s?A[L1I]T\b"), 3),
-    (re.compile(r"(?<!SUB)(?<!SUB )\bTOTA[L1I]\b"), 3),
-    (re.compile(r"\b(?:AMOUNT|BALANCE)\s+DUE\b"), 3),
-    (re.compile(r"\bSUM\b|\bSALDO\b"), 2),
-    (re.compile(r"\bSUB\s?TOTAL\b|\bMELLEMSUM\b"), 1),
+    (re.compile(r"\b[TFLI1]?[O0]TA[L1I]E?\b|\bTOTAAL\b|\bGESAMT\b|\bSUMME\b|\bMONTANT\b"), 3),
+    (re.compile(r"\b(?:AMOUNT|BALANCE|BAL|TOTAL)[\s.]+(?:DUE|PAYABLE)\b"), 3),
+    (re.compile(r"\bSUM\b|\bSALDO\b|\bAMOUNT\b|\bBALANCE\b"), 2),
 )
-_NOT_TOTAL = re.compile(r"MOMS|\bVAT\b|\bTAX\b|EKSKL|EXCL|NETTO\s?BEL|ANTAL|\bQTY\b|\bITEMS?\b|RABAT|BESPAR")
+# Lines that carry "total" but are not the amount paid: subtotal before tax, the tax itself,
+# savings, rounding, counts of items, tendered cash and change. A total must never come from these.
+_NOT_TOTAL = re.compile(
+    r"MOMS|\bVAT\b|\bTAX\b|\bGST\b|\bSST\b|EKSKL|EXCL|NETTO\s?BEL|ANTAL|\bQTY\b|\bQUANTITY\b|\bITEMS?\b|"
+    r"\bPCS\b|RABAT|BESPAR|SAVING|SAVED|DISCOUNT|\bDISC\b|ROUND|AFRUND|TENDER|CHANGE|BYTTEPENGE|"
+    r"\bCASH\b|KONTANT|\bTIP\b|DRIKKEPENGE|POINT|BONUS|\bPREVIOUS\b|\bWEIGHT\b|\bKG\b"
+)
+# "Total (inclusive of GST)", "I ALT INKL. MOMS": the tax is named only to say it is included.
+_INCLUDED_TAX = re.compile(r"\bIN[CK][LI1]\w*\.?\s*(?:OF\s*)?(?:GST|VAT|TAX|MOMS|SST)\b")
 _PAYMENT = re.compile(
     r"DANKORT|\bVISA\b|MASTER\s?CARD|MAESTRO|MOBILE\s?PAY|APPLE\s?PAY|GOOGLE\s?PAY|KONTANT|\bCASH\b|"
-    r"\bKORT\b|BETALT|\bKOB\b|KOBSBELOB|\bDEBIT\b|\bCREDIT\b|\bAMEX\b|\bCARD\b|\bBELOB\b"
+    r"\bKORT\b|BETALT|\bKOB\b|KOBSBELOB|\bDEBIT\b|\bCREDIT\b|\bAMEX\b|\bCARD\b|\bBELOB\b|"
+    r"TENDER|\bPAID\b|\bPAYMENT\b|EFTPOS|DISCOVER|\bNETS\b|\bCHARGE\b|\bMC\b|\bPURCHASE\b|CONTANTI|"
+    r"\bBAR\b|ESPECES|EFECTIVO|TARJETA|\bCARTE\b|\bKARTE\b|\bKAART\b|\bPIN\b|\bAUTH\b|\bAPPROVED\b"
 )
-_CHANGE = re.compile(r"BYTTEPENGE|\bRETUR\b|TILBAGE|\bCHANGE\b")
-_VAT = re.compile(r"MOMS|\bVAT\b|\bGST\b|\bTAX\b|\bSST\b")
-_NOT_VAT = re.compile(r"EKSKL|EXCL|INKL|INCL|NETTO|MOMSFRI|\bPRIS\b|\bAT BETALE\b|\bI ALT\b")
+_CHANGE = re.compile(
+    r"BYTTEPENGE|\bRETUR\b|TILBAGE|\bCHANGE\b|\bCHG\b|\bRENDU\b|\bCAMBIO\b|\bVUELTO\b|WECHSELGELD"
+)
+_VAT = re.compile(r"MOMS|\bV\.?A\.?T\b|\bGST\b|\bTAX\b|\bSST\b|\bTVA\b|\bIVA\b|\bMWST\b|\bBTW\b")
+_NOT_VAT = re.compile(
+    r"EKSKL|EXCL|NETTO|MOMSFRI|\bPRIS\b|\bAT BETALE\b|\bI ALT\b|\bID\b|\bREG|\bNO\b|\bINVOICE\b"
+)
 _VAT_FREE = re.compile(r"MOMSFRI|FRITAGET FOR MOMS|UDEN MOMS")
+# A tax rate printed on the receipt ("GST 6%", "MOMS 25%", "TAX 8.875%"): the tax-adds-up check uses it.
+_RATE = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
+# Cash rounding (Danish 50 øre, Malaysian 5 sen): the total before it and the one after differ.
+_ROUNDING = re.compile(r"ROUND|AFRUND|\bADJ")
+ROUNDING_STEP = Decimal("0.25")  # the largest difference a rounding line makes (DKK cash: 0.25)
+_SUBTOTAL = re.compile(r"SUB[\s.\-]*T[O0]TA[L1I]|\bMELLEMSUM\b")
+# The amount before tax, under a total label: "Total Sales (Excluding GST)", "Total ekskl. moms".
+_NET = re.compile(r"EXCL|EKSKL|\bNETT?O?\b")
 
 
 @dataclass
@@ -150,7 +183,14 @@ class Readings:
     """Every candidate found in one OCR text."""
 
     totals: list[tuple[Amount, int]] = field(default_factory=list)  # (amount, label priority)
+    subtotals: list[Amount] = field(default_factory=list)
+    rates: set[Decimal] = field(default_factory=set)  # tax rates printed, in percent
     payments: list[Amount] = field(default_factory=list)
+    items: list[Amount] = field(default_factory=list)  # the last amount of each unlabelled line
+    roundings: list[Amount] = field(default_factory=list)  # small amounts on rounding lines
+    last_amounts: list[Amount] = field(default_factory=list)  # the last amount of every line
+    rounded: bool = False  # the receipt prints a rounding line
+    rounding_lines: list[int] = field(default_factory=list)
     changes: list[Amount] = field(default_factory=list)
     vats: list[Amount] = field(default_factory=list)
     vat_free: bool = False
@@ -177,15 +217,33 @@ def read_all(lines: list[Line]) -> Readings:
         f = fold(line.text)
         here = amounts_in(line, i)
         r.amounts.extend(here)
+        if here:
+            r.last_amounts.append(here[-1])
         if _VAT_FREE.search(f):
             r.vat_free = True
-        if not _NOT_TOTAL.search(f):
+        for m in _RATE.finditer(line.text):
+            rate = Decimal(m.group(1).replace(",", "."))
+            if 0 < rate < 30:
+                r.rates.add(rate)
+        if _SUBTOTAL.search(f) or (_NET.search(f) and any(rx.search(f) for rx, _ in _TOTAL_LABELS)):
+            found = _amounts_on_or_below(lines, i)
+            if found:
+                r.subtotals.append(found[-1])
+        if _ROUNDING.search(f):
+            r.rounded = True
+            r.rounding_lines.append(i)
+            r.roundings.extend(a for a in here if abs(a.value) < 1)
+        # A subtotal is never the total (it is evidence for one: subtotal + tax = total).
+        if not _NOT_TOTAL.search(_INCLUDED_TAX.sub(" ", f)) and not _SUBTOTAL.search(f):
             prio = max((p for rx, p in _TOTAL_LABELS if rx.search(f)), default=0)
             if prio:
                 found = _amounts_on_or_below(lines, i)
                 if found:
                     r.totals.append((found[-1], prio))
-        if _PAYMENT.search(f) and not _CHANGE.search(f):
+        labels = [rx for rx, _ in _TOTAL_LABELS if rx.search(f)]
+        if here and not (labels or _NOT_TOTAL.search(f) or _PAYMENT.search(f) or _VAT.search(f)):
+            r.items.append(here[-1])
+        if _PAYMENT.search(f) and not _CHANGE.search(f) and not _SUBTOTAL.search(f):
             found = _amounts_on_or_below(lines, i)
             if found:
                 r.payments.append(found[-1])
@@ -211,9 +269,18 @@ _MONTHS = {
     "SEP": 9, "OKT": 10, "OCT": 10, "NOV": 11, "DEC": 12,
 }  # fmt: skip
 # 03.11.25, 03-11-2025, 3/11-2025, 03/11/2025 (day first: Danish), 2025-11-03 (ISO), 3. nov 2025
-_DMY = re.compile(r"(?<![\d.,/-])(\d{1,2}) ?[./-] ?(\d{1,2}) ?[./-] ?(\d{4}|\d{2})(?![\d,]|\.\d)")
-_YMD = re.compile(r"(?<!\d)(20\d\d)[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
-_DMONY = re.compile(r"(?<!\d)(\d{1,2})\.? ?([A-Z]{3})[A-Z]*\.? ?(\d{4}|\d{2})(?!\d)")
+# The year may run into the clock time when the till prints no space ("16/02/201812:04:58").
+_DMY = re.compile(
+    r"(?<![\d.,/-])(\d{1,2}) ?([./-]) ?(\d{1,2}) ?(\2|-) ?(\d{4}(?=\d{1,2}[:.]\d\d)|(?:\d{4}|\d{2})(?![\d,]|\.\d))"
+)
+_YMD = re.compile(r"(?<!\d)(20\d\d)[-./](\d{1,2})[-./](\d{2}(?=\d{6}\b)|\d{1,2}(?!\d))")
+# A two-digit year is never the hour of a clock time after it ("23 Nov 17 12:19").
+_MON = "(JAN|FEB|MAR|APR|MAJ|MAY|JUN|JUL|AUG|SEP|OKT|OCT|NOV|DEC)"
+_DMONY = re.compile(r"(?<!\d)(\d{1,2})[.\-/]? ?" + _MON + r"[A-Z]*[.,\-/]? ?['’]?(\d{4}|\d{2})(?!\d|[:.]\d)")
+# English month first: "Dec 12, 2014", "Oct.10'15", "OCT 10 2015"
+_MONDY = re.compile(
+    r"\b" + _MON + r"[A-Z]*[.,]? ?(\d{1,2})(?!\d)(?:ST|ND|RD|TH)?[,.]? ?['’]?(\d{4}|\d{2})(?!\d|[:.]\d)"
+)
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\b|\bKL\b")
 _DATE_LABEL = re.compile(r"\bDATO\b|\bDATE\b|\bDAG\b")
 _NOT_DATE = re.compile(r"RETUR|BYTTE|UDLOB|HOLDBAR|GYLDIG|EXPIR|BEDST FOR|SIDSTE")
@@ -227,12 +294,29 @@ class DateReading:
     labelled: bool  # "Dato:" or a clock time on the same line: the purchase date, not a return-by date
 
 
+# Month names as OCR reads them: "Ju1" (Jul), "0ct" (Oct), "0ec" (Dec, its D read as 0).
+_MONTH_FIX = (
+    (re.compile(r"JU1(?=[\d.\s'])"), "JUL"),
+    (re.compile(r"(?<![A-Z])0CT"), "OCT"),
+    (re.compile(r"(?<=\d)0EC"), "DEC"),
+)
+
+
+def _months_fixed(folded: str) -> str:
+    for rx, month in _MONTH_FIX:
+        folded = rx.sub(month, folded)
+    return folded
+
+
 def _year(y: str) -> int:
     return int(y) + 2000 if len(y) == 2 else int(y)
 
 
 def read_dates(lines: list[Line]) -> list[DateReading]:
+    """Day first ("03/11/2025", Danish), unless the receipt is in US dollars and the numbers allow
+    month first ("11/03/2025"); a number above 12 decides either way."""
     out: list[DateReading] = []
+    month_first = any("$" in line.text for line in lines)
     for i, line in enumerate(lines):
         text = digits_fixed(line.text)
         f = fold(text)
@@ -243,13 +327,19 @@ def read_dates(lines: list[Line]) -> list[DateReading]:
         for m in _YMD.finditer(text):
             _add_date(out, i, line, m, (int(m[1]), int(m[2]), int(m[3])), labelled, same_len)
         for m in _DMY.finditer(text):
-            day, month, year = int(m[1]), int(m[2]), _year(m[3])
-            if month > 12 and day <= 12:  # US order (11/23/2025) on an English receipt
+            if m[2] != m[4] and (m[2], m[4]) != ("/", "-"):  # "3/11-2025" yes; "#19- 10/03" no
+                continue
+            day, month, year = int(m[1]), int(m[3]), _year(m[5])
+            if (month > 12 or month_first) and day <= 12 and month <= 31:  # US order: 11/23/2025
                 day, month = month, day
             _add_date(out, i, line, m, (year, month, day), labelled, same_len)
+        f = _months_fixed(f)
         for m in _DMONY.finditer(f):
             if m[2] in _MONTHS:
                 _add_date(out, i, line, m, (_year(m[3]), _MONTHS[m[2]], int(m[1])), labelled, same_len)
+        for m in _MONDY.finditer(f):
+            if m[1] in _MONTHS:
+                _add_date(out, i, line, m, (_year(m[3]), _MONTHS[m[1]], int(m[2])), labelled, same_len)
     return out
 
 
@@ -260,7 +350,7 @@ def _add_date(
         value = dt.date(*ymd)
     except ValueError:
         return
-    if value.year < 1990:
+    if value.year < 2000:
         return
     conf = line.conf_at(m.start(), m.end()) if same_len else _min_conf(line)
     out.append(DateReading(value, i, conf, labelled))
@@ -270,7 +360,7 @@ def _add_date(
 
 # "CVR-NR.: 13 74 81 36", "CVR nr 13748136", "SE-NR: DK13748136", "Moms nr. DK 13748136"
 _CVR = re.compile(
-    r"(?:\bC\s?V\s?R|\bSE|MOMS|VAT|ORG)[\s.\-:]*(?:N[RO]\.?|NUMMER|NO\.?)?[\s.:]*(?:DK)?[\s\-:]*"
+    r"(?:\bC\s?[VY]\s?[RB]|\bSE|MOMS|VAT|ORG)[\s.\-:]*(?:N[RO]\.?|NUMMER|NO\.?)?[\s.:]*(?:DK)?[\s\-:]*"
     r"(\d[\d ]{7,11})"
 )
 _DK_VAT = re.compile(r"\bDK[\s\-]?(\d{2} ?\d{2} ?\d{2} ?\d{2})(?!\d)")
@@ -319,9 +409,23 @@ _KNOWN = sorted(((_key(n), n) for n in KNOWN_MERCHANTS), key=lambda kn: -len(kn[
 _NOT_NAME = re.compile(
     r"VELKOMMEN|WELCOME|KVITTERING|RECEIPT|FAKTURA|INVOICE|\bBON\b|KASSE|\bTLF|\bTEL\b|PHONE|CVR|\bSE\b|"
     r"MOMS|WWW|HTTP|@|\.DK\b|\.COM\b|VEJ\b|GADE\b|\bVEJ|TORV\b|ALLE\b|PLADS\b|\bDATO|\bDATE|"
-    r"\bKOPI\b|\bCOPY\b|ABNINGSTID|AABNINGSTID|\bMAN\b|\bTIMER\b"
+    r"\bKOPI\b|\bCOPY\b|ABNINGSTID|AABNINGSTID|\bMAN\b|\bTIMER\b|\bTHANK|\bGST\b|\bTAX\b|\bFAX\b|"
+    r"\bCASHIER\b|\bSERVER\b|\bTABLE\b|\bORDER\b|\bSTORE\s?#|\bJALAN\b|\bJLN\b|\bSTREET\b|\bAVE\b|"
+    r"\bBLVD\b|\bROAD\b|\bCOMPANY\s+NO|\bREG\b|\bGUEST|\bCHECK\b|\bTAMAN\b|\bLOT\b|\bFLR\b|\bFLOOR\b|"
+    r"\bLEVEL\b|\bBANDAR\b|\bKAMPUNG\b|\bNO\.?\s?\d|\bGOODS\b|\bRETURN|\bDINE\s?IN\b|\bEAT\s?IN\b|"
+    r"\bTAKE\s?OUT\b|TAKEAWAY|\bSURVEY\b|\bMANAGER\b"
 )
+# A legal form printed after a name: the registered company, which is the merchant even when a
+# chain's logo is printed above it (a franchise's "Shell" over its own ApS).
+_LEGAL = re.compile(
+    r"\b(?:SDN\.?\s?BHD|BHD|BERHAD|S/B|ENTERPRISES?|TRADING|LTD|LIMITED|INC|LLC|CORP|GMBH|A/S|APS|I/S|K/S|P/S|"
+    r"PLC|PTY)\b"
+)
+# Chain names that are also common words: only a line that is just the name counts.
+_COMMON_WORD_CHAINS = {"Normal", "Power", "Salling", "Magasin", "Irma", "Brugsen"}
 MERCHANT_SEARCH_LINES = 6
+# Handwriting (an annotator's name or number on a scan) and smudges read with a low score.
+SURE_NAME = 70.0
 
 
 @dataclass(frozen=True)
@@ -330,6 +434,7 @@ class MerchantReading:
     line: int
     conf: float
     known: bool
+    legal: bool = False
 
 
 def _near(a: str, b: str) -> bool:
@@ -357,26 +462,59 @@ def _known_in(text: str) -> str | None:
     return None
 
 
+def _name_like(text: str) -> bool:
+    letters = sum(c.isalpha() for c in text)
+    if letters < 4 or letters < 0.6 * len(text.replace(" ", "")) or _NOT_NAME.search(fold(text)):
+        return False
+    # a postcode, or an item line
+    return not (re.search(r"\d{4}", text) or _AMOUNT.search(digits_fixed(text)))
+
+
 def read_merchants(lines: list[Line]) -> list[MerchantReading]:
+    """Candidates from the top of the receipt: known chains (a prior), the registered company
+    name (a legal form), and the first clearly read name-like line (a logo read as text counts)."""
     out: list[MerchantReading] = []
     top = lines[: MERCHANT_SEARCH_LINES + 2]
     for i, line in enumerate(top):
         name = _known_in(line.text)
-        if name:
-            out.append(MerchantReading(name, i, _min_conf(line), True))
+        if not name:
+            continue
+        printed = _clean_name(line.text)
+        if name in _COMMON_WORD_CHAINS and merchant_key(printed) != merchant_key(name):
+            continue
+        # The name as printed ("Circle K Holbæk", "McDonald's Restaurant") unless the line holds
+        # more than a name; the chain's spelling when the print is a logo read half-right.
+        if (
+            _name_like(printed)
+            and len(printed) <= len(name) + 25
+            and merchant_key(name) in merchant_key(printed)
+        ):
+            name = printed
+        out.append(MerchantReading(name, i, _min_conf(line), True))
+    for i, line in enumerate(lines[: MERCHANT_SEARCH_LINES + 4]):
+        text = _clean_name(line.text)
+        if _LEGAL.search(fold(text)) and _name_like(text) and _min_conf(line) >= SURE_NAME:
+            above = _clean_name(lines[i - 1].text) if i else ""
+            bare = sum(c.isalpha() for c in _LEGAL.sub("", fold(text))) < 3  # "Sdn. Bhd." alone
+            if (bare or re.match(r"(?:CO\b|&|\(M\))", fold(text))) and _name_like(above):
+                text = f"{above} {text}"  # "POPULAR BOOK" / "CO. (M) SDN BHD": one name on two lines
+            elif bare:
+                continue
+            out.append(MerchantReading(text, i, _min_conf(line), False, legal=True))
+            break
     for i, line in enumerate(top[:MERCHANT_SEARCH_LINES]):
         text = _clean_name(line.text)
-        letters = sum(c.isalpha() for c in text)
-        if letters < 3 or letters < 0.6 * len(text.replace(" ", "")) or _NOT_NAME.search(fold(text)):
+        if not _name_like(text):
             continue
-        if re.search(r"\d{4}", text) or _AMOUNT.search(digits_fixed(text)):  # postcode, or an item line
-            continue
+        if _min_conf(line) < SURE_NAME and i + 1 < len(top):
+            continue  # handwriting or a smudge above the print: look further down
         out.append(MerchantReading(text, i, _min_conf(line), False))
         break  # the first name-like line from the top
     return out
 
 
 def _clean_name(text: str) -> str:
+    text = re.sub(r"\(\s*[\w-]*\d[\w-]*\s*\)", " ", text)  # "(65351-M)": a registration number
     text = re.sub(r"^[^\wÆØÅæøå]+|[^\wÆØÅæøå.'&)]+$", "", text.strip())
     return re.sub(r"\s{2,}", " ", text)
 

@@ -1,4 +1,6 @@
 """Load a receipt photo safely: JPEG, PNG, HEIC/HEIF (iPhone), WebP; EXIF orientation applied.
+A PDF (an e-mailed e-receipt) is rendered with pypdfium2 (PDFium, Chrome's PDF engine): its first
+page, at print resolution, goes through the same pipeline as a photo.
 
 Everything a user can upload that is not a usable photo ends in ``OcrInputError`` with a message
 in Danish and English, never in a stack trace: not an image, a truncated or corrupt file, a
@@ -49,8 +51,12 @@ _MESSAGES = {
     "empty_file": ("Filen er tom.", "The file is empty."),
     "too_large_file": ("Filen er for stor (over 40 MB).", "The file is too large (over 40 MB)."),
     "not_an_image": (
-        "Filen er ikke et billede, vi kan læse (JPEG, PNG eller HEIC).",
-        "The file is not an image we can read (JPEG, PNG or HEIC).",
+        "Filen er hverken et billede eller en PDF, vi kan læse (JPEG, PNG, HEIC eller PDF).",
+        "The file is neither an image nor a PDF we can read (JPEG, PNG, HEIC or PDF).",
+    ),
+    "pdf_unreadable": (
+        "PDF-filen er beskadiget, krypteret eller uden sider.",
+        "The PDF file is damaged, encrypted or has no pages.",
     ),
     "corrupt": (
         "Billedet er beskadiget eller ufuldstændigt. Tag billedet igen.",
@@ -86,9 +92,46 @@ def read_source(source: str | Path | bytes) -> bytes:
     return data
 
 
+# A PDF page is rendered so that its long side is about this many pixels: a till receipt's
+# characters are then 20-30 px high, as in a good photo.
+PDF_LONG_SIDE = 2000
+
+
+def is_pdf(data: bytes) -> bool:
+    return data[:1024].lstrip().startswith(b"%PDF-")
+
+
+def render_pdf(data: bytes) -> Image.Image:
+    """The first page of a PDF as a grayscale image (white behind transparent parts)."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise _error("pdf_unreadable") from exc
+    try:
+        if len(pdf) == 0:
+            raise _error("pdf_unreadable")
+        page = pdf[0]
+        w, h = page.get_size()
+        if min(w, h) <= 0:
+            raise _error("pdf_unreadable")
+        scale = min(PDF_LONG_SIDE / max(w, h), 8.0)
+        if w * h * scale * scale > MAX_PIXELS:
+            raise _error("too_many_pixels")
+        return page.render(scale=scale, grayscale=True, fill_color=(255, 255, 255, 255)).to_pil().convert("L")
+    except pdfium.PdfiumError as exc:
+        raise _error("pdf_unreadable") from exc
+    finally:
+        pdf.close()
+
+
 def load_gray(data: bytes) -> np.ndarray:
     """Decode, apply the EXIF orientation, and return an 8-bit grayscale array (upright as the
-    phone showed it), reduced to at most ``WORK_LONG_SIDE`` on the long side."""
+    phone showed it), reduced to at most ``WORK_LONG_SIDE`` on the long side. A PDF's first page
+    is rendered instead."""
+    if is_pdf(data):
+        return _checked(render_pdf(data))
     with warnings.catch_warnings():
         # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that: treat the
         # warning as the error it is for an upload.
@@ -120,6 +163,12 @@ def load_gray(data: bytes) -> np.ndarray:
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             # Truncated JPEGs fail here ("image file is truncated"), not at open.
             raise _error("corrupt") from exc
+    return _checked(gray)
+
+
+def _checked(gray: Image.Image) -> np.ndarray:
+    if min(gray.size) < MIN_SIDE:
+        raise _error("too_small")
     if max(gray.size) > WORK_LONG_SIDE:
         gray.thumbnail((WORK_LONG_SIDE, WORK_LONG_SIDE), Image.Resampling.LANCZOS)
     arr = np.asarray(gray)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -117,7 +118,7 @@ HARDWARE_SHOPS = ("Silvan", "Bauhaus", "jem & fix", "STARK", "Holbæk Tømmerhan
 TAXIS = ("Dantaxi", "Taxa 4x35", "Taxi Holbæk", "Vestsjællands Taxi")
 
 
-def make_receipt(rng: random.Random, style: str, today: dt.date) -> Receipt:
+def make_receipt(rng: random.Random, style: str, today: dt.date, variant: str = "classic") -> Receipt:
     # Most receipts are photographed within weeks of the purchase; some are months old.
     day = today - dt.timedelta(days=rng.randint(0, 60) if rng.random() < 0.8 else rng.randint(61, 420))
     cvr = random_cvr(rng)
@@ -130,6 +131,40 @@ def make_receipt(rng: random.Random, style: str, today: dt.date) -> Receipt:
     }
     receipt = build[style](rng, day, cvr)
     receipt.truth.update(date=day.isoformat(), cvr=cvr, currency="DKK")
+    if variant == "other":
+        receipt = other_layout(receipt, rng)
+    return receipt
+
+
+# ---- the second style: what other Danish tills and OCR do differently ------------------------
+
+_CVR_LABEL = re.compile(r"^(?:CVR|SE)[^\d]*?(?=DK|\d)", re.I)
+_DOT_THOUSANDS = re.compile(r"(?<![\d.,])(-?\d{1,3})\.(\d{3}),(\d\d)(?!\d)")
+_GRAND = ("I ALT", "TOTAL", "AT BETALE", "TOTAL DKK", "I ALT kr")
+
+
+def other_layout(receipt: Receipt, rng: random.Random) -> Receipt:
+    """The same purchase as another till prints it: thousands separated by a space ("3 038,15"),
+    the CVR label as OCR often reads it ("Cyr.nr.", "Cvr.nr."), the grand total's label varied and
+    sometimes its amount on the line below, "kr." after amounts."""
+    rows: list[Row] = []
+    kr_suffix = rng.random() < 0.3
+    for row in receipt.rows:
+        left = _DOT_THOUSANDS.sub(r"\1 \2,\3", row.left)
+        right = _DOT_THOUSANDS.sub(r"\1 \2,\3", row.right)
+        if _CVR_LABEL.match(left):
+            left = _CVR_LABEL.sub(rng.choice(["Cyr.nr. ", "Cvr.nr. ", "CVR/SE nr. ", "Cyr-nr: "]), left)
+        if row.kind == "bold" and row.left in _GRAND:
+            label = rng.choice(["TOTAL", "I ALT", "AT BETALE", "Total DKK", "BELØB AT BETALE"])
+            if rng.random() < 0.3:
+                rows += [Row(label, kind="bold"), Row("", right, "bold")]
+                continue
+            left = label
+        if kr_suffix and right and row.kind != "bold" and right[-1].isdigit():
+            right += " kr."
+        rows.append(Row(left, right, row.kind))
+    receipt.rows = rows
+    receipt.notes.append("other_layout")
     return receipt
 
 

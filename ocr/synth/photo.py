@@ -66,13 +66,22 @@ def thermal(paper: np.ndarray, rng: np.random.Generator, fade: float, crumpled: 
 
 
 def photograph(
-    paper: np.ndarray, rng: np.random.Generator, hard: str | None, exif_turn: int
+    paper: np.ndarray, rng: np.random.Generator, hard: str | None, exif_turn: int, column_shadow: bool = False
 ) -> tuple[bytes, list[str]]:
     notes: list[str] = []
     fade = rng.uniform(0.22, 0.35) if hard == "faded" else rng.uniform(0.45, 1.0)
     if fade < 0.6:
         notes.append("faded_print")
     sheet = thermal(paper, rng, fade, hard == "crumpled")
+    if column_shadow:
+        # A cast shadow (the phone, a hand) over the amount column: the right part of the paper,
+        # print and all, gets less light, with a soft edge.
+        w = sheet.shape[1]
+        x = np.arange(w, dtype=np.float32)
+        edge = rng.uniform(0.5, 0.7) * w
+        depth = rng.uniform(0.4, 0.6)
+        sheet = sheet * (1.0 - depth / (1.0 + np.exp(-(x - edge) / rng.uniform(6, 30))))[None, :]
+        notes.append("column_shadow")
 
     long_side = int(rng.integers(1700, 2700))
     H, W = long_side, int(long_side * 3 / 4)

@@ -23,6 +23,13 @@ MONO = (
     ("DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"),
     ("LiberationMono-Regular.ttf", "LiberationMono-Bold.ttf"),
 )
+# The second style's tills: all-bold print, a slanted mono face, and a dot-matrix look (below).
+OTHER_MONO = (
+    ("LiberationMono-Bold.ttf", "LiberationMono-Bold.ttf"),
+    ("DejaVuSansMono-Oblique.ttf", "DejaVuSansMono-BoldOblique.ttf"),
+    ("LiberationMono-Italic.ttf", "LiberationMono-BoldItalic.ttf"),
+    ("DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"),
+)
 PROPORTIONAL = (
     ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"),
     ("LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf"),
@@ -43,8 +50,11 @@ def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
 
 def render(receipt: Receipt, rng: random.Random) -> np.ndarray:
     """White paper, black print, uint8 grayscale."""
+    other = "other_layout" in receipt.notes
     mono = receipt.style != "cafe" or rng.random() < 0.5
-    regular, bold = rng.choice(MONO if mono else PROPORTIONAL)
+    regular, bold = rng.choice(OTHER_MONO if other else MONO if mono else PROPORTIONAL)
+    band = other and rng.random() < 0.6  # the shop's name white on a black band
+    dots = other and rng.random() < 0.35  # a dot-matrix printer: every stroke made of dots
     usable = WIDTH - 2 * MARGIN
     # Fit ``chars`` monospace characters across the paper, as the till does.
     size = 10
@@ -70,10 +80,22 @@ def render(receipt: Receipt, rng: random.Random) -> np.ndarray:
             if w > usable:  # a long name in the big font: shrink to fit the paper
                 font = _font(bold, max(size, int(font.size * usable / w)))
                 w = font.getlength(row.left)
-            draw.text(((WIDTH - w) / 2, y), row.left, font=font, fill=0)
+            if band and big:
+                draw.rectangle(
+                    (MARGIN // 2, y - line_h // 4, WIDTH - MARGIN // 2, y + int(line_h * 1.9)), fill=0
+                )
+                draw.text(((WIDTH - w) / 2, y), row.left, font=font, fill=255)
+            else:
+                draw.text(((WIDTH - w) / 2, y), row.left, font=font, fill=0)
         else:
             draw.text((MARGIN, y), row.left, font=font, fill=0)
             if row.right:
                 draw.text((WIDTH - MARGIN - font.getlength(row.right), y), row.right, font=font, fill=0)
         y += line_h * (2 if big else 1)
-    return np.asarray(img)
+    out = np.asarray(img)
+    if dots:
+        # Ink only where the print head's pins are: a grid of round dots 4 px apart.
+        yy, xx = np.mgrid[0 : out.shape[0], 0 : out.shape[1]]
+        pins = ((yy % 4 - 1.5) ** 2 + (xx % 4 - 1.5) ** 2) <= 2.6
+        out = np.where(pins, out, 255).astype(np.uint8)
+    return out

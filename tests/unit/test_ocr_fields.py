@@ -93,10 +93,11 @@ def test_vat_is_twenty_percent_of_the_gross_within_rounding() -> None:
     assert not checks.vat_matches(Decimal("234.50"), Decimal("58.63"))  # 25% of the gross: wrong
 
 
-def test_a_date_in_the_future_or_years_old_is_implausible() -> None:
+def test_a_date_in_the_future_or_before_2000_is_implausible() -> None:
     assert checks.date_plausible(dt.date(2025, 11, 3), TODAY)
+    assert checks.date_plausible(dt.date(2020, 11, 3), TODAY)  # old, but a real date: a warning
     assert not checks.date_plausible(dt.date(2025, 12, 3), TODAY)
-    assert not checks.date_plausible(dt.date(2020, 11, 3), TODAY)
+    assert not checks.date_plausible(dt.date(1999, 11, 3), TODAY)
 
 
 def test_cash_payment_matches_the_total_after_change() -> None:
@@ -215,8 +216,17 @@ def test_merchant_names_compare_without_case_or_punctuation() -> None:
     assert merchant_key("føtex") == merchant_key("FØTEX")
 
 
-def test_a_date_more_than_a_year_old_is_suggested_for_the_user_to_confirm() -> None:
+def test_old_date_is_filled_with_a_warning() -> None:
     d = _decide(SUPERMARKET.replace("03.11.25", "03.10.24"))
-    assert d.values["date"] is None
-    assert d.suggestions["date"] == "2024-10-03"
+    assert d.values["date"] == "2024-10-03"
     assert d.reasons["date"]["code"] == "date_old"
+    assert "over et år gammel" in d.reasons["date"]["da"]
+    assert "over a year old" in d.reasons["date"]["en"]
+
+
+def test_plausibility_is_relative_to_the_today_passed_in() -> None:
+    lines = lines_from_text(SUPERMARKET.replace("03.11.25", "12.05.18"))
+    then = decide(read_all(lines), dt.date(2018, 6, 30))
+    assert then.values["date"] == "2018-05-12" and "date" not in then.reasons
+    later = decide(read_all(lines), dt.date(2025, 6, 30))
+    assert later.values["date"] == "2018-05-12" and later.reasons["date"]["code"] == "date_old"

@@ -116,13 +116,14 @@ def _png(img: Image.Image) -> bytes:
     ("data", "code"),
     [
         (b"", "empty_file"),
-        (b"%PDF-1.7 this is a pdf, not a photo", "not_an_image"),
+        (b"%PDF-1.7 a damaged pdf", "pdf_unreadable"),
+        (b"Kvittering: 123,00 kr\n", "not_an_image"),  # neither an image nor a PDF
         (b"GIF89a" + b"\0" * 100, "not_an_image"),
         (_png_header_only(60_000, 60_000), "too_many_pixels"),  # decompression bomb
         (_png(Image.new("L", (20, 20), 255)), "too_small"),
         (_png(Image.new("RGB", (1200, 1600), (250, 250, 250))), "blank"),
     ],
-    ids=["empty", "pdf", "bad-gif", "bomb", "tiny", "blank"],
+    ids=["empty", "damaged-pdf", "text", "bad-gif", "bomb", "tiny", "blank"],
 )
 def test_bad_uploads_give_a_clear_message_in_danish_and_english(data: bytes, code: str) -> None:
     with pytest.raises(OcrInputError) as err:

@@ -111,12 +111,18 @@ async def _duplicates(db: AsyncSession, record: Record, fields: dict[str, Any]) 
 
 
 async def _read_photos(photos: list[str]) -> list[dict[str, Any]]:
+    from datetime import date
+
     store = BlobStore(load_settings().data_dir / "blobs")
     results = []
     for sha in photos:
-        data = await asyncio.to_thread(store.path(sha).read_bytes)
+        path = store.path(sha)
+        data = await asyncio.to_thread(path.read_bytes)
+        # Dates are judged against the upload day (an old date is filled with a warning).
+        uploaded = date.fromtimestamp(path.stat().st_mtime)
         try:
-            results.append(await asyncio.to_thread(ocr.extract_bytes, data))
+            # The OCR keeps its models loaded in this process between jobs (ocr.warm_up).
+            results.append(await asyncio.to_thread(ocr.extract_bytes, data, today=uploaded))
         except ocr.OcrInputError as exc:
             results.append({"error": exc.message})
     return results

@@ -1,0 +1,129 @@
+"""The readers and the inputs around them: RapidOCR without downloads and on one thread, boxes
+grouped into printed lines, PDF receipts, the merchant rules. Inputs are made here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocr import OcrInputError, extract_bytes, rapid
+from ocr.__main__ import main as cli
+from ocr.decide import decide
+from ocr.fields import Line, Word, lines_from_text, read_all
+from ocr.synth.content import make_receipt
+from ocr.synth.render import render
+
+TODAY = dt.date(2025, 11, 20)
+
+
+def test_rapidocr_models_ship_in_the_wheel_and_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rapidocr import RapidOCR
+    from rapidocr.utils import download_file
+
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("RapidOCR tried to download a model")
+
+    monkeypatch.setattr(download_file.DownloadFile, "run", no_network)
+    params = rapid._params()
+    for key in ("Det.model_path", "Rec.model_path"):
+        assert str(params[key]).startswith(str(rapid._models_dir()))
+    engine = RapidOCR(params=params)  # loads both models from the wheel
+    assert engine(np.full((48, 160, 3), 255, np.uint8)).txts in (None, ())
+
+
+def test_engines_run_single_threaded() -> None:
+    params = rapid._params()
+    assert params["EngineConfig.onnxruntime.intra_op_num_threads"] == 1
+    assert params["EngineConfig.onnxruntime.inter_op_num_threads"] == 1
+    assert os.environ["OMP_THREAD_LIMIT"] == "1"  # tesseract: set when ocr.read is imported
+
+
+def _box(x1: float, y1: float, x2: float, y2: float, text: str, slope: float = 0.0) -> rapid.Box:
+    return (x1, y1, x2, y2, slope, Word(text, 95.0))
+
+
+def test_label_and_amount_in_separate_boxes_are_one_line_on_a_tilted_photo() -> None:
+    # The photo is turned ~6°: the amount 480 px to the right sits 48 px lower than its label,
+    # lower than the next line's label.
+    slope = 0.1
+    boxes = [
+        _box(100, 100, 300, 130, "I ALT", slope),
+        _box(600, 148, 760, 178, "36,95", slope),
+        _box(100, 140, 320, 170, "DANKORT", slope),
+        _box(600, 188, 760, 218, "36,95", slope),
+    ]
+    assert [line.text for line in rapid.to_lines(boxes)] == ["I ALT 36,95", "DANKORT 36,95"]
+
+
+def _paper_receipt(seed: int = 3) -> tuple[np.ndarray, dict]:
+    rng = random.Random(seed)
+    receipt = make_receipt(rng, "supermarket", TODAY)
+    return render(receipt, rng), receipt.truth
+
+
+def test_a_pdf_receipt_goes_through_the_same_pipeline() -> None:
+    paper, truth = _paper_receipt()
+    buf = io.BytesIO()
+    Image.fromarray(paper).save(buf, "PDF", resolution=406)  # an e-mailed e-receipt
+    result = extract_bytes(buf.getvalue(), today=TODAY)
+    assert result["total"] == truth["total"]
+    assert result["date"] == truth["date"]
+
+
+def test_a_file_that_is_neither_image_nor_pdf_is_refused_in_danish_and_english() -> None:
+    with pytest.raises(OcrInputError) as err:
+        extract_bytes(b"<html><body>kvittering</body></html>")
+    assert err.value.code == "not_an_image"
+    assert "PDF" in err.value.message["da"] and "PDF" in err.value.message["en"]
+
+
+def test_a_pdf_without_pages_is_refused() -> None:
+    with pytest.raises(OcrInputError) as err:
+        extract_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert err.value.code == "pdf_unreadable"
+
+
+def test_printed_company_name_is_not_overridden_by_the_chain_list() -> None:
+    d = decide(read_all(lines_from_text("Shell\nHolbæk Tankstation ApS\nHolbækvej 2\nI ALT 100,00")), TODAY)
+    assert d.values["merchant"] == "Shell (Holbæk Tankstation ApS)"
+    d = decide(read_all(lines_from_text("Holbæk Tankstation ApS\nHolbækvej 2\nShell\nI ALT 100,00")), TODAY)
+    assert d.values["merchant"] == "Holbæk Tankstation ApS"
+
+
+def test_a_chain_is_given_as_printed() -> None:
+    d = decide(read_all(lines_from_text("Circle K Holbæk\nHolbækvej 2\nI ALT 100,00")), TODAY)
+    assert d.values["merchant"] == "Circle K Holbæk"
+
+
+def test_handwriting_above_the_print_is_not_the_merchant() -> None:
+    lines = [Line((Word("Mette", 41.0), Word("Hansen", 38.0))), *lines_from_text("Café Ellen\nAhlgade 3")]
+    d = decide(read_all(lines), TODAY)
+    assert d.values["merchant"] == "Café Ellen"
+
+
+def test_a_chain_name_that_is_a_common_word_needs_the_line_to_be_the_name() -> None:
+    d = decide(read_all(lines_from_text("BAJA FRESH\nNormal price 12.00\nTOTAL 12.00")), TODAY)
+    assert d.values["merchant"] == "BAJA FRESH"
+
+
+def test_the_cli_judges_dates_against_the_today_it_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paper, truth = _paper_receipt()
+    path = tmp_path / "receipt.png"
+    Image.fromarray(paper).save(path)
+    day = dt.date.fromisoformat(truth["date"])
+    assert cli(["extract", str(path), "--today", (day + dt.timedelta(days=800)).isoformat()]) == 0
+    late = json.loads(capsys.readouterr().out)
+    assert late["date"] == truth["date"] and late["reasons"]["date"]["code"] == "date_old"
+    assert cli(["extract", str(path), "--today", (day - dt.timedelta(days=30)).isoformat()]) == 0
+    early = json.loads(capsys.readouterr().out)
+    assert early["date"] is None and early["reasons"]["date"]["code"] == "date_implausible"
