@@ -25,7 +25,10 @@ except ImportError:  # pragma: no cover - a declared dependency; keep JPEG/PNG w
     pass
 
 MAX_BYTES = 40 * 1024 * 1024  # a 48-megapixel HEIC/JPEG is ~15 MB
-MAX_PIXELS = 64_000_000  # a 48-MP phone sensor plus margin; refuses decompression bombs early
+MAX_PIXELS = 64_000_000  # decoded at most: a 48-MP phone sensor plus margin
+MAX_JPEG_PIXELS = 210_000_000
+"""A JPEG is decoded reduced (draft mode, 1/2 to 1/8), so phones' 108 and 200 MP photos are read; more is a bomb."""
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS // 2  # Pillow refuses twice this; our own caps below decide
 MIN_SIDE = 64  # smaller than this cannot hold a readable receipt
 # Decode big JPEGs at a reduced scale (libjpeg's DCT scaling is nearly free): the receipt needs
 # ~1000 px across for tesseract, so a photo with this long side is plenty.
@@ -133,9 +136,8 @@ def load_gray(data: bytes) -> np.ndarray:
     if is_pdf(data):
         return _checked(render_pdf(data))
     with warnings.catch_warnings():
-        # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that: treat the
-        # warning as the error it is for an upload.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow warns between MAX_IMAGE_PIXELS and twice that; the caps below decide instead.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             img = Image.open(io.BytesIO(data))
         except UnidentifiedImageError as exc:
@@ -147,15 +149,18 @@ def load_gray(data: bytes) -> np.ndarray:
         if img.format not in ALLOWED_FORMATS:
             raise _error("not_an_image")
         w, h = img.size
-        if w * h > MAX_PIXELS:
+        jpeg = img.format in {"JPEG", "MPO"}
+        if w * h > (MAX_JPEG_PIXELS if jpeg else MAX_PIXELS):
             raise _error("too_many_pixels")
         if min(w, h) < MIN_SIDE:
             raise _error("too_small")
         try:
-            if img.format in {"JPEG", "MPO"}:
+            if jpeg:
                 scale = max(w, h) / WORK_LONG_SIDE
                 if scale >= 2:
                     img.draft("L", (int(w / scale), int(h / scale)))
+                if img.size[0] * img.size[1] > MAX_PIXELS:  # draft reduces by 8 at most
+                    raise _error("too_many_pixels")
             gray = ImageOps.exif_transpose(img).convert("L")
             gray.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

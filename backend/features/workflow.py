@@ -140,6 +140,9 @@ class Workflow:
     """Capabilities it adds, and the roles that hold them."""
     areas: Mapping[str, str] = field(default_factory=dict)
     """Home-screen areas it adds (the PWA's tiles): area name → the capability that shows it."""
+    warm_up: tuple[Callable[[], None], ...] = ()
+    """Run once in each job worker process when it starts (in a thread), e.g. loading OCR models, so
+    that no job pays for it."""
     doors: Mapping[str, DoorFn] = field(default_factory=dict)
     """Record type name → how a key (a QR code) places a record made by someone not logged in; the type
     must be declared `door=True`. POST /api/doors/{type}/{key}, rate-limited per address."""

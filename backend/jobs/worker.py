@@ -53,6 +53,12 @@ async def run_forever(
     engine: AsyncEngine, platform: Platform, stop: asyncio.Event, idle_seconds: float = 1.0
 ) -> None:
     scheduled: date | None = None
+    for workflow in platform.workflows:  # models and the like, loaded once per worker process
+        for prepare in workflow.warm_up:
+            try:
+                await asyncio.to_thread(prepare)
+            except Exception:
+                log.exception("warming up %s failed; its jobs will load what they need", workflow.name)
     while not stop.is_set():
         try:
             scheduled = await _schedule_today(engine, platform, scheduled)

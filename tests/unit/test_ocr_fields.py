@@ -230,3 +230,13 @@ def test_plausibility_is_relative_to_the_today_passed_in() -> None:
     assert then.values["date"] == "2018-05-12" and "date" not in then.reasons
     later = decide(read_all(lines), dt.date(2025, 6, 30))
     assert later.values["date"] == "2018-05-12" and later.reasons["date"]["code"] == "date_old"
+
+
+def test_an_old_date_is_filled_and_its_warning_reaches_the_receipt() -> None:
+    """The server combines a receipt's photos: a date over a year old is filled, with its warning kept."""
+    from backend.features.receipts.ocr_job import _combine
+
+    old = {"da": "Datoen er over et år gammel.", "en": "The date is over a year old.", "code": "date_old"}
+    read = {"date": "2024-03-01", "confidence": {"date": 0.9}, "reasons": {"date": old}, "suggestions": {}}
+    combined = _combine([read])
+    assert combined["fields"]["date"] == "2024-03-01" and combined["reasons"]["date"]["code"] == "date_old"

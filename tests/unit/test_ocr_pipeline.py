@@ -147,3 +147,15 @@ def test_the_cli_reports_bad_files_without_crashing(
     assert cli(["extract", str(bad)]) == 1
     line = json.loads(capsys.readouterr().out)
     assert line["error"]["code"] == "not_an_image"
+
+
+def test_a_108_megapixel_phone_photo_is_read_reduced_not_refused() -> None:
+    """Phones shoot 108 and 200 MP: a JPEG that large is decoded at 1/8 (draft mode), never in full."""
+    from ocr.image import WORK_LONG_SIDE, load_gray
+
+    photo = Image.new("L", (9000, 12000), 200)
+    photo.paste(0, (2000, 3000, 7000, 9000))  # something on it: not a blank photo
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=50)
+    gray = load_gray(out.getvalue())
+    assert max(gray.shape) <= WORK_LONG_SIDE

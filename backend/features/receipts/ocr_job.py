@@ -28,6 +28,8 @@ from sync.apply import Record
 from sync.blobs import BlobStore
 
 KIND = "receipt-ocr"
+WARNINGS = {"date_old"}
+"""Reasons kept beside a filled field: the employee and the leader are told (a date over a year old)."""
 
 
 async def _all_photos_uploaded(db: AsyncSession, photos: list[str], uploader: int | None) -> bool:
@@ -78,9 +80,14 @@ def _combine(results: list[dict[str, Any]]) -> dict[str, Any]:
     for result in results:
         for name in OCR_FIELDS:
             confidence = (result.get("confidence") or {}).get(name, 0)
+            reason = (result.get("reasons") or {}).get(name)
             if result.get(name) and confidence >= best["confidence"].get(name, -1):
                 best["fields"][name] = result[name]
                 best["confidence"][name] = confidence
+                if (reason or {}).get("code") in WARNINGS:  # filled, with a warning to show
+                    best["reasons"][name] = reason
+                else:
+                    best["reasons"].pop(name, None)
             if name not in best["fields"]:
                 if name in (result.get("suggestions") or {}):
                     best["suggestions"][name] = result["suggestions"][name]
@@ -88,7 +95,6 @@ def _combine(results: list[dict[str, Any]]) -> dict[str, Any]:
                     best["reasons"][name] = result["reasons"][name]
     for name in best["fields"]:
         best["suggestions"].pop(name, None)
-        best["reasons"].pop(name, None)
     return best
 
 

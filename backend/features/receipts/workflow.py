@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ocr
 from backend.features.receipts import ocr_job, retention, review
 from backend.features.receipts.controller import ReceiptsController
 from backend.features.receipts.demo import seed_receipts
@@ -24,5 +25,6 @@ WORKFLOW = Workflow(
     controllers=(ReceiptsController,),
     capabilities=CAPABILITIES,
     areas={"bookings": BOOK_RECEIPTS},
+    warm_up=(ocr.warm_up,),
     seed=seed_receipts,
 )
