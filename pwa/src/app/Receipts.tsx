@@ -26,9 +26,6 @@ const NEW_FIELDS: Fields = {
   project: null,
   machine_read: [],
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isReceiptId = (s: string): boolean => UUID.test(s);
 
 // ---- small helpers ------------------------------------------------------------------------------
 
