@@ -37,7 +37,10 @@ export function App() {
       // the last user, so their waiting changes still show and go out after they log in again.
       if (session) {
         await feltSync.setUser(session.me.id).catch(() => undefined); // no IndexedDB: online only
-        if (!session.stale) syncSoon(0);
+        if (!session.stale) {
+          syncSoon(0);
+          void feltSync.fields.refresh(); // the forms' typed fields, kept for offline use
+        }
       }
       setView(session ? { kind: "user", ...session } : { kind: "anon" });
     } catch (e) {
