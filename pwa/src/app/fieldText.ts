@@ -14,7 +14,10 @@ function number(v: string | undefined): string {
 /** A bound as people read it: "0,01 kr.", "2.000", "0,1". */
 const amount = (spec: FieldSpec, v: string | undefined): string => (spec.kind === "money" ? fmtKr(v) : number(v));
 
-export function problemText(spec: FieldSpec, p: Problem): string {
+/** Why a value is refused, as a sentence ("Beløb skal være mindst 0,01 kr." — one full stop, not two). */
+export const problemText = (spec: FieldSpec, p: Problem): string => sentence(spec, p).replace(/\.\.$/, ".");
+
+function sentence(spec: FieldSpec, p: Problem): string {
   const field = spec.label[lang] || spec.label.da;
   switch (p.code) {
     case "number":
