@@ -121,7 +121,10 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
     if (missing.length) return setError(t("km_missing", { list: missing.join(", ") }));
     // Nothing the server would refuse is saved: each refused field says why, and focus goes to the first.
     const stops = f.stops.map((s) => s.trim()).filter(Boolean);
-    const found: Partial<Record<Checked | "stops", string>> = { ...Object.fromEntries(CHECKED.map((n) => [n, problemOf(n, f[n])])), stops: stopsProblem(stops) };
+    const found: Partial<Record<Checked | "stops", string>> = {
+      ...Object.fromEntries(CHECKED.map((n) => [n, problemOf(n, f[n])])),
+      stops: stopsProblem(stops),
+    };
     setProblems(found);
     const wrong = CHECKED.find((n) => found[n]);
     if (wrong || found.stops) {
@@ -129,17 +132,18 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
       document.getElementById(`km-${wrong ?? "stop-0"}`)?.focus();
       return;
     }
-    const value = (n: Checked) => read(n, f[n]).value;
+    const canonical = Object.fromEntries(CHECKED.map((n) => [n, read(n, f[n]).value])) as Record<Checked, unknown>;
+    const [from, to] = [str(canonical.from_place), str(canonical.to_place)];
     const home = (place: string) => homes.some((h) => same(h, place));
-    const startsHome = home(f.from_place);
-    const endsHome = home(f.to_place);
+    const startsHome = home(from);
+    const endsHome = home(to);
     const fields: Fields = {
       ...f,
-      ...Object.fromEntries(CHECKED.map((n) => [n, value(n)])),
+      ...canonical,
       stops,
       starts_at_home: startsHome,
       ends_at_home: endsHome,
-      workplace: startsHome && !endsHome ? f.to_place : endsHome && !startsHome ? f.from_place : null,
+      workplace: startsHome && !endsHome ? to : endsHome && !startsHome ? from : null,
     };
     try {
       await feltSync.put(TRIP, id, fields);
