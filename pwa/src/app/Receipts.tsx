@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import { type Attention, feltSync, type Fields, type LocalRecord } from "../data";
 import { lang, t } from "../i18n";
-import { problemText, useFieldSpecs } from "./fieldText";
+import { dateWindow, problemText, useFieldSpecs } from "./fieldText";
 import { go, useOnline } from "./hooks";
 import { fmtKr, monthName, payrollMonth, rejection, showDate, str, useRecord, useRecords } from "./records";
 import { Page } from "./Layout";
@@ -38,16 +38,15 @@ function showAmount(v: unknown): string {
   return lang === "da" ? s.replace(".", ",") : s;
 }
 
-/** What a person typed ("1.234,50", "12,5", "99") as the decimal string the server keeps; null if it is not a number. */
+/** What a person typed ("1.234,50", "12,5", "99") as the amount string the server keeps ("1234.50"); "" when
+ * nothing was typed, null if it is not an amount. Read as every form reads numbers (data/fields.ts). */
 export function parseAmount(input: string): string | null {
-  let s = input.replace(/\s|kr\.?|dkk/gi, "");
-  if (!s) return "";
-  if (s.includes(",")) s = s.replace(/\./g, "").replace(",", ".");
-  if (!/^\d+(\.\d{1,2})?$/.test(s)) return null;
-  const [whole, frac = ""] = s.split(".");
-  return `${String(Number(whole))}.${frac.padEnd(2, "0")}`;
+  if (!input.trim()) return "";
+  const d = feltSync.fields.readNumber(input, 2);
+  if (!d || d.startsWith("-") || (d.split(".")[1]?.length ?? 0) > 2) return null;
+  const [whole, frac = ""] = d.split(".");
+  return `${whole}.${frac.padEnd(2, "0")}`;
 }
-
 
 /** States after the payroll export paid it back. */
 const PAID = ["paid", "in_review", "approved", "rejected"];
@@ -521,7 +520,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
         {opts.area ? (
           <textarea rows={3} {...props} />
         ) : opts.type === "date" ? (
-          <input type="date" {...props} onKeyDown={(e) => e.key === "Enter" && commit(name)} />
+          <input type="date" {...dateWindow(spec[name])} {...props} onKeyDown={(e) => e.key === "Enter" && commit(name)} />
         ) : (
           <input
             type="text"
