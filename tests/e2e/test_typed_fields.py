@@ -142,6 +142,17 @@ def test_trip_form_refuses_0_and_99999_km_at_once_and_saves_nothing(
     saved = phone.evaluate("(id) => feltSync.get(id)", trip_id)
     assert saved["fields"]["km"] == "12.5"
 
+    # A draft saved with a refused value before this check existed says so as soon as it is opened.
+    phone.context.set_offline(True)
+    last_month = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
+    old = phone.evaluate(
+        "(day) => { const id = feltSync.newId(); return feltSync.put('trip', id, {"
+        " date: day, purpose: 'Gammel tur', from_place: 'A', to_place: 'B', km: '99999' }).then(() => id) }",
+        last_month,
+    )
+    phone.goto(f"/#/koersel/{old}")
+    expect(phone.locator("#km-km-err")).to_have_text(KM_RANGE)
+
 
 def test_receipt_sends_187_50_and_never_server_fields(new_context: Callable[..., BrowserContext]) -> None:
     phone = new_context(viewport=PHONE).new_page()

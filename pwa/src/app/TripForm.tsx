@@ -59,8 +59,18 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   const [problems, setProblems] = useState<Partial<Record<Checked | "stops", string>>>({});
   const spec = useFieldSpecs(TRIP);
 
+  /** A field's value as the server keeps it ("12,5 km" → "12.5"), or why it is refused (said next to it). */
+  const read = (name: Checked, raw: string) =>
+    spec[name] ? feltSync.fields.parse(spec[name], raw) : { value: raw.trim() };
+  const problemOf = (name: Checked, raw: string) => (spec[name] ? parsedText(spec[name], read(name, raw)) : "");
+  const problemsOf = (f: Form) => Object.fromEntries(CHECKED.map((n) => [n, problemOf(n, f[n])]));
+
   useEffect(() => {
-    if (loaded && !form) setForm(fromFields(rec?.fields ?? { own_vehicle: trips[0]?.fields.own_vehicle ?? false }));
+    if (!loaded || form) return;
+    const start = fromFields(rec?.fields ?? { own_vehicle: trips[0]?.fields.own_vehicle ?? false });
+    setForm(start);
+    // A trip saved before its values were checked here (e.g. 99,999 km) says at once what to correct.
+    if (rec && SENDABLE.includes(rec.state ?? "draft") && !rec.transitions.length) setProblems(problemsOf(start));
   }, [loaded]);
 
   const state = rec?.state ?? "draft";
@@ -76,10 +86,6 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
 
   const set = (patch: Partial<Form>) => setForm({ ...form, ...patch });
 
-  /** A field's value as the server keeps it ("12,5 km" → "12.5"), or why it is refused (said next to it). */
-  const read = (name: Checked, raw: string) =>
-    spec[name] ? feltSync.fields.parse(spec[name], raw) : { value: raw.trim() };
-  const problemOf = (name: Checked, raw: string) => (spec[name] ? parsedText(spec[name], read(name, raw)) : "");
   /** Leaving a field says at once what is wrong with it; once said, it is re-checked as the person types. */
   const judge = (name: Checked, raw: string) => setProblems((p) => ({ ...p, [name]: problemOf(name, raw) }));
   const retype = (name: Checked, raw: string) => problems[name] && judge(name, raw);
@@ -122,7 +128,7 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
     // Nothing the server would refuse is saved: each refused field says why, and focus goes to the first.
     const stops = f.stops.map((s) => s.trim()).filter(Boolean);
     const found: Partial<Record<Checked | "stops", string>> = {
-      ...Object.fromEntries(CHECKED.map((n) => [n, problemOf(n, f[n])])),
+      ...problemsOf(f),
       stops: stopsProblem(stops),
     };
     setProblems(found);
