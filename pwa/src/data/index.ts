@@ -2,9 +2,9 @@
 // Shared by the page and the service worker; no DOM code in this folder.
 import { currentUser, NotLoggedIn, setUser, subscribe } from "./bus";
 import { userDb } from "./db";
+import { BUILT_IN, check, danishToday, parse, readDate, readNumber, refreshSpecs, specs } from "./fields";
 import { attention, dismiss, get, list, newId, put, remove, resolve, transition } from "./local";
 import { setLanguage, SCHEMA } from "./net";
-import { BUILT_IN, check, danishToday, parse, readDate, readNumber, refreshSpecs, specs } from "./fields";
 import { addPhoto, photo, photoUrl } from "./photos";
 import { isSyncing, syncNow } from "./sync";
 import type { SyncStatus } from "./types";

@@ -92,7 +92,6 @@ export const da = {
   rc_favourite: "Favorit",
   rc_recent: "Brugt for nylig",
   rc_favouriteToggle: "Favorit: {name}",
-  rc_errAmount: "Skriv et beløb, fx 125,50",
   rc_errCvr: "Et CVR-nummer har 8 cifre.",
   rc_errPhoto: "Billedet kunne ikke gemmes. Prøv igen.",
   rc_missing: "Udfyld før du sender: {list}.",

@@ -93,7 +93,6 @@ export const en: Dict = {
   rc_favourite: "Favourite",
   rc_recent: "Used recently",
   rc_favouriteToggle: "Favourite: {name}",
-  rc_errAmount: "Write an amount, e.g. 125.50",
   rc_errCvr: "A CVR number has 8 digits.",
   rc_errPhoto: "The photo could not be saved. Please try again.",
   rc_missing: "Fill in before sending: {list}.",
