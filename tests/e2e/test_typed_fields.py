@@ -24,7 +24,13 @@ KM_RANGE = "Antal km skal være mellem 0,1 og 2.000."
 
 # The shape the server publishes (docs/sync.md, "Typed fields"), as a fixture for the parsing rules.
 SPECS = {
-    "km": {"kind": "decimal", "label": {"da": "Antal km", "en": "Distance (km)"}, "min": "0.1", "max": "2000", "places": 1},
+    "km": {
+        "kind": "decimal",
+        "label": {"da": "Antal km", "en": "Distance (km)"},
+        "min": "0.1",
+        "max": "2000",
+        "places": 1,
+    },
     "total": {"kind": "money", "label": {"da": "Beløb", "en": "Amount"}, "min": "0.01", "max": "100000.00"},
     "count": {"kind": "integer", "label": {"da": "Antal", "en": "Count"}, "min": 1, "max": 10},
     "date": {"kind": "date", "label": {"da": "Dato", "en": "Date"}, "past_days": 1095, "future_days": 0},
@@ -160,7 +166,7 @@ def test_receipt_sends_187_50_and_never_server_fields(new_context: Callable[...,
 
     def record(request: Request) -> None:
         if request.url.endswith("/api/sync/push") and request.method == "POST":
-            pushed.extend(request.post_data_json["mutations"])
+            pushed.extend((request.post_data_json or {})["mutations"])
 
     phone.on("request", record)
     login(phone, ANNA)
@@ -181,7 +187,12 @@ def test_receipt_sends_187_50_and_never_server_fields(new_context: Callable[...,
     expect(phone.get_by_text(refused)).to_have_count(0)
     total.press("Tab")
     assert_accessible(phone)
-    _until(phone, "(id) => feltSync.get(id).then((r) => r && r.server && r.server.fields.total)", receipt_id, "not synced")
+    _until(
+        phone,
+        "(id) => feltSync.get(id).then((r) => r && r.server && r.server.fields.total)",
+        receipt_id,
+        "not synced",
+    )
     server = phone.evaluate("(id) => feltSync.get(id).then((r) => r.server.fields.total)", receipt_id)
     assert server == "187.50"
     sent = [m for m in pushed if m["id"] == receipt_id and m["kind"] == "put"]
@@ -192,7 +203,12 @@ def test_receipt_sends_187_50_and_never_server_fields(new_context: Callable[...,
         "(id) => feltSync.put('receipt', id, { purpose: 'Kaffe', payroll: { month: '2020-01' }, duplicate_of: [], ocr: {} })",
         receipt_id,
     )
-    _until(phone, "(id) => feltSync.get(id).then((r) => r.pending === 0 && r.fields.purpose === 'Kaffe')", receipt_id, "not synced")
+    _until(
+        phone,
+        "(id) => feltSync.get(id).then((r) => r.pending === 0 && r.fields.purpose === 'Kaffe')",
+        receipt_id,
+        "not synced",
+    )
     for m in (m for m in pushed if m["kind"] == "put"):
         assert not {"payroll", "duplicate_of", "ocr", "review", "calc"} & set(m["fields"]), m
 
@@ -205,6 +221,18 @@ def test_forms_use_the_servers_declarations_offline_too(new_context: Callable[..
     assert served.ok, served.status
     types = served.json()["types"]
     assert types["trip"]["fields"]["calc"]["server"] is True
+    # The copy baked into the build (used until the first fetch) declares what the server declares.
+    built = phone.evaluate("() => feltSync.fields.BUILT_IN")
+    for type_name, spec in built.items():
+        for name, field in spec["fields"].items():
+            served_field = types[type_name]["fields"].get(name)
+            assert served_field, f"{type_name}.{name} is built in but not declared by the server"
+            assert (field["kind"], field.get("server")) == (
+                served_field["kind"],
+                served_field.get("server"),
+            ), name
+        for name, served_field in types[type_name]["fields"].items():
+            assert not served_field.get("server") or spec["fields"].get(name, {}).get("server"), name
     _until(
         phone,
         "(want) => feltSync.fields.specs().then((s) => JSON.stringify(s) === JSON.stringify(want))",
