@@ -4,6 +4,7 @@
 // at once and next to the field, what the server would refuse; the outbox uses it never to send the fields
 // the server owns. Cached in the user's database so forms validate offline; a copy baked into the build
 // serves until the first fetch. No DOM and no wording here (the page words the problems, app/fieldText.ts).
+import builtIn from "./builtin-types.json";
 import { notify, open } from "./bus";
 import { request } from "./net";
 
@@ -41,42 +42,9 @@ export type Problem =
 
 export type Parsed = { value: unknown; problem?: undefined } | { value?: undefined; problem: Problem };
 
-const label = (da: string, en: string) => ({ da, en });
-
-/** The server's declarations as of this build: used until the first fetch (and if it never succeeds). */
-export const BUILT_IN: TypeSpecs = {
-  trip: {
-    fields: {
-      date: { kind: "date", label: label("Dato", "Date"), past_days: 1095, future_days: 0 },
-      purpose: { kind: "text", label: label("Formål", "Purpose"), max_length: 500 },
-      from_place: { kind: "text", label: label("Fra", "From"), max_length: 200 },
-      stops: { kind: "list", label: label("Stop undervejs", "Stops"), max_items: 20, max_length: 200 },
-      to_place: { kind: "text", label: label("Til", "To"), max_length: 200 },
-      km: { kind: "decimal", label: label("Antal km", "Distance (km)"), min: "0.1", max: "2000", places: 1 },
-      round_trip: { kind: "bool", label: label("Tur-retur", "Round trip") },
-      vehicle: { kind: "choice", label: label("Køretøj", "Vehicle"), choices: ["car", "bicycle"] },
-      own_vehicle: { kind: "bool", label: label("Eget køretøj", "Own vehicle") },
-      calc: { kind: "object", label: label("Beregning", "Calculation"), server: true },
-      payroll: { kind: "object", label: label("Lønmåned", "Payroll month"), server: true },
-    },
-  },
-  receipt: {
-    fields: {
-      photos: { kind: "blobs", label: label("Billeder", "Photos"), max_items: 10 },
-      merchant: { kind: "text", label: label("Forretning", "Merchant"), max_length: 200 },
-      date: { kind: "date", label: label("Dato", "Date"), past_days: 1095, future_days: 0 },
-      total: { kind: "money", label: label("Beløb", "Amount"), min: "0.01", max: "100000.00" },
-      vat: { kind: "money", label: label("Moms", "VAT"), min: "0.00", max: "100000.00" },
-      cvr: { kind: "text", label: label("CVR-nummer", "CVR number"), pattern: "^[0-9]{8}$", max_length: 8 },
-      purpose: { kind: "text", label: label("Formål", "Purpose"), max_length: 500 },
-      project: { kind: "text", label: label("Projekt", "Project"), max_length: 200 },
-      ocr: { kind: "object", label: label("Aflæsning", "OCR"), server: true },
-      duplicate_of: { kind: "list", label: label("Dublet af", "Duplicate of"), server: true },
-      payroll: { kind: "object", label: label("Lønmåned", "Payroll month"), server: true },
-      review: { kind: "object", label: label("Stikprøve", "Review"), server: true },
-    },
-  },
-};
+/** The server's declarations as of this build (pwa/scripts/builtin_types.py writes them): used until the
+ * first fetch, and when it never succeeds. */
+export const BUILT_IN = builtIn as TypeSpecs;
 
 // ---- numbers: what people type → the canonical decimal string ------------------------------------
 
