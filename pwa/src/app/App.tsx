@@ -8,19 +8,15 @@ import { Bookings } from "./Bookings";
 import { Home, knownAreas } from "./Home";
 import { Inbox } from "./Inbox";
 import { Payroll } from "./Payroll";
-import { Places } from "./Places";
-import { TripForm } from "./TripForm";
-import { TripList } from "./Trips";
 import { errorText, go, useOnline, useRoute } from "./hooks";
 import { Layout, Page, Status } from "./Layout";
 import { Login } from "./Login";
-import { MileageAdmin } from "./MileageAdmin";
 import { Profile } from "./Profile";
-import { isReceiptId, ReceiptEdit, ReceiptList } from "./Receipts";
 import { Staff } from "./Staff";
 import { loadSession, logout } from "./session";
 import { Statement } from "./Statement";
 import { syncSoon } from "./sync";
+import { findRoute } from "./workflows";
 
 type View =
   | { kind: "loading" }
@@ -41,7 +37,10 @@ export function App() {
       // the last user, so their waiting changes still show and go out after they log in again.
       if (session) {
         await feltSync.setUser(session.me.id).catch(() => undefined); // no IndexedDB: online only
-        if (!session.stale) syncSoon(0);
+        if (!session.stale) {
+          syncSoon(0);
+          void feltSync.fields.refresh(); // the forms' typed fields, kept for offline use
+        }
       }
       setView(session ? { kind: "user", ...session } : { kind: "anon" });
     } catch (e) {
@@ -93,6 +92,7 @@ export function App() {
     );
   else {
     const area = knownAreas(view.me).find((a) => a === route);
+    const screen = findRoute(route, view.me); // a workflow's screen (workflows.tsx)
     if (area === "profile")
       content = (
         <Profile
@@ -108,18 +108,11 @@ export function App() {
       );
     else if (area === "staff") content = <Staff me={view.me} />;
     else if (area === "admin") content = <Admin />;
-    else if (route === "admin/koersel" && view.me.areas.includes("admin")) content = <MileageAdmin />;
     else if (area === "inbox") content = <Inbox me={view.me} />;
     else if (area === "payroll") content = <Payroll />;
     else if (area === "bookings") content = <Bookings />;
-    else if (route === "koersel") content = <TripList />;
-    else if (route === "koersel/steder") content = <Places />;
-    else if (route.startsWith("koersel/") && isReceiptId(route.slice(8)))
-      content = <TripForm key={route} me={view.me} id={route.slice(8)} />;
     else if (route === "opmaerksomhed") content = <Attention />;
-    else if (route === "udlaeg") content = <ReceiptList me={view.me} />;
-    else if (route.startsWith("udlaeg/") && isReceiptId(route.slice(7)))
-      content = <ReceiptEdit key={route} me={view.me} id={route.slice(7)} />;
+    else if (screen) content = <screen.Screen key={route} me={view.me} id={screen.id} />;
     else content = <Home me={view.me} />;
   }
 

@@ -3,6 +3,7 @@ import { type Attention as Item, feltSync, type Fields } from "../data";
 import { label, lang, t } from "../i18n";
 import { useSyncStatus } from "./sync";
 import { Page } from "./Layout";
+import { recordKind } from "./workflows";
 
 function show(v: unknown): string {
   if (v == null || v === "") return t("emptyValue");
@@ -10,8 +11,10 @@ function show(v: unknown): string {
   return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
+/** "Note: Shopping" — the type's label, and the record's name as its workflow declares it (workflows.tsx). */
 function title(a: Item): string {
-  const name = a.server?.fields?.title ?? a.mine.title;
+  const pick = recordKind(a.type)?.title ?? ((f: Fields) => f.title);
+  const name = pick(a.server?.fields ?? {}) ?? pick(a.mine);
   const type = label("type", a.type);
   return typeof name === "string" && name ? `${type}: ${name}` : type;
 }

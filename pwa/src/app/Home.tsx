@@ -2,6 +2,7 @@ import type { Me } from "../api";
 import { t } from "../i18n";
 import { InstallHint } from "./install";
 import { Page } from "./Layout";
+import { tilesFor } from "./workflows";
 
 /** The areas this shell knows; the server decides which of them a user gets (me.areas). */
 export const AREAS = ["inbox", "profile", "staff", "admin", "payroll", "bookings"] as const;
@@ -11,16 +12,10 @@ export function knownAreas(me: Me): Area[] {
   return me.areas.filter((a): a is Area => (AREAS as readonly string[]).includes(a));
 }
 
-/** Tiles every signed-in person gets, whatever me.areas says (every employee may have receipts). */
-const EVERYONE = [
-  { key: "receipts", route: "udlaeg" },
-  { key: "mileage", route: "koersel" },
-] as const;
-
 export function Home({ me }: { me: Me }) {
-  // The leader's inbox comes first: what waits for them is their home entry.
-  const mine = knownAreas(me).map((a) => ({ key: a, route: a }));
-  const areas = [...mine.filter((a) => a.key === "inbox"), ...EVERYONE, ...mine.filter((a) => a.key !== "inbox")];
+  // The leader's inbox comes first: what waits for them is their home entry. Then the workflows' tiles.
+  const mine = knownAreas(me).map((a) => ({ route: a, label: `area_${a}`, hint: `area_${a}_hint` }) as const);
+  const areas = [...mine.filter((a) => a.route === "inbox"), ...tilesFor(me), ...mine.filter((a) => a.route !== "inbox")];
   const where = [me.unit?.name, me.municipality.name].filter(Boolean).join(", ");
   return (
     <Page title={t("greeting", { name: me.name })}>
@@ -31,10 +26,10 @@ export function Home({ me }: { me: Me }) {
           <h2>{t("chooseArea")}</h2>
           <ul class="tiles">
             {areas.map((a) => (
-              <li key={a.key}>
+              <li key={a.route}>
                 <a class="tile" href={`#/${a.route}`}>
-                  <span class="tile-title">{t(`area_${a.key}`)}</span>
-                  <span class="tile-hint">{t(`area_${a.key}_hint`)}</span>
+                  <span class="tile-title">{t(a.label)}</span>
+                  <span class="tile-hint">{t(a.hint)}</span>
                 </a>
               </li>
             ))}

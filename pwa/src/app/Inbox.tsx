@@ -1,17 +1,16 @@
 // The leader's one inbox: everything waiting for them, grouped by person and month. A month of trips, or
 // of receipts drawn for review, is approved in one action; one record is rejected with a reason. The server
-// decides each record by its own state machine and says why when it will not.
-import type { ComponentChildren } from "preact";
+// decides each record by its own state machine and says why when it will not. How each record type groups,
+// reads and is settled is its workflow's `inbox` entry (workflows.tsx); other types show state and actions.
 import { useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import type { ServerRecord } from "../data";
 import { label, lang, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { calcOf, fmtKm, lineText } from "./mileageText";
-import { ReceiptReview } from "./ReceiptReview";
-import { fmtKr, monthName, monthOf, payrollMonth, showDate, str } from "./records";
-import { route } from "./Trips";
+import { lineText } from "./mileageText";
+import { monthName, str } from "./records";
+import { recordKind } from "./workflows";
 
 interface Item {
   record: ServerRecord & { fields: Record<string, unknown> };
@@ -34,52 +33,10 @@ interface Group {
   items: Item[];
 }
 
-type Fields = Item["record"]["fields"];
-
-/** How a record type shows here: its month (to group by), its lines, a group's sum, and the step that settles
- * a whole group at once (`each`: also offered per record). Types not listed show their state and actions. */
-const KINDS: Record<
-  string,
-  { month: (f: Fields) => string; Body: (p: { fields: Fields }) => ComponentChildren; sum: (items: Item[]) => string; all: string; each: boolean }
-> = {
-  trip: {
-    month: (f) => monthOf(f.date),
-    Body: TripLines,
-    sum: (items) =>
-      t("ib_total", {
-        km: fmtKm(items.reduce((n, i) => n + (Number(i.record.fields.km) || 0), 0)),
-        amount: fmtKr(items.reduce((n, i) => n + (Number(calcOf(i.record.fields).amount) || 0), 0)),
-      }),
-    all: "approve",
-    each: false,
-  },
-  receipt: {
-    month: payrollMonth,
-    Body: ReceiptReview,
-    sum: (items) => fmtKr(items.reduce((n, i) => n + (Number(i.record.fields.total) || 0), 0)),
-    all: "sign_off",
-    each: true,
-  },
-};
-
-function TripLines({ fields }: { fields: Fields }) {
-  const calc = calcOf(fields);
-  return (
-    <>
-      <p>
-        <strong>{showDate(fields.date)}</strong> · {str(fields.purpose)}
-      </p>
-      <p>
-        {route(fields)} · {fmtKm(fields.km)} · {calc.amount ? fmtKr(calc.amount) : "–"}
-      </p>
-    </>
-  );
-}
-
 function groups(items: Item[]): Group[] {
   const out = new Map<string, Group>();
   for (const item of items) {
-    const month = KINDS[item.record.type]?.month(item.record.fields) ?? "";
+    const month = recordKind(item.record.type)?.inbox?.month(item.record.fields) ?? "";
     const key = `${item.record.type}|${item.record.owner_id}|${month}`;
     const title = [item.owner_name, label("type", item.record.type), month && monthName(month)].filter(Boolean).join(" · ");
     if (!out.has(key)) out.set(key, { key, type: item.record.type, title, items: [] });
@@ -148,20 +105,19 @@ export function Inbox({ me }: { me: Me }) {
         <p>{t("ib_none")}</p>
       ) : (
         groups(inbox.data).map((g) => {
-          const kind = KINDS[g.type];
+          const kind = recordKind(g.type)?.inbox;
           const settleAll = g.items.filter((i) => kind && i.actions.includes(kind.all)).map((i) => str(i.record.id));
           return (
             <section key={g.key} class="card inbox-group" aria-label={g.title}>
               <h2>{g.title}</h2>
-              {kind && <p>{kind.sum(g.items)}</p>}
+              {kind && <p>{kind.sum(g.items.map((i) => i.record.fields))}</p>}
               <ul class="stack">
                 {g.items.map((i) => {
-                  const calc = calcOf(i.record.fields);
-                  const notes = [...(calc.flags ?? []), ...(calc.problems ?? []), ...(calc.error ? [calc.error] : [])];
+                  const notes = kind?.notes?.(i.record.fields) ?? [];
                   const id = str(i.record.id);
                   const single = i.actions.filter((a) => a !== "reject" && (!kind || kind.each || a !== kind.all));
                   return (
-                    <li key={id} class={`inbox-item${calc.leader_note ? " inbox-flagged" : ""}`}>
+                    <li key={id} class={`inbox-item${kind?.flagged?.(i.record.fields) ? " inbox-flagged" : ""}`}>
                       {kind ? (
                         <kind.Body fields={i.record.fields} />
                       ) : (

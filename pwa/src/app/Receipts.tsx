@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import { type Attention, feltSync, type Fields, type LocalRecord } from "../data";
 import { lang, t } from "../i18n";
+import { dateWindow, problemText, useFieldSpecs } from "./fieldText";
 import { go, useOnline } from "./hooks";
 import { fmtKr, monthName, payrollMonth, rejection, showDate, str, useRecord, useRecords } from "./records";
 import { Page } from "./Layout";
@@ -26,9 +27,6 @@ const NEW_FIELDS: Fields = {
   project: null,
   machine_read: [],
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isReceiptId = (s: string): boolean => UUID.test(s);
 
 // ---- small helpers ------------------------------------------------------------------------------
 
@@ -40,16 +38,15 @@ function showAmount(v: unknown): string {
   return lang === "da" ? s.replace(".", ",") : s;
 }
 
-/** What a person typed ("1.234,50", "12,5", "99") as the decimal string the server keeps; null if it is not a number. */
+/** What a person typed ("1.234,50", "12,5", "99") as the amount string the server keeps ("1234.50"); "" when
+ * nothing was typed, null if it is not an amount. Read as every form reads numbers (data/fields.ts). */
 export function parseAmount(input: string): string | null {
-  let s = input.replace(/\s|kr\.?|dkk/gi, "");
-  if (!s) return "";
-  if (s.includes(",")) s = s.replace(/\./g, "").replace(",", ".");
-  if (!/^\d+(\.\d{1,2})?$/.test(s)) return null;
-  const [whole, frac = ""] = s.split(".");
-  return `${String(Number(whole))}.${frac.padEnd(2, "0")}`;
+  if (!input.trim()) return "";
+  const d = feltSync.fields.readNumber(input, 2);
+  if (!d || d.startsWith("-") || (d.split(".")[1]?.length ?? 0) > 2) return null;
+  const [whole, frac = ""] = d.split(".");
+  return `${whole}.${frac.padEnd(2, "0")}`;
 }
-
 
 /** States after the payroll export paid it back. */
 const PAID = ["paid", "in_review", "approved", "rejected"];
@@ -359,6 +356,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
   const [missing, setMissing] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState("");
+  const spec = useFieldSpecs(RECEIPT);
   const latest = useRef<LocalRecord | undefined>(undefined);
   latest.current = rec;
   const queue = useRef<Promise<unknown>>(Promise.resolve());
@@ -399,22 +397,26 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     return queue.current;
   }
 
+  /** What was typed, as the server keeps it ("1.234,50" → "1234.50"), checked against the declared field. */
+  function read(name: TextName, raw: string) {
+    const input = name === "cvr" ? raw.replace(/\s/g, "") : raw;
+    return spec[name] ? feltSync.fields.parse(spec[name], input) : { value: input.trim() };
+  }
+
+  /** Why a typed value is refused, in words ("" when it is fine); a CVR number's form is said plainly. */
+  function problemOf(name: TextName, raw: string): string {
+    const r = read(name, raw);
+    if (!r.problem || !spec[name]) return "";
+    return name === "cvr" && r.problem.code === "pattern" ? t("rc_errCvr") : problemText(spec[name], r.problem);
+  }
+
   function commit(name: TextName) {
     const raw = edits[name];
     if (raw === undefined) return;
-    let value: string | null = raw.trim();
-    if (name === "total" || name === "vat") {
-      const parsed = parseAmount(raw);
-      if (parsed === null) {
-        setErrors((e) => ({ ...e, [name]: t("rc_errAmount") }));
-        return;
-      }
-      value = parsed;
-    } else if (name === "cvr" && value && !/^\d{8}$/.test(value.replace(/\s/g, ""))) {
-      setErrors((e) => ({ ...e, [name]: t("rc_errCvr") }));
-      return;
-    } else if (name === "cvr") value = value.replace(/\s/g, "");
-    setErrors((e) => ({ ...e, [name]: undefined }));
+    const problem = problemOf(name, raw);
+    setErrors((e) => ({ ...e, [name]: problem || undefined }));
+    if (problem) return;
+    let value = read(name, raw).value as string | null;
     setEdits((e) => {
       const { [name]: _, ...rest } = e;
       return rest;
@@ -442,6 +444,12 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
 
   async function submit() {
     await queue.current;
+    // A refused value is not saved: say so rather than send the receipt with what was there before.
+    const wrong = (Object.keys(errors) as TextName[]).find((n) => errors[n]);
+    if (wrong) {
+      document.getElementById(`rc-${wrong}`)?.focus();
+      return;
+    }
     const cur = latest.current?.fields ?? {};
     const lack = REQUIRED.filter((n) => !str(cur[n]).trim());
     setMissing(lack.map((n) => t(`rc_${n}`)));
@@ -495,6 +503,8 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
       onInput: (e: Event) => {
         const v = (e.currentTarget as HTMLInputElement).value;
         setEdits((x) => ({ ...x, [name]: v }));
+        // Once a value is refused, the reason follows the typing (and goes as soon as it is right).
+        if (errors[name]) setErrors((x) => ({ ...x, [name]: problemOf(name, v) || undefined }));
       },
       onBlur: () => commit(name),
       class: marked ? "machine" : undefined,
@@ -510,7 +520,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
         {opts.area ? (
           <textarea rows={3} {...props} />
         ) : opts.type === "date" ? (
-          <input type="date" {...props} onKeyDown={(e) => e.key === "Enter" && commit(name)} />
+          <input type="date" {...dateWindow(spec[name])} {...props} onKeyDown={(e) => e.key === "Enter" && commit(name)} />
         ) : (
           <input
             type="text"

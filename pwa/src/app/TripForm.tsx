@@ -7,7 +7,8 @@ import { feltSync, type Fields, type LocalRecord } from "../data";
 import { t } from "../i18n";
 import { go } from "./hooks";
 import { Page } from "./Layout";
-import { calcOf, lineText, parseKm, showKmInput } from "./mileageText";
+import { dateWindow, parsedText, problemText, useFieldSpecs } from "./fieldText";
+import { calcOf, lineText, showKmInput } from "./mileageText";
 import { PLACE } from "./Places";
 import { fmtKr, monthName, payrollMonth, rejection, str, useRecord, useRecords } from "./records";
 import { SENDABLE, TRIP, tripState } from "./Trips";
@@ -24,10 +25,11 @@ interface Form {
   own_vehicle: boolean;
 }
 
-const today = (): string => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-};
+const today = (): string => feltSync.fields.today();
+
+/** The form's fields the server declares limits for: checked as they are left, and again on saving. */
+const CHECKED = ["date", "purpose", "from_place", "to_place", "km"] as const;
+type Checked = (typeof CHECKED)[number];
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
@@ -54,9 +56,21 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   const places = useRecords(PLACE) ?? [];
   const [form, setForm] = useState<Form | null>(null);
   const [error, setError] = useState("");
+  const [problems, setProblems] = useState<Partial<Record<Checked | "stops", string>>>({});
+  const spec = useFieldSpecs(TRIP);
+
+  /** A field's value as the server keeps it ("12,5 km" → "12.5"), or why it is refused (said next to it). */
+  const read = (name: Checked, raw: string) =>
+    spec[name] ? feltSync.fields.parse(spec[name], raw) : { value: raw.trim() };
+  const problemOf = (name: Checked, raw: string) => (spec[name] ? parsedText(spec[name], read(name, raw)) : "");
+  const problemsOf = (f: Form) => Object.fromEntries(CHECKED.map((n) => [n, problemOf(n, f[n])]));
 
   useEffect(() => {
-    if (loaded && !form) setForm(fromFields(rec?.fields ?? { own_vehicle: trips[0]?.fields.own_vehicle ?? false }));
+    if (!loaded || form) return;
+    const start = fromFields(rec?.fields ?? { own_vehicle: trips[0]?.fields.own_vehicle ?? false });
+    setForm(start);
+    // A trip saved before its values were checked here (e.g. 99,999 km) says at once what to correct.
+    if (rec && SENDABLE.includes(rec.state ?? "draft") && !rec.transitions.length) setProblems(problemsOf(start));
   }, [loaded]);
 
   const state = rec?.state ?? "draft";
@@ -71,6 +85,14 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   if (!loaded || !form) return <Page title={t("km_title")} back><p class="muted">{t("loading")}</p></Page>;
 
   const set = (patch: Partial<Form>) => setForm({ ...form, ...patch });
+
+  /** Leaving a field says at once what is wrong with it; once said, it is re-checked as the person types. */
+  const judge = (name: Checked, raw: string) => setProblems((p) => ({ ...p, [name]: problemOf(name, raw) }));
+  const retype = (name: Checked, raw: string) => problems[name] && judge(name, raw);
+  const stopsProblem = (stops: string[]) => {
+    const p = spec.stops && feltSync.fields.check(spec.stops, stops);
+    return p ? problemText(spec.stops, p) : "";
+  };
 
   /** A route driven before remembers its km (when none is typed yet). */
   function remember(next: Form): Form {
@@ -87,7 +109,7 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   }
 
   function roundTrip(on: boolean) {
-    const km = parseKm(form!.km);
+    const km = feltSync.fields.readNumber(form!.km);
     const changed = km ? String(on ? Number(km) * 2 : Number(km) / 2) : null;
     set({ round_trip: on, km: changed ? showKmInput(changed) : form!.km });
   }
@@ -95,7 +117,6 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   async function save(e: Event) {
     e.preventDefault();
     const f = form!;
-    const km = parseKm(f.km);
     const missing = [
       !f.date && t("km_date"),
       !f.purpose.trim() && t("km_purpose"),
@@ -104,18 +125,31 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
       !f.km.trim() && t("km_km"),
     ].filter(Boolean);
     if (missing.length) return setError(t("km_missing", { list: missing.join(", ") }));
-    if (km === null) return setError(t("km_errKm"));
+    // Nothing the server would refuse is saved: each refused field says why, and focus goes to the first.
+    const stops = f.stops.map((s) => s.trim()).filter(Boolean);
+    const found: Partial<Record<Checked | "stops", string>> = {
+      ...problemsOf(f),
+      stops: stopsProblem(stops),
+    };
+    setProblems(found);
+    const wrong = CHECKED.find((n) => found[n]);
+    if (wrong || found.stops) {
+      setError("");
+      document.getElementById(`km-${wrong ?? "stop-0"}`)?.focus();
+      return;
+    }
+    const canonical = Object.fromEntries(CHECKED.map((n) => [n, read(n, f[n]).value])) as Record<Checked, unknown>;
+    const [from, to] = [str(canonical.from_place), str(canonical.to_place)];
     const home = (place: string) => homes.some((h) => same(h, place));
-    const startsHome = home(f.from_place);
-    const endsHome = home(f.to_place);
+    const startsHome = home(from);
+    const endsHome = home(to);
     const fields: Fields = {
       ...f,
-      km,
-      purpose: f.purpose.trim(),
-      stops: f.stops.map((s) => s.trim()).filter(Boolean),
+      ...canonical,
+      stops,
       starts_at_home: startsHome,
       ends_at_home: endsHome,
-      workplace: startsHome && !endsHome ? f.to_place : endsHome && !startsHome ? f.from_place : null,
+      workplace: startsHome && !endsHome ? to : endsHome && !startsHome ? from : null,
     };
     try {
       await feltSync.put(TRIP, id, fields);
@@ -135,6 +169,27 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   const why = rec ? rejection(rec) : null;
   const blocking = [...(calc.problems ?? []), ...(calc.error ? [calc.error] : [])];
   const paidIn = rec ? payrollMonth(rec.fields) : "";
+  /** A refused value's reason, right under its field (and read out with it: aria-describedby). */
+  const problem = (name: Checked | "stops") =>
+    problems[name] ? (
+      <span class="errors" id={`km-${name}-err`}>
+        {problems[name]}
+      </span>
+    ) : null;
+  const described = (name: Checked, hint?: string) => ({
+    "aria-describedby": [hint, problems[name] && `km-${name}-err`].filter(Boolean).join(" ") || undefined,
+    "aria-invalid": problems[name] ? true : undefined,
+  });
+  /** The props that check a text field as it is left, and again as it is typed once refused. */
+  const checked = (name: Checked) => ({
+    onInput: (e: Event) => {
+      const v = (e.currentTarget as HTMLInputElement).value;
+      set({ [name]: v });
+      retype(name, v);
+    },
+    onChange: (e: Event) => judge(name, (e.currentTarget as HTMLInputElement).value),
+  });
+  const dates = dateWindow(spec.date);
   const place = (name: "from_place" | "to_place", label: string) => (
     <div class="field">
       <label for={`km-${name}`}>{label}</label>
@@ -145,10 +200,17 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
         autocomplete="off"
         value={form[name]}
         disabled={!editable}
-        aria-describedby="km-place-hint"
-        onInput={(e) => set({ [name]: e.currentTarget.value })}
-        onChange={(e) => setForm(remember({ ...form, [name]: e.currentTarget.value }))}
+        {...described(name, "km-place-hint")}
+        onInput={(e) => {
+          set({ [name]: e.currentTarget.value });
+          retype(name, e.currentTarget.value);
+        }}
+        onChange={(e) => {
+          setForm(remember({ ...form, [name]: e.currentTarget.value }));
+          judge(name, e.currentTarget.value);
+        }}
       />
+      {problem(name)}
     </div>
   );
 
@@ -184,7 +246,17 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
         </datalist>
         <div class="field">
           <label for="km-date">{t("km_date")}</label>
-          <input id="km-date" type="date" value={form.date} max={today()} disabled={!editable} onInput={(e) => set({ date: e.currentTarget.value })} />
+          <input
+            id="km-date"
+            type="date"
+            value={form.date}
+            min={dates.min}
+            max={dates.max ?? today()}
+            disabled={!editable}
+            {...described("date")}
+            {...checked("date")}
+          />
+          {problem("date")}
         </div>
         <div class="field">
           <label for="km-purpose">{t("km_purpose")}</label>
@@ -196,9 +268,10 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
             type="text"
             value={form.purpose}
             disabled={!editable}
-            aria-describedby="km-purpose-hint"
-            onInput={(e) => set({ purpose: e.currentTarget.value })}
+            {...described("purpose", "km-purpose-hint")}
+            {...checked("purpose")}
           />
+          {problem("purpose")}
         </div>
         <p class="muted" id="km-place-hint">
           {t("km_placeHint")}
@@ -224,6 +297,7 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
             </div>
           </div>
         ))}
+        {problem("stops")}
         {editable && (
           <button type="button" class="btn btn-small" onClick={() => set({ stops: [...form.stops, ""] })}>
             {t("km_addStop")}
@@ -242,9 +316,10 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
             autocomplete="off"
             value={form.km}
             disabled={!editable}
-            aria-describedby="km-km-hint"
-            onInput={(e) => set({ km: e.currentTarget.value })}
+            {...described("km", "km-km-hint")}
+            {...checked("km")}
           />
+          {problem("km")}
         </div>
         <label class="check">
           <input type="checkbox" checked={form.round_trip} disabled={!editable} onChange={(e) => roundTrip(e.currentTarget.checked)} />

@@ -1,5 +1,6 @@
 // How mileage figures read: km the way each language writes it, and the server's explanation lines
 // ({code, da, en}) in the chosen language. Kroner and months in words are shared: records.ts.
+import { feltSync } from "../data";
 import { lang } from "../i18n";
 import { locale } from "./records";
 
@@ -27,10 +28,11 @@ export function fmtKm(v: unknown): string {
   return `${isFinite(n) ? n.toLocaleString(locale(), { maximumFractionDigits: 1 }) : "–"} km`;
 }
 
-/** What a person typed ("12,5", "12.5", "12") as the decimal string the server keeps; null if not a number. */
+/** What a person typed ("12,5", "12.5", "12 km") as the decimal string the server keeps; null if it is not a
+ * number or is negative. Read as every form reads numbers (data/fields.ts). */
 export function parseKm(input: string): string | null {
-  const s = input.trim().replace(/\s|km/gi, "").replace(",", ".");
-  return /^\d+(\.\d+)?$/.test(s) ? String(Number(s)) : null;
+  const d = feltSync.fields.readNumber(input);
+  return d && !d.startsWith("-") ? d : null;
 }
 
 export const showKmInput = (v: unknown): string => (v == null ? "" : lang === "da" ? String(v).replace(".", ",") : String(v));

@@ -2,6 +2,7 @@
 // Shared by the page and the service worker; no DOM code in this folder.
 import { currentUser, NotLoggedIn, setUser, subscribe } from "./bus";
 import { userDb } from "./db";
+import { BUILT_IN, check, danishToday, parse, readDate, readNumber, refreshSpecs, specs } from "./fields";
 import { attention, dismiss, get, list, newId, put, remove, resolve, transition } from "./local";
 import { setLanguage, SCHEMA } from "./net";
 import { addPhoto, photo, photoUrl } from "./photos";
@@ -9,6 +10,7 @@ import { isSyncing, syncNow } from "./sync";
 import type { SyncStatus } from "./types";
 
 export type * from "./types";
+export type { FieldSpec, Parsed, Problem, TypeSpecs } from "./fields";
 export { NotLoggedIn, SCHEMA };
 
 /** What the sync status in the header shows. */
@@ -71,6 +73,8 @@ export const feltSync = {
   photoUrl,
   setUser,
   setLanguage,
+  /** The record types' typed fields: forms parse and check with them (data/fields.ts). */
+  fields: { BUILT_IN, specs, refresh: refreshSpecs, parse, check, readNumber, readDate, today: danishToday },
 };
 
 export type FeltSync = typeof feltSync;

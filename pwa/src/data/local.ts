@@ -3,6 +3,7 @@
 import type { IDBPTransaction, StoreNames } from "idb";
 import { notify, open } from "./bus";
 import type { UserDB } from "./db";
+import { BUILT_IN, SPECS_KEY, type TypeSpecs, withoutServerFields } from "./fields";
 import type { Attention, Fields, LocalRecord, OutboxEntry, ServerRecord } from "./types";
 
 type Tx = IDBPTransaction<UserDB, ArrayLike<StoreNames<UserDB>>, "readwrite">;
@@ -97,6 +98,9 @@ async function write(type: string, id: string, m: NewMutation): Promise<LocalRec
   }
   let entry: Draft;
   if (m.kind === "put") {
+    // Fields the server owns (its calculation, the payroll month, …) are never sent from here.
+    const specs = ((await tx.objectStore("meta").get(SPECS_KEY)) as TypeSpecs | undefined) ?? BUILT_IN;
+    m = { ...m, fields: withoutServerFields(specs, type, m.fields) };
     // Send only what changed, with `base`: the value each field had when the user started editing
     // (the last server copy, with any earlier pending change on top, which the server will apply first).
     const current = prev?.fields ?? {};

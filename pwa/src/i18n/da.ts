@@ -92,7 +92,6 @@ export const da = {
   rc_favourite: "Favorit",
   rc_recent: "Brugt for nylig",
   rc_favouriteToggle: "Favorit: {name}",
-  rc_errAmount: "Skriv et beløb, fx 125,50",
   rc_errCvr: "Et CVR-nummer har 8 cifre.",
   rc_errPhoto: "Billedet kunne ikke gemmes. Prøv igen.",
   rc_missing: "Udfyld før du sender: {list}.",
@@ -400,6 +399,25 @@ export const da = {
   entity_org_unit: "Enhed",
   entity_app_user: "Bruger",
   entity_role_assignment: "Rolle",
+
+  // Typed fields: why a form refuses a value (app/fieldText.ts; {field} is the field's name from the server).
+  fe_number: "{field} skal være et tal, fx {example}.",
+  fe_whole: "{field} skal være et helt tal.",
+  fe_places: "{field} må højst have {places} decimaler.",
+  fe_places1: "{field} må højst have 1 decimal.",
+  fe_min: "{field} skal være mindst {min}.",
+  fe_max: "{field} må højst være {max}.",
+  fe_range: "{field} skal være mellem {min} og {max}.",
+  fe_date: "{field} skal være en rigtig dato.",
+  fe_future: "{field} kan ikke ligge i fremtiden.",
+  fe_futureDays: "{field} må højst ligge {days} dage frem.",
+  fe_pastYears: "{field} må højst ligge {years} år tilbage.",
+  fe_pastDays: "{field} må højst ligge {days} dage tilbage.",
+  fe_length: "{field} må højst være {max} tegn.",
+  fe_pattern: "{field} har ikke den rigtige form.",
+  fe_choice: "{field} skal være en af de mulige værdier.",
+  fe_invalid: "{field} kan ikke gemmes sådan.",
+  fe_items: "{field}: højst {max}.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

@@ -1,0 +1,144 @@
+// The workflows this app knows, in one table: each one's screens (routes), home tiles, record types, and how
+// the inbox and the attention screen show its records. App, Home, Inbox and Attention read this table;
+// adding a workflow is one entry here plus its own screen files (README: "Adding a workflow").
+import type { ComponentChildren, ComponentType } from "preact";
+import type { Me } from "../api";
+import type { Fields } from "../data";
+import { t } from "../i18n";
+import { MileageAdmin } from "./MileageAdmin";
+import { calcOf, fmtKm, type Line } from "./mileageText";
+import { Places } from "./Places";
+import { ReceiptReview } from "./ReceiptReview";
+import { ReceiptEdit, ReceiptList } from "./Receipts";
+import { fmtKr, monthOf, payrollMonth } from "./records";
+import { TripForm } from "./TripForm";
+import { TripList } from "./Trips";
+import { TripReview } from "./TripReview";
+
+type TextKey = Parameters<typeof t>[0];
+
+/** What a screen is given: the signed-in person, and the record id when its path has ":id". */
+export interface ScreenProps {
+  me: Me;
+  id: string;
+}
+
+export interface Route {
+  /** "#/" path; ":id" stands for a record id (a UUID), e.g. "koersel/:id". */
+  path: string;
+  Screen: ComponentType<ScreenProps>;
+  /** Only for people whose me.areas has this area (absent: everyone signed in). */
+  area?: string;
+}
+
+export interface Tile {
+  route: string;
+  label: TextKey;
+  hint: TextKey;
+  /** Only for people whose me.areas has this area (absent: everyone signed in, e.g. every employee's receipts). */
+  area?: string;
+}
+
+/** How the leader's inbox shows one record type: the month it groups by, each record's lines, a group's sum,
+ * the step that settles a whole group at once (`each`: also offered per record), and notes to point out. */
+export interface InboxKind {
+  month: (f: Fields) => string;
+  Body: ComponentType<{ fields: Fields }>;
+  sum: (fields: Fields[]) => ComponentChildren;
+  all: string;
+  each: boolean;
+  notes?: (f: Fields) => Line[];
+  /** Marked for the leader's eye. */
+  flagged?: (f: Fields) => boolean;
+}
+
+export interface RecordKind {
+  /** The sync record type (its label is the i18n key `type_<type>`). */
+  type: string;
+  inbox?: InboxKind;
+  /** The attention screen's heading after the type's label (default: the record's `title` field). */
+  title?: (f: Fields) => unknown;
+}
+
+export interface Workflow {
+  key: string;
+  routes: Route[];
+  tiles: Tile[];
+  types: RecordKind[];
+}
+
+const total = (rows: Fields[], pick: (f: Fields) => unknown): number => rows.reduce((n, f) => n + (Number(pick(f)) || 0), 0);
+
+export const WORKFLOWS: Workflow[] = [
+  {
+    key: "receipts",
+    routes: [
+      { path: "udlaeg", Screen: ReceiptList },
+      { path: "udlaeg/:id", Screen: ReceiptEdit },
+    ],
+    tiles: [{ route: "udlaeg", label: "area_receipts", hint: "area_receipts_hint" }],
+    types: [
+      {
+        type: "receipt",
+        inbox: {
+          month: payrollMonth,
+          Body: ReceiptReview,
+          sum: (rows) => fmtKr(total(rows, (f) => f.total)),
+          all: "sign_off",
+          each: true,
+        },
+      },
+    ],
+  },
+  {
+    key: "mileage",
+    routes: [
+      { path: "koersel", Screen: TripList },
+      { path: "koersel/steder", Screen: Places },
+      { path: "koersel/:id", Screen: TripForm },
+      { path: "admin/koersel", Screen: MileageAdmin, area: "admin" },
+    ],
+    tiles: [{ route: "koersel", label: "area_mileage", hint: "area_mileage_hint" }],
+    types: [
+      {
+        type: "trip",
+        inbox: {
+          month: (f) => monthOf(f.date),
+          Body: TripReview,
+          sum: (rows) =>
+            t("ib_total", { km: fmtKm(total(rows, (f) => f.km)), amount: fmtKr(total(rows, (f) => calcOf(f).amount)) }),
+          all: "approve",
+          each: false,
+          notes: (f) => {
+            const calc = calcOf(f);
+            return [...(calc.flags ?? []), ...(calc.problems ?? []), ...(calc.error ? [calc.error] : [])];
+          },
+          flagged: (f) => !!calcOf(f).leader_note,
+        },
+      },
+      { type: "place" },
+    ],
+  },
+];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const allowed = (me: Me, area?: string): boolean => !area || me.areas.includes(area);
+
+/** The workflow screen for a "#/" path, with the record id its ":id" matched; null when none is. */
+export function findRoute(path: string, me: Me): { Screen: ComponentType<ScreenProps>; id: string } | null {
+  const parts = path.split("/");
+  for (const r of WORKFLOWS.flatMap((w) => w.routes)) {
+    const want = r.path.split("/");
+    if (want.length !== parts.length || !allowed(me, r.area)) continue;
+    let id = "";
+    const ok = want.every((w, i) => (w === ":id" ? UUID.test(parts[i]) && (id = parts[i]) : w === parts[i]));
+    if (ok) return { Screen: r.Screen, id };
+  }
+  return null;
+}
+
+export const tilesFor = (me: Me): Tile[] => WORKFLOWS.flatMap((w) => w.tiles).filter((tile) => allowed(me, tile.area));
+
+/** A record type's entry in the table (undefined for types no workflow here declares, e.g. a test's). */
+export const recordKind = (type: string): RecordKind | undefined =>
+  WORKFLOWS.flatMap((w) => w.types).find((k) => k.type === type);
