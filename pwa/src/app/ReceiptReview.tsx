@@ -2,7 +2,7 @@
 // why, why it was drawn, and its photos (a tap opens one large, in a modal dialog that Esc closes).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { feltSync, type Fields } from "../data";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
 import { Facts } from "./Layout";
 import { fmtKr, showDate, str } from "./records";
 import { reviewReason, Thumb } from "./Receipts";
@@ -45,6 +45,8 @@ export function ReceiptReview({ fields }: { fields: Fields }) {
   ];
   if (fields.project) facts.push([t("ib_project"), str(fields.project)]);
   const why = reviewReason(fields);
+  const ocr = (fields.ocr ?? {}) as { reasons?: Record<string, { da?: string; en?: string; code?: string }> };
+  const dateWarning = ocr.reasons?.date?.code === "date_old" ? ocr.reasons.date : undefined;
   return (
     <>
       <p>
@@ -52,6 +54,7 @@ export function ReceiptReview({ fields }: { fields: Fields }) {
       </p>
       <Facts rows={facts} wide />
       {why && <p class="mark">{t("ib_why", { reason: why })}</p>}
+      {dateWarning && <p class="mark">{(lang === "en" ? dateWarning.en : dateWarning.da) ?? dateWarning.da}</p>}
       <Photos hashes={Array.isArray(fields.photos) ? (fields.photos as string[]) : []} />
     </>
   );

@@ -568,6 +568,12 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
         {!showSuggestion && !str(f[name]) && reasonText && OCR_FIELDS.includes(name as never) && (
           <span class="muted">{reasonText}</span>
         )}
+        {!!str(f[name]) && reasonText && (
+          // A warning the machine kept beside a value it filled (a date over a year old).
+          <p class="note" id={`${id}-warn`}>
+            {reasonText}
+          </p>
+        )}
       </div>
     );
   }
