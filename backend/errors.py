@@ -31,3 +31,9 @@ class Invalid(FeltError):
 
 class Conflict(FeltError):
     status_code = 409
+
+
+class TooMany(FeltError):
+    """Too many requests or too much waiting work: try again later."""
+
+    status_code = 429

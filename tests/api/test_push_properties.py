@@ -7,7 +7,9 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +29,9 @@ ANYTHING = st.one_of(
     st.integers(min_value=-(2**40), max_value=2**40),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=40),
-    st.sampled_from(["187,50", "1e3", "NaN", "Infinity", "-1", " 1 ", "2026-02-30", "i går", "26/11/2026", "0"]),
+    st.sampled_from(
+        ["187,50", "1e3", "NaN", "Infinity", "-1", " 1 ", "2026-02-30", "i går", "26/11/2026", "0"]
+    ),
     st.lists(st.text(max_size=8), max_size=4),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
@@ -74,7 +78,9 @@ def mutations(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 @hypothesis_settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(batch=mutations())
 async def test_any_field_values_get_a_result_each_and_never_block_the_queue(
@@ -85,7 +91,9 @@ async def test_any_field_values_get_a_result_each_and_never_block_the_queue(
         await sign_in(client, db, world.in_a1, settings)
         client.cookies.set("signed_in", "1", domain="testserver.local")
     device = str(uuid.uuid4())
-    response = await client.post("/api/sync/push", json={"device_id": device, "mutations": batch}, headers=SCHEMA)
+    response = await client.post(
+        "/api/sync/push", json={"device_id": device, "mutations": batch}, headers=SCHEMA
+    )
     assert response.status_code == 200, response.text
     answer = response.json()
     assert answer["last_n"] == len(batch) and [r["n"] for r in answer["results"]] == [m["n"] for m in batch]
@@ -96,6 +104,14 @@ async def test_any_field_values_get_a_result_each_and_never_block_the_queue(
         spec = PLATFORM_TYPES[record["type"]].fields
         writable = {k: v for k, v in record["fields"].items() if not spec[k].server}
         clean_changes(spec, writable, today())  # raises if anything stored is not of its declared form
-    follow = {"n": len(batch) + 1, "kind": "put", "type": "note", "id": str(uuid.uuid4()), "fields": {"title": "ok"}}
-    after = await client.post("/api/sync/push", json={"device_id": device, "mutations": [follow]}, headers=SCHEMA)
+    follow = {
+        "n": len(batch) + 1,
+        "kind": "put",
+        "type": "note",
+        "id": str(uuid.uuid4()),
+        "fields": {"title": "ok"},
+    }
+    after = await client.post(
+        "/api/sync/push", json={"device_id": device, "mutations": [follow]}, headers=SCHEMA
+    )
     assert after.json()["results"][0]["status"] == "applied"  # the device's queue moves on

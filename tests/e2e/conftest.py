@@ -101,7 +101,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path) -> Iterator
 def sync_server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path) -> Iterator[str]:
     """A backend that also knows the test record type "note" (tests/sync_types.py)."""
     yield from _serve(
-        tmp_path_factory.mktemp("felt-sync-data"), pwa_dist, {"FELT_EXTRA_WORKFLOWS": "tests.sync_types:NOTES"}
+        tmp_path_factory.mktemp("felt-sync-data"),
+        pwa_dist,
+        {"FELT_EXTRA_WORKFLOWS": "tests.sync_types:NOTES"},
     )
 
 

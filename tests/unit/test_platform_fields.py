@@ -18,7 +18,9 @@ TOTAL = fields.money("Beløb", "Amount", min="0.01", max="100000.00")
 DAY = fields.day("Dato", "Date", past_days=365, future_days=0)
 
 
-@pytest.mark.parametrize("typed", ["187,50", "1e3", "NaN", "Infinity", "-187.50", " 187.50 ", "0", "1.005", ""])
+@pytest.mark.parametrize(
+    "typed", ["187,50", "1e3", "NaN", "Infinity", "-187.50", " 187.50 ", "0", "1.005", ""]
+)
 def test_money_is_a_positive_decimal_string_with_at_most_two_places(typed: str) -> None:
     with pytest.raises(FieldError):
         TOTAL.clean(typed, TODAY)
@@ -28,7 +30,9 @@ def test_money_is_stored_with_exactly_two_places() -> None:
     assert [TOTAL.clean(v, TODAY) for v in ("187.5", "187", "0.01")] == ["187.50", "187.00", "0.01"]
 
 
-@pytest.mark.parametrize("typed", ["i går", "26/11/2026", "2026-02-30", "2026-12-01", "2025-11-29", "20261130"])
+@pytest.mark.parametrize(
+    "typed", ["i går", "26/11/2026", "2026-02-30", "2026-12-01", "2025-11-29", "20261130"]
+)
 def test_a_date_is_real_not_in_the_future_and_inside_its_window(typed: str) -> None:
     with pytest.raises(FieldError):
         DAY.clean(typed, TODAY)
@@ -40,7 +44,11 @@ def test_today_and_the_oldest_day_of_the_window_are_accepted() -> None:
 
 def test_the_refusal_names_the_field_in_danish_and_english() -> None:
     with pytest.raises(FieldError) as refused:
-        clean_changes({"km": fields.decimal("Antal km", "Distance", min="0.1", max="1500", places=1)}, {"km": "0"}, TODAY)
+        clean_changes(
+            {"km": fields.decimal("Antal km", "Distance", min="0.1", max="1500", places=1)},
+            {"km": "0"},
+            TODAY,
+        )
     assert (refused.value.da, refused.value.en, refused.value.field) == (
         "Antal km skal være mindst 0,1.",
         "Distance must be at least 0.1.",
@@ -80,7 +88,9 @@ def _type(**kw: object) -> RecordType:
 
 
 def test_a_transition_needing_a_capability_no_role_has_fails_at_start() -> None:
-    lonely = _type(transitions=(Transition("approve", frozenset({"draft"}), "approved", by="approve_things"),))
+    lonely = _type(
+        transitions=(Transition("approve", frozenset({"draft"}), "approved", by="approve_things"),)
+    )
     with pytest.raises(HalfRegistered, match="approve_things"):
         build([Workflow("things", record_types=(lonely,))])
 

@@ -19,6 +19,7 @@ from backend.features.accounts.chart import AccountOut
 from backend.features.receipts.booking import BookingOut, booking_csv, list_bookings
 from backend.features.receipts.record_type import REVIEW_RECEIPTS
 from backend.features.receipts.review import auditor_csv
+from backend.web.params import PathId
 
 
 class DrawOut(msgspec.Struct):
@@ -109,7 +110,7 @@ class ReceiptsController(Controller):
         db_session: DbSession,
         principal: SignedIn,
         settings: AppSettings,
-        export_id: FromPath[int],
+        export_id: PathId,
     ) -> Response[str]:
         """CSV for the finance system: account, amount, VAT, date, CVR, employee and links to the photos."""
         base_url = settings.public_url or str(request.base_url).rstrip("/")
