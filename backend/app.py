@@ -104,13 +104,13 @@ def create_app(settings: Settings | None = None, workflows: Sequence[Workflow] |
             cookie_samesite="lax",
         ),
         exception_handlers=HANDLERS,
-        # Outermost first: the real scheme and address, then the headers on every answer (errors and
-        # 429s included), then the upload limit (the log-in limits sit on their handlers).
+        # The client's real scheme and address first (for HSTS and the rate limits), then the upload
+        # limit (the log-in limits sit on their handlers); the security headers go on every answer.
         middleware=[
             *([proxy_headers(settings.trusted_proxies)] if settings.trusted_proxies else []),
-            security_headers,
             UPLOAD_LIMIT.middleware,
         ],
+        before_send=[security_headers],
         openapi_config=OpenAPIConfig(title="Felt", version="0.1.0", path="/schema"),
         state=State({"settings": settings, "platform": platform}),
         on_startup=[worker.start] if worker else [],

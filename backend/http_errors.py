@@ -16,7 +16,7 @@ from litestar.exceptions import (
     TooManyRequestsException,
     ValidationException,
 )
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from backend.errors import FeltError
 
@@ -80,9 +80,18 @@ def integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Res
     )
 
 
-def data_error(request: Request[Any, Any, Any], exc: DataError) -> Response[dict[str, Any]]:
+def _is_data_error(exc: BaseException) -> bool:
+    if isinstance(exc, DataError | OverflowError):
+        return True
+    # asyncpg refuses an out-of-range parameter before sending it: SQLAlchemy wraps that as a bare DBAPIError.
+    return isinstance(exc, DBAPIError) and "DataError" in str(exc)
+
+
+def data_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """A value the database cannot hold (a number out of range) that edge validation let through."""
-    log.warning("data error on %s: %s", request.url.path, exc.orig)
+    if not _is_data_error(exc):
+        return unexpected_error(request, exc)
+    log.warning("data error on %s: %s", request.url.path, exc)
     return _json(
         400,
         "A value is outside what Felt can store."
@@ -105,7 +114,8 @@ HANDLERS: dict[Any, Any] = {
     FeltError: felt_error,
     ValidationException: validation_error,
     IntegrityError: integrity_error,
-    DataError: data_error,
+    DBAPIError: data_error,
+    OverflowError: data_error,
     HTTPException: http_error,
     Exception: unexpected_error,
 }

@@ -31,6 +31,7 @@ from backend.errors import Forbidden, NotFound
 from backend.features.municipality.service import by_slug
 from backend.features.org.schemas import UserOut
 from backend.platform import Platform
+from backend.web.openapi import ERRORS
 from backend.web.params import BodyId
 from backend.web.rate_limits import DEMO_LOGIN_LIMIT, LOGIN_LIMIT
 from sync.registry import OWNER
@@ -165,7 +166,7 @@ class AuthController(Controller):
         )
         return response
 
-    @get("/callback", operation_id="finishLogin", status_code=302)
+    @get("/callback", operation_id="finishLogin", status_code=302, responses={403: ERRORS[403]})
     async def callback(
         self,
         request: Request,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 CSP = (
@@ -44,33 +44,25 @@ def _is_docs_page(path: str) -> bool:
     return (path == "/schema" or path.startswith("/schema/")) and not path.endswith((".json", ".yaml"))
 
 
-def security_headers(app: ASGIApp) -> ASGIApp:
-    """Middleware: add the headers to every HTTP response, keeping any a handler set itself."""
+async def security_headers(message: Message, scope: Scope) -> None:
+    """before_send hook: add the headers to every HTTP response, keeping any a handler set itself.
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        path: str = scope["path"]
-        tls = scope.get("scheme") == "https"
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in ALWAYS.items():
-                    if name not in headers:
-                        headers[name] = value
-                if "content-security-policy" not in headers:
-                    headers["content-security-policy"] = DOCS_CSP if _is_docs_page(path) else CSP
-                if path.startswith(PERSONAL_PREFIXES):
-                    headers["cache-control"] = "no-store"
-                if tls:
-                    headers["strict-transport-security"] = HSTS
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+    A hook rather than a middleware, because Litestar runs middleware only for matched routes, and a
+    404 for an unknown path must carry the headers too.
+    """
+    if message["type"] != "http.response.start":
+        return
+    path: str = scope["path"]
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in ALWAYS.items():
+        if name not in headers:
+            headers[name] = value
+    if "content-security-policy" not in headers:
+        headers["content-security-policy"] = DOCS_CSP if _is_docs_page(path) else CSP
+    if path.startswith(PERSONAL_PREFIXES):
+        headers["cache-control"] = "no-store"
+    if scope.get("scheme") == "https":  # after proxy_headers: the client's own scheme
+        headers["strict-transport-security"] = HSTS
 
 
 def proxy_headers(hosts: Sequence[str]) -> Callable[[ASGIApp], ASGIApp]:

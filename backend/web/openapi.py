@@ -8,6 +8,7 @@ built, so they are added here from the route itself rather than restated on ever
 - 403: every state-changing method (the CSRF check answers 403 before the handler runs);
 - 404: every route (missing data and other municipalities' data answer the same);
 - 409: every state-changing method (conflicts with data that exists);
+- 426: the sync routes that read the client's schema version (x-felt-schema);
 - 429: the rate-limited routes (backend.web.rate_limits, the door for reports).
 
 Every error body is `ErrorBody` (backend.http_errors).
@@ -48,8 +49,11 @@ ERRORS = {
     403: _spec("Signed in, but not allowed (or the CSRF token is missing)."),
     404: _spec("Not found, or not visible to the caller."),
     409: _spec("Conflicts with data that exists."),
+    426: _spec("The client's sync schema (x-felt-schema) is too old: update the app."),
     429: _spec("Too many requests from this address; Retry-After says when to try again."),
 }
+CLIENT_SCHEMA_HEADER = "x-felt-schema"
+"""Routes that read it refuse older clients with 426 (backend.features.sync.controller)."""
 
 
 def _rate_limited(handler: HTTPRouteHandler, path: str) -> bool:
@@ -69,6 +73,12 @@ def statuses(handler: HTTPRouteHandler, path: str) -> set[int]:
         found |= {401, 403}
     if handler.http_methods & UNSAFE:
         found |= {403, 409}
+    if any(
+        CLIENT_SCHEMA_HEADER
+        in {getattr(field.kwarg_definition, "header", None), getattr(field.kwarg_definition, "name", None)}
+        for field in handler.parsed_fn_signature.parameters.values()
+    ):
+        found.add(426)
     if _rate_limited(handler, path):
         found.add(429)
     return found

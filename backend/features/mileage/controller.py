@@ -22,6 +22,7 @@ from backend.features.mileage.rules import RateKind, RateMissing, rate_on
 from backend.features.municipality import service as municipality
 from backend.features.sync import pipeline
 from backend.web import csv_cells
+from backend.web.csv_cells import CSV
 from backend.web.params import PathId
 
 
@@ -152,7 +153,7 @@ class MileageController(Controller):
         changes = await calculation.recalculate(db_session, principal.municipality_id, user_id)
         await pipeline.save(db_session, platform.of(request), changes)
 
-    @get("/log.csv", operation_id="downloadMileageLog", cache=False)
+    @get("/log.csv", operation_id="downloadMileageLog", cache=False, media_type=CSV)
     async def log(
         self,
         db_session: DbSession,
@@ -194,6 +195,6 @@ class MileageController(Controller):
             )
         return Response(
             out.getvalue(),
-            media_type="text/csv; charset=utf-8",
+            media_type=CSV,
             headers={"content-disposition": f'attachment; filename="koerselsregnskab-{year}.csv"'},
         )
