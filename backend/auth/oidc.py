@@ -110,8 +110,9 @@ async def discover(issuer: str, *, allow_http_loopback: bool = False) -> dict[st
     if not isinstance(meta, dict) or not all(isinstance(meta.get(k), str) for k in _NEEDED):
         _cache.pop(f"meta:{issuer}", None)
         raise Invalid(*_MALFORMED)
-    for key in _NEEDED[1:]:  # the endpoints it names follow the same rule as the issuer
-        check_issuer(meta[key], allow_http_loopback=allow_http_loopback)
+    for key in (*_NEEDED[1:], "userinfo_endpoint"):  # the endpoints it names follow the issuer's rule
+        if key in meta:
+            check_issuer(str(meta[key]), allow_http_loopback=allow_http_loopback)
     return dict(meta)
 
 
