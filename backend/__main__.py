@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             port=settings.port,
             workers=args.workers,
             log_level="warning",
-            proxy_headers=True,
+            proxy_headers=False,  # the app believes X-Forwarded-* only from FELT_TRUSTED_PROXIES
         )
     return 0
 

@@ -34,6 +34,9 @@ from backend.http_errors import HANDLERS
 from backend.jobs.worker import InlineWorker
 from backend.platform import build
 from backend.settings import Settings, load_settings
+from backend.web.headers import proxy_headers, security_headers
+from backend.web.openapi import declare_errors
+from backend.web.rate_limits import UPLOAD_LIMIT
 
 CSRF_COOKIE = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
@@ -73,7 +76,7 @@ def create_app(settings: Settings | None = None, workflows: Sequence[Workflow] |
         before_send_handler="autocommit_include_redirects",
     )
     worker = InlineWorker(engine, platform) if settings.inline_worker else None
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             me,
@@ -101,9 +104,17 @@ def create_app(settings: Settings | None = None, workflows: Sequence[Workflow] |
             cookie_samesite="lax",
         ),
         exception_handlers=HANDLERS,
+        # The client's real scheme and address first (for HSTS and the rate limits), then the upload
+        # limit (the log-in limits sit on their handlers); the security headers go on every answer.
+        middleware=[
+            *([proxy_headers(settings.trusted_proxies)] if settings.trusted_proxies else []),
+            UPLOAD_LIMIT.middleware,
+        ],
+        before_send=[security_headers],
         openapi_config=OpenAPIConfig(title="Felt", version="0.1.0", path="/schema"),
         state=State({"settings": settings, "platform": platform}),
         on_startup=[worker.start] if worker else [],
         on_shutdown=[*([worker.close] if worker else []), engine.dispose],
         debug=False,
     )
+    return declare_errors(app)

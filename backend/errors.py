@@ -43,3 +43,9 @@ class UnsupportedType(FeltError):
 
 class Unreadable(FeltError):
     status_code = 422
+
+
+class TooMany(FeltError):
+    """Too many requests or too much waiting work: try again later."""
+
+    status_code = 429

@@ -10,8 +10,13 @@ import logging
 from typing import Any
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
-from sqlalchemy.exc import IntegrityError
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    TooManyRequestsException,
+    ValidationException,
+)
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from backend.errors import FeltError
 
@@ -22,11 +27,13 @@ def _english(request: Request[Any, Any, Any]) -> bool:
     return request.headers.get("accept-language", "").lower().startswith("en")
 
 
-def _json(status: int, detail: str, extra: Any = None) -> Response[dict[str, Any]]:
+def _json(
+    status: int, detail: str, extra: Any = None, headers: dict[str, str] | None = None
+) -> Response[dict[str, Any]]:
     body: dict[str, Any] = {"status_code": status, "detail": detail}
     if extra:
         body["extra"] = extra
-    return Response(body, status_code=status, media_type=MediaType.JSON)
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
 def felt_error(request: Request[Any, Any, Any], exc: FeltError) -> Response[dict[str, Any]]:
@@ -44,7 +51,23 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException) 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     if isinstance(exc, NotFoundException) and exc.detail == "Not Found":
         return _json(404, "Not found." if _english(request) else "Siden eller dataene findes ikke.")
-    return _json(exc.status_code, str(exc.detail), getattr(exc, "extra", None))
+    if isinstance(exc, TooManyRequestsException):
+        return too_many_requests(request, exc)
+    return _json(exc.status_code, str(exc.detail), getattr(exc, "extra", None), exc.headers)
+
+
+def too_many_requests(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    """A rate limit (backend.web.rate_limits): say how long to wait, in words and in Retry-After."""
+    headers = dict(exc.headers or {})
+    wait = headers.get("RateLimit-Reset", "60")
+    headers.setdefault("Retry-After", wait)
+    return _json(
+        429,
+        f"Too many attempts in a short time. Wait {wait} seconds and try again."
+        if _english(request)
+        else f"For mange forsøg på kort tid. Vent {wait} sekunder, og prøv igen.",
+        headers=headers,
+    )
 
 
 def integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
@@ -54,6 +77,26 @@ def integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Res
         "That conflicts with existing data."
         if _english(request)
         else "Det strider mod data, der allerede findes.",
+    )
+
+
+def _is_data_error(exc: BaseException) -> bool:
+    if isinstance(exc, DataError | OverflowError):
+        return True
+    # asyncpg refuses an out-of-range parameter before sending it: SQLAlchemy wraps that as a bare DBAPIError.
+    return isinstance(exc, DBAPIError) and "DataError" in str(exc)
+
+
+def data_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """A value the database cannot hold (a number out of range) that edge validation let through."""
+    if not _is_data_error(exc):
+        return unexpected_error(request, exc)
+    log.warning("data error on %s: %s", request.url.path, exc)
+    return _json(
+        400,
+        "A value is outside what Felt can store."
+        if _english(request)
+        else "En værdi ligger uden for det, Felt kan gemme.",
     )
 
 
@@ -71,6 +114,8 @@ HANDLERS: dict[Any, Any] = {
     FeltError: felt_error,
     ValidationException: validation_error,
     IntegrityError: integrity_error,
+    DBAPIError: data_error,
+    OverflowError: data_error,
     HTTPException: http_error,
     Exception: unexpected_error,
 }

@@ -43,6 +43,13 @@ class Settings:
     """FELT_INLINE_WORKER: run background jobs inside the app process (off when only separate workers should)."""
     public_url: str = ""
     """FELT_PUBLIC_URL: the address users reach Felt at, for OIDC redirects (default: from the request)."""
+    oidc_http_loopback: bool = False
+    """FELT_OIDC_HTTP_LOOPBACK: allow an identity provider at http://127.0.0.1 or localhost (tests only);
+    otherwise every issuer must be https."""
+    trusted_proxies: tuple[str, ...] = ()
+    """FELT_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of the reverse proxies whose
+    X-Forwarded-Proto and X-Forwarded-For are believed (TLS for HSTS, the client's address for rate
+    limits). Default: none, so nobody can claim another scheme or address."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -80,4 +87,8 @@ def load_settings() -> Settings:
         session_hours=int(os.environ.get("FELT_SESSION_HOURS", "12")),
         public_url=os.environ.get("FELT_PUBLIC_URL", "").rstrip("/"),
         inline_worker=_flag("FELT_INLINE_WORKER", True),
+        oidc_http_loopback=_flag("FELT_OIDC_HTTP_LOOPBACK"),
+        trusted_proxies=tuple(
+            h.strip() for h in os.environ.get("FELT_TRUSTED_PROXIES", "").split(",") if h.strip()
+        ),
     )

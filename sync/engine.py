@@ -623,7 +623,9 @@ def _pull_head(t: SyncTables) -> Any:
 def _parse_cursor(cursor: str | None) -> tuple[int, str, str] | None:
     try:
         seq, last_id, fp = (cursor or "").split(".")
-        return int(seq), last_id, fp
+        if last_id:
+            UUID(last_id)  # a malformed cursor starts over, never a 500
+        return (int(seq), last_id, fp) if 0 <= int(seq) < 2**63 else None
     except ValueError:
         return None
 

@@ -77,6 +77,7 @@ def settings(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         database_url=database.url,
         database_schema=database.schema,
         demo_login=False,
+        oidc_http_loopback=True,  # the test OpenID provider serves http on 127.0.0.1
         inline_worker=False,  # tests run jobs themselves (tests/api/test_jobs.py), so none runs behind their back
     )
 

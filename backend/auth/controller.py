@@ -31,6 +31,9 @@ from backend.errors import Forbidden, NotFound
 from backend.features.municipality.service import by_slug
 from backend.features.org.schemas import UserOut
 from backend.platform import Platform
+from backend.web.openapi import ERRORS
+from backend.web.params import BodyId
+from backend.web.rate_limits import DEMO_LOGIN_LIMIT, LOGIN_LIMIT
 from sync.registry import OWNER
 
 STATE_COOKIE = "felt_oidc_state"
@@ -64,7 +67,7 @@ class DemoUser(msgspec.Struct):
 
 
 class DemoLogin(msgspec.Struct):
-    user_id: int
+    user_id: BodyId
 
 
 def areas_for(principal: Principal, found: Platform) -> list[str]:
@@ -83,9 +86,24 @@ def areas_for(principal: Principal, found: Platform) -> list[str]:
     return areas
 
 
+RETURN_TO_MAX = 500
+"""The column's length (OidcLogin.return_to): anything longer is not a path of ours."""
+
+
 def _safe_return_to(path: str | None) -> str:
-    # Only paths on this site: never an open redirect to somewhere else.
-    return path if path and path.startswith("/") and not path.startswith("//") else "/"
+    # Only a path on this site, never an open redirect: browsers read `//host` and `/\host` as
+    # another host, and drop tabs and newlines first (`/<tab>/host`), so: one leading `/`, no
+    # backslash, no control characters or spaces.
+    if (
+        not path
+        or len(path) > RETURN_TO_MAX
+        or not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or any(ord(c) < 0x21 or ord(c) == 0x7F for c in path)
+    ):
+        return "/"
+    return path
 
 
 def _redirect_uri(request: Request, settings: AppSettings) -> str:
@@ -119,7 +137,7 @@ class AuthController(Controller):
         rows = await db_session.scalars(select(Municipality).order_by(Municipality.name))
         return [MunicipalityChoice(m.slug, m.name, m.has_oidc) for m in rows]
 
-    @get("/login/{slug:str}", operation_id="beginLogin", status_code=302)
+    @get("/login/{slug:str}", operation_id="beginLogin", status_code=302, middleware=[LOGIN_LIMIT.middleware])
     async def login(
         self,
         request: Request,
@@ -130,7 +148,11 @@ class AuthController(Controller):
     ) -> Redirect:
         municipality = await by_slug(db_session, slug)
         url, state = await oidc.begin_login(
-            db_session, municipality, _redirect_uri(request, settings), _safe_return_to(return_to)
+            db_session,
+            municipality,
+            _redirect_uri(request, settings),
+            _safe_return_to(return_to),
+            allow_http_loopback=settings.oidc_http_loopback,
         )
         response = Redirect(url)
         response.set_cookie(
@@ -144,7 +166,7 @@ class AuthController(Controller):
         )
         return response
 
-    @get("/callback", operation_id="finishLogin", status_code=302)
+    @get("/callback", operation_id="finishLogin", status_code=302, responses={403: ERRORS[403]})
     async def callback(
         self,
         request: Request,
@@ -168,7 +190,11 @@ class AuthController(Controller):
                 "The log-in was started in another browser. Start again.",
             )
         municipality, claims, return_to = await oidc.finish_login(
-            db_session, state, code, _redirect_uri(request, settings)
+            db_session,
+            state,
+            code,
+            _redirect_uri(request, settings),
+            allow_http_loopback=settings.oidc_http_loopback,
         )
         user = await upsert_user(
             db_session, municipality, identity_from_claims(claims, municipality.oidc_claims)
@@ -208,7 +234,7 @@ class AuthController(Controller):
             for u in users
         ]
 
-    @post("/demo/login", operation_id="demoLogin", status_code=200)
+    @post("/demo/login", operation_id="demoLogin", status_code=200, middleware=[DEMO_LOGIN_LIMIT.middleware])
     async def demo_login(
         self, request: Request, db_session: DbSession, settings: AppSettings, data: JSONBody[DemoLogin]
     ) -> Response[Me]:

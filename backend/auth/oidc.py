@@ -8,21 +8,24 @@ per issuer for an hour, and the keys refetched once when a token names a key we 
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
 from backend.db.models import Municipality, OidcLogin
-from backend.errors import Forbidden, Invalid
+from backend.errors import Forbidden, Invalid, TooMany
 
 SCOPE = "openid profile email felt"
 LOGIN_TTL = timedelta(minutes=10)
@@ -32,11 +35,60 @@ _cache: dict[str, tuple[float, Any]] = {}
 _FAILED = ("Log-in mislykkedes. Prøv igen.", "Log-in failed. Please try again.")
 
 
+MAX_DOCUMENT_BYTES = 512 * 1024
+"""Discovery documents and key sets are a few kilobytes; a provider answering more is refused."""
+TIMEOUT = httpx2.Timeout(10, connect=5)
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_UNREACHABLE = (
+    "Kommunens log-in-udbyder svarer ikke. Prøv igen om lidt.",
+    "The municipality's identity provider does not answer. Try again shortly.",
+)
+_MALFORMED = (
+    "Kommunens log-in-udbyder svarer ikke som en OpenID-udbyder. Kontakt kommunens administrator.",
+    "The municipality's identity provider does not answer like an OpenID provider. Contact the administrator.",
+)
+
+
+def check_issuer(issuer: str, *, allow_http_loopback: bool = False) -> str:
+    """The issuer URL if it may be fetched: https, or http to this machine when the setting allows it (tests).
+
+    Raises Invalid (a Danish and English message) otherwise: an http issuer would let anyone on the
+    path change the keys that sign log-ins.
+    """
+    parts = urlsplit(issuer)
+    loopback_http = parts.scheme == "http" and parts.hostname in _LOOPBACK and allow_http_loopback
+    if (
+        not parts.hostname
+        or parts.username
+        or parts.password
+        or (parts.scheme != "https" and not loopback_http)
+    ):
+        raise Invalid(
+            "Udbyderens adresse (issuer) skal begynde med https:// og nævne en vært.",
+            "The provider's address (issuer) must start with https:// and name a host.",
+        )
+    return issuer
+
+
 async def _get_json(url: str) -> Any:
-    async with httpx2.AsyncClient(timeout=10) as client:
-        response = await client.get(url)
-        response.raise_for_status()
-        return response.json()
+    """GET a JSON document with a timeout and a size limit; Invalid when it is missing, too big or not JSON."""
+    try:
+        async with (
+            httpx2.AsyncClient(timeout=TIMEOUT, follow_redirects=False) as client,
+            client.stream("GET", url, headers={"accept": "application/json"}) as response,
+        ):
+            response.raise_for_status()
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_DOCUMENT_BYTES:
+                    raise Invalid(*_MALFORMED)
+    except httpx2.HTTPError as exc:
+        raise Invalid(*_UNREACHABLE) from exc
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise Invalid(*_MALFORMED) from exc
 
 
 async def _cached(key: str, url: str, *, refresh: bool = False) -> Any:
@@ -48,14 +100,20 @@ async def _cached(key: str, url: str, *, refresh: bool = False) -> Any:
     return value
 
 
-async def discover(issuer: str) -> dict[str, Any]:
-    try:
-        return dict(await _cached(f"meta:{issuer}", issuer.rstrip("/") + "/.well-known/openid-configuration"))
-    except httpx2.HTTPError as exc:
-        raise Invalid(
-            "Kommunens log-in-udbyder svarer ikke. Prøv igen om lidt.",
-            "The municipality's identity provider does not answer. Try again shortly.",
-        ) from exc
+_NEEDED = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+
+
+async def discover(issuer: str, *, allow_http_loopback: bool = False) -> dict[str, Any]:
+    """The provider's discovery document, checked to name the endpoints a log-in needs."""
+    check_issuer(issuer, allow_http_loopback=allow_http_loopback)
+    meta = await _cached(f"meta:{issuer}", issuer.rstrip("/") + "/.well-known/openid-configuration")
+    if not isinstance(meta, dict) or not all(isinstance(meta.get(k), str) for k in _NEEDED):
+        _cache.pop(f"meta:{issuer}", None)
+        raise Invalid(*_MALFORMED)
+    for key in (*_NEEDED[1:], "userinfo_endpoint"):  # the endpoints it names follow the issuer's rule
+        if key in meta:
+            check_issuer(str(meta[key]), allow_http_loopback=allow_http_loopback)
+    return dict(meta)
 
 
 def _client(municipality: Municipality, redirect_uri: str) -> AsyncOAuth2Client:
@@ -65,12 +123,32 @@ def _client(municipality: Municipality, redirect_uri: str) -> AsyncOAuth2Client:
         scope=SCOPE,
         redirect_uri=redirect_uri,
         code_challenge_method="S256",
-        timeout=10,
+        timeout=TIMEOUT,
     )
 
 
+MAX_PENDING_LOGINS = 10_000
+"""Log-ins under way at once (each kept LOGIN_TTL): with the per-address rate limit on log-in starts
+this bounds the rows anonymous callers can make; beyond it, starts answer 429 until some expire."""
+
+
+async def _make_room(db: AsyncSession) -> None:
+    """Forget log-ins that expired, and refuse a new one when too many are under way."""
+    await db.execute(delete(OidcLogin).where(OidcLogin.created_at < utcnow() - LOGIN_TTL))
+    if (await db.scalar(select(func.count()).select_from(OidcLogin)) or 0) >= MAX_PENDING_LOGINS:
+        raise TooMany(
+            "Der er for mange log-ins i gang lige nu. Prøv igen om et par minutter.",
+            "Too many log-ins are under way right now. Try again in a few minutes.",
+        )
+
+
 async def begin_login(
-    db: AsyncSession, municipality: Municipality, redirect_uri: str, return_to: str
+    db: AsyncSession,
+    municipality: Municipality,
+    redirect_uri: str,
+    return_to: str,
+    *,
+    allow_http_loopback: bool = False,
 ) -> tuple[str, str]:
     """The URL to send the browser to, and the state that the callback must bring back."""
     if not municipality.has_oidc or municipality.oidc_issuer is None:
@@ -78,7 +156,8 @@ async def begin_login(
             f"{municipality.name} har ikke sat log-in op endnu.",
             f"{municipality.name} has not set up log-in yet.",
         )
-    meta = await discover(municipality.oidc_issuer)
+    meta = await discover(municipality.oidc_issuer, allow_http_loopback=allow_http_loopback)
+    await _make_room(db)
     login = OidcLogin(
         state=secrets.token_urlsafe(24),
         municipality_id=municipality.id,
@@ -101,11 +180,11 @@ async def _verify_id_token(
     id_token: str, issuer: str, client_id: str, nonce: str, jwks_uri: str
 ) -> dict[str, Any]:
     for refresh in (False, True):
-        keys = KeySet.import_key_set(await _cached(f"jwks:{issuer}", jwks_uri, refresh=refresh))
+        key_set = await _cached(f"jwks:{issuer}", jwks_uri, refresh=refresh)
         try:
-            token = jwt.decode(id_token, keys)
+            token = jwt.decode(id_token, KeySet.import_key_set(key_set))
             break
-        except (JoseError, ValueError):
+        except (JoseError, ValueError, TypeError, KeyError):
             if refresh:
                 raise Forbidden(*_FAILED) from None
     registry = jwt.JWTClaimsRegistry(
@@ -124,7 +203,7 @@ async def _verify_id_token(
 
 
 async def finish_login(
-    db: AsyncSession, state: str, code: str, redirect_uri: str
+    db: AsyncSession, state: str, code: str, redirect_uri: str, *, allow_http_loopback: bool = False
 ) -> tuple[Municipality, dict[str, Any], str]:
     """Redeem the code (with the PKCE verifier) and return the municipality, verified claims and return path."""
     login = await db.get(OidcLogin, state)
@@ -136,7 +215,7 @@ async def finish_login(
     await db.delete(login)  # single use
     municipality = await db.get(Municipality, login.municipality_id)
     assert municipality is not None and municipality.oidc_issuer and municipality.oidc_client_id
-    meta = await discover(municipality.oidc_issuer)
+    meta = await discover(municipality.oidc_issuer, allow_http_loopback=allow_http_loopback)
     async with _client(municipality, redirect_uri) as client:
         try:
             token = await client.fetch_token(

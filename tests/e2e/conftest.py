@@ -134,16 +134,33 @@ def browser() -> Iterator[Browser]:
 
 def _contexts(browser: Browser, base_url: str) -> Iterator[Callable[..., BrowserContext]]:
     made: list[BrowserContext] = []
+    refused: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
 
     def make(**options: Any) -> BrowserContext:
         options.setdefault("viewport", {"width": 390, "height": 844})
         ctx = browser.new_context(base_url=base_url, locale="da-DK", **options)
+        ctx.on("page", watch)
         made.append(ctx)
         return ctx
 
     yield make
     for ctx in made:
         ctx.close()
+    # The PWA runs under the server's Content-Security-Policy: nothing it does may be refused.
+    assert not refused, refused
+
+
+AXE = PWA / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def inject_axe(page: Page) -> None:
+    """Load axe-core into the page the way DevTools would: evaluated, not as an inline <script>, which
+    the app's Content-Security-Policy refuses."""
+    page.evaluate("() => { " + AXE.read_text() + "\n}")
+    assert page.evaluate("typeof window.axe") == "object"
 
 
 @pytest.fixture

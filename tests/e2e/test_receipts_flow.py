@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ocr.synth import generate_one
-from tests.e2e.conftest import PWA
+from tests.e2e.conftest import inject_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -19,13 +19,12 @@ ANNA = "Anna Jensen"  # employee, Nordskolen
 ACCOUNT = "3.22.01-2.9"  # "Nordskolen: varer i øvrigt" in the demo chart of accounts
 MACHINE = "Læst af maskinen – tjek"
 OCR_TIMEOUT_S = 60
-AXE = PWA / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def assert_accessible(page: Page) -> None:
     """No WCAG 2.1 A/AA violations axe can find, and nothing wider than the 360 px screen."""
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     result = page.evaluate("tags => axe.run(document, { runOnly: { type: 'tag', values: tags } })", AXE_TAGS)
     violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert not violations, violations

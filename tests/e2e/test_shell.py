@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import PWA, demo_login
+from tests.e2e.conftest import demo_login, inject_axe
 
 pytestmark = pytest.mark.e2e
 
 OFFLINE = "Du er offline – dine data gemmes på telefonen"
-AXE = PWA / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -100,7 +99,7 @@ def test_tablet_renders_home(new_context: Callable[..., BrowserContext]) -> None
 
 
 def _axe_violations(page: Page) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     result = page.evaluate("tags => axe.run(document, { runOnly: { type: 'tag', values: tags } })", AXE_TAGS)
     return list(result["violations"])
 
@@ -112,8 +111,7 @@ def _describe(violations: list[dict[str, Any]]) -> str:
 
 
 def test_axe_finds_no_wcag_aa_violations(new_context: Callable[..., BrowserContext]) -> None:
-    # bypass_csp: axe is injected as an inline script, which a strict CSP would refuse.
-    page = new_context(bypass_csp=True).new_page()
+    page = new_context().new_page()
     page.goto("/")
     expect(page.get_by_role("heading", name="Demo: vælg en bruger")).to_be_visible()
     violations = _axe_violations(page)

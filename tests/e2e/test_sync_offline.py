@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.conftest import PWA
+from tests.e2e.conftest import inject_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,6 @@ CAMILLA = "Camilla Hansen"  # leader of Nordskolen
 NORA = "Nora Berg"  # employee in the other municipality
 SYNCED = "Alle ændringer er sendt"
 RELOGIN = "Log ind igen for at sende dine ændringer – de er gemt på telefonen"
-AXE = PWA / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SYNC_TIMEOUT = 20_000
 
@@ -224,7 +223,7 @@ def test_an_expired_session_keeps_the_outbox_until_log_in(sync_context: Contexts
 
 
 def _axe_violations(page: Page) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     result = page.evaluate("tags => axe.run(document, { runOnly: { type: 'tag', values: tags } })", AXE_TAGS)
     return list(result["violations"])
 

@@ -12,15 +12,17 @@ from litestar.params import JSONBody, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth import oidc
 from backend.auth.roles import Capability
 from backend.db.models import AuditEvent, User
-from backend.deps import DbSession, SignedIn
+from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden, Invalid
 from backend.features.accounts.chart import import_accounts
 from backend.features.municipality import service as municipality_service
 from backend.features.org.hr_csv import CsvUnreadable
 from backend.features.org.hr_import import ImportResult, import_staff, import_units
 from backend.features.org.service import root_unit
+from backend.web.params import OptionalQueryId
 
 
 class AuditOut(msgspec.Struct):
@@ -130,7 +132,7 @@ class AdminController(Controller):
         db_session: DbSession,
         principal: SignedIn,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        before_id: Annotated[int | None, QueryParameter(ge=1)] = None,
+        before_id: OptionalQueryId = None,
     ) -> list[AuditOut]:
         await _require_root(db_session, principal, Capability.VIEW_AUDIT)
         query = (
@@ -153,7 +155,9 @@ class AdminController(Controller):
 
     @put("/municipality/settings", operation_id="updateSettings")
     async def update_settings(
-        self, db_session: DbSession, principal: SignedIn, data: JSONBody[SettingsIn]
+        self, db_session: DbSession, principal: SignedIn, settings: AppSettings, data: JSONBody[SettingsIn]
     ) -> SettingsOut:
         changes = {f: getattr(data, f) for f in data.__struct_fields__}
+        if data.oidc_issuer:  # refused when saved, not first at a log-in
+            oidc.check_issuer(data.oidc_issuer, allow_http_loopback=settings.oidc_http_loopback)
         return _settings_out(await municipality_service.update_settings(db_session, principal, changes))

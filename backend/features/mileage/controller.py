@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from sqlalchemy import select
 
 from backend import platform
@@ -22,6 +21,9 @@ from backend.features.mileage.record_type import STATE_NAMES
 from backend.features.mileage.rules import RateKind, RateMissing, rate_on
 from backend.features.municipality import service as municipality
 from backend.features.sync import pipeline
+from backend.web import csv_cells
+from backend.web.csv_cells import CSV
+from backend.web.params import PathId
 
 
 class RateRow(msgspec.Struct):
@@ -144,16 +146,19 @@ class MileageController(Controller):
         "/authorisations/{authorisation_id:int}", operation_id="removeDrivingAuthorisation", status_code=204
     )
     async def remove_authorisation(
-        self, request: Request, db_session: DbSession, principal: SignedIn, authorisation_id: FromPath[int]
+        self, request: Request, db_session: DbSession, principal: SignedIn, authorisation_id: PathId
     ) -> None:
         await municipality.update_settings(db_session, principal, {})
         user_id = await settings.remove_authorisation(db_session, principal.municipality_id, authorisation_id)
         changes = await calculation.recalculate(db_session, principal.municipality_id, user_id)
         await pipeline.save(db_session, platform.of(request), changes)
 
-    @get("/log.csv", operation_id="downloadMileageLog", cache=False)
+    @get("/log.csv", operation_id="downloadMileageLog", cache=False, media_type=CSV)
     async def log(
-        self, db_session: DbSession, principal: SignedIn, year: FromQuery[int | None] = None
+        self,
+        db_session: DbSession,
+        principal: SignedIn,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
     ) -> Response[str]:
         """The signed-in employee's own mileage log (kørselsregnskab) for a year, as CSV."""
         year = year or today().year
@@ -168,7 +173,7 @@ class MileageController(Controller):
             key=lambda t: t[1]["date"],
         )
         out = io.StringIO()
-        w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        w = csv_cells.writer(out)
         w.writerow(LOG_HEADER)
         for state, f in trips:
             calc: dict[str, Any] = f.get("calc") or {}
@@ -190,6 +195,6 @@ class MileageController(Controller):
             )
         return Response(
             out.getvalue(),
-            media_type="text/csv; charset=utf-8",
+            media_type=CSV,
             headers={"content-disposition": f'attachment; filename="koerselsregnskab-{year}.csv"'},
         )

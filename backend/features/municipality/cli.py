@@ -9,8 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.oidc import check_issuer
 from backend.db.engine import make_engine
 from backend.db.models import Municipality
+from backend.errors import Invalid
 from backend.features.municipality.service import create_municipality
 from backend.settings import Settings
 
@@ -23,6 +25,11 @@ async def upsert_municipality(
     client_id: str | None,
     client_secret: str | None,
 ) -> str:
+    if issuer:
+        try:
+            check_issuer(issuer, allow_http_loopback=settings.oidc_http_loopback)
+        except Invalid as exc:
+            raise SystemExit(exc.detail_en) from None
     engine = make_engine(settings.database_url, settings.database_schema)
     try:
         async with AsyncSession(engine, expire_on_commit=False) as db:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from backend.auth.roles import Capability
 from backend.deps import DbSession, SignedIn
 from backend.features.org import service
 from backend.features.org.schemas import UnitOut, UserOut
+from backend.web.params import PathId
 
 
 class OrgController(Controller):
@@ -23,23 +24,21 @@ class OrgController(Controller):
         return [UnitOut.of(u) for u in await service.list_units(db_session, principal, access)]
 
     @get("/units/{unit_id:int}", operation_id="getUnit")
-    async def get_unit(self, db_session: DbSession, principal: SignedIn, unit_id: FromPath[int]) -> UnitOut:
+    async def get_unit(self, db_session: DbSession, principal: SignedIn, unit_id: PathId) -> UnitOut:
         return UnitOut.of(await service.get_unit(db_session, principal, unit_id))
 
     @get("/units/{unit_id:int}/staff", operation_id="listUnitStaff")
-    async def list_staff(
-        self, db_session: DbSession, principal: SignedIn, unit_id: FromPath[int]
-    ) -> list[UserOut]:
+    async def list_staff(self, db_session: DbSession, principal: SignedIn, unit_id: PathId) -> list[UserOut]:
         return [UserOut.of(u) for u in await service.list_staff(db_session, principal, unit_id)]
 
     @get("/users/{user_id:int}", operation_id="getUser")
-    async def get_user(self, db_session: DbSession, principal: SignedIn, user_id: FromPath[int]) -> UserOut:
+    async def get_user(self, db_session: DbSession, principal: SignedIn, user_id: PathId) -> UserOut:
         return UserOut.of(await service.get_user(db_session, principal, user_id))
 
     @post("/users/{user_id:int}/deactivate", operation_id="deactivateUser", status_code=200)
-    async def deactivate(self, db_session: DbSession, principal: SignedIn, user_id: FromPath[int]) -> UserOut:
+    async def deactivate(self, db_session: DbSession, principal: SignedIn, user_id: PathId) -> UserOut:
         return UserOut.of(await service.set_active(db_session, principal, user_id, False))
 
     @post("/users/{user_id:int}/activate", operation_id="activateUser", status_code=200)
-    async def activate(self, db_session: DbSession, principal: SignedIn, user_id: FromPath[int]) -> UserOut:
+    async def activate(self, db_session: DbSession, principal: SignedIn, user_id: PathId) -> UserOut:
         return UserOut.of(await service.set_active(db_session, principal, user_id, True))

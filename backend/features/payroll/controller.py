@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from backend import platform
 from backend.clock import today
@@ -18,6 +18,8 @@ from backend.errors import Invalid
 from backend.features.municipality import service as municipality
 from backend.features.payroll import cutoff, service, unapproved, wage_types
 from backend.features.payroll.models import PayrollExport
+from backend.web.csv_cells import CSV
+from backend.web.params import PathId
 
 
 class ExportOut(msgspec.Struct):
@@ -145,10 +147,8 @@ class PayrollController(Controller):
         )
         return Response(out, status_code=201 if made.created else 200)
 
-    @get("/exports/{export_id:int}/file", operation_id="downloadPayrollExport", cache=False)
-    async def download(
-        self, db_session: DbSession, principal: SignedIn, export_id: FromPath[int]
-    ) -> Response[str]:
+    @get("/exports/{export_id:int}/file", operation_id="downloadPayrollExport", cache=False, media_type=CSV)
+    async def download(self, db_session: DbSession, principal: SignedIn, export_id: PathId) -> Response[str]:
         """The export's file, exactly as it was made."""
         found = await service.get_export(db_session, principal, export_id)
         return Response(
@@ -159,7 +159,7 @@ class PayrollController(Controller):
 
     @post("/exports/{export_id:int}/paid", operation_id="markPayrollExportPaid", status_code=200)
     async def mark_paid(
-        self, request: Request, db_session: DbSession, principal: SignedIn, export_id: FromPath[int]
+        self, request: Request, db_session: DbSession, principal: SignedIn, export_id: PathId
     ) -> ExportOut:
         """The salary run with this export is paid: its items become "paid"."""
         return _out(await service.mark_paid(db_session, principal, platform.of(request), export_id))

@@ -6,12 +6,13 @@ in WRITERS. The CSV layout is documented in docs/payroll-export.md.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
+
+from backend.web import csv_cells
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class CsvWriter:
 
     def write(self, lines: Sequence[OutLine]) -> str:
         out = io.StringIO()
-        w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        w = csv_cells.writer(out)
         w.writerow(self.header)
         for line in lines:
             w.writerow(

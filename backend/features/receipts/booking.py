@@ -7,7 +7,6 @@ one file because it is paid in exactly one export, and a paid receipt no longer 
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 from decimal import Decimal
@@ -24,6 +23,7 @@ from backend.errors import Forbidden, NotFound
 from backend.features.org.service import root_unit
 from backend.features.payroll.models import PayrollExport, WageLine
 from backend.features.receipts.record_type import BOOK_RECEIPTS
+from backend.web import csv_cells
 from sync import engine
 
 COLUMNS = [
@@ -98,7 +98,7 @@ async def booking_csv(
         .all()
     )
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_cells.writer(out)
     writer.writerow(COLUMNS)
     for line in lines:
         r = records.get(line.source_id)

@@ -19,6 +19,8 @@ from backend.features.accounts.chart import AccountOut
 from backend.features.receipts.booking import BookingOut, booking_csv, list_bookings
 from backend.features.receipts.record_type import REVIEW_RECEIPTS
 from backend.features.receipts.review import auditor_csv
+from backend.web.csv_cells import CSV
+from backend.web.params import PathId
 
 
 class DrawOut(msgspec.Struct):
@@ -82,7 +84,7 @@ class ReceiptsController(Controller):
             if any(path.startswith(scope) for scope in scopes)
         ]
 
-    @get("/review/audit.csv", operation_id="exportReviewAudit")
+    @get("/review/audit.csv", operation_id="exportReviewAudit", media_type=CSV)
     async def review_audit(
         self,
         db_session: DbSession,
@@ -93,7 +95,7 @@ class ReceiptsController(Controller):
         body = await auditor_csv(db_session, principal.municipality_id, year, _review_scopes(principal))
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type=CSV,
             headers={"content-disposition": f'attachment; filename="udlaeg-gennemsyn-{year}.csv"'},
         )
 
@@ -102,20 +104,20 @@ class ReceiptsController(Controller):
         """For finance: each payroll export that paid back receipts, to download its booking file."""
         return await list_bookings(db_session, principal)
 
-    @get("/bookings/{export_id:int}/file", operation_id="downloadReceiptBooking")
+    @get("/bookings/{export_id:int}/file", operation_id="downloadReceiptBooking", media_type=CSV)
     async def booking_file(
         self,
         request: Request,
         db_session: DbSession,
         principal: SignedIn,
         settings: AppSettings,
-        export_id: FromPath[int],
+        export_id: PathId,
     ) -> Response[str]:
         """CSV for the finance system: account, amount, VAT, date, CVR, employee and links to the photos."""
         base_url = settings.public_url or str(request.base_url).rstrip("/")
         filename, body = await booking_csv(db_session, principal, export_id, base_url)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type=CSV,
             headers={"content-disposition": f'attachment; filename="{filename}"'},
         )

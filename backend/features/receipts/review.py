@@ -8,7 +8,6 @@ once per month: the unique (unit, month) row makes a repeated or concurrent run 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from datetime import date, datetime
@@ -27,6 +26,7 @@ from backend.features.sync import pipeline
 from backend.features.workflow import Change
 from backend.platform import Platform
 from backend.settings import load_settings
+from backend.web import csv_cells
 from sync import engine
 from sync.apply import Record
 
@@ -188,7 +188,7 @@ async def auditor_csv(db: AsyncSession, municipality_id: int, year: int, unit_pa
     people = select(User.id, User.name).where(User.municipality_id == municipality_id)
     names: dict[int, str] = {user_id: name for user_id, name in (await db.execute(people)).tuples()}
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_cells.writer(out)
     writer.writerow(AUDIT_COLUMNS)
     for draw_row, unit in draws:
         for item in draw_row.drawn:
