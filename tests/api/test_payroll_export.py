@@ -330,3 +330,35 @@ async def _payroll_principal(
         found,
         make_engine(settings.database_url, settings.database_schema),
     )
+
+
+async def test_a_month_with_nothing_approved_for_it_yet_cannot_be_exported(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """A typo in the year (9999-12) must not file the waiting lines under it: they stay waiting."""
+    world = await build_world(db)
+    await approved_trips(client, db, settings, world, 1)
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    latest = str(payroll_month(today(), 18).following())
+    for period in ("9999-12", latest):
+        refused = await client.post("/api/payroll/exports", json={"period": period})
+        assert refused.status_code == 400 and "kan ikke eksporteres endnu" in refused.json()["detail"], (
+            refused.text
+        )
+    assert await exports_of(db, world) == []
+
+
+async def test_after_an_early_export_the_chase_list_shows_the_next_runs_cutoff(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Export the month approvals go to now, before its cut-off: approvals go to the next run, and the
+    cut-off payroll chases is that run's, as "Næste lønkørsel" says."""
+    world = await build_world(db)
+    await approved_trips(client, db, settings, world, 1)
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    now = payroll_month(today(), 18)
+    assert (await client.post("/api/payroll/exports", json={"period": str(now)})).status_code == 201
+    listed = (await client.get("/api/payroll/exports")).json()
+    chase = (await client.get("/api/payroll/unapproved")).json()
+    assert listed["next_period"] == str(now.following())
+    assert chase["cutoff"] == cutoff_date(now.following(), 18).isoformat() == listed["next_cutoff"]

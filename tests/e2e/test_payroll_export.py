@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Request, expect
 
+from backend.clock import today
 from tests.e2e.conftest import _contexts, _serve
 from tests.e2e.test_mileage_flow import login
 from tests.e2e.test_receipts_flow import ACCOUNT, ANNA, assert_accessible
@@ -52,19 +53,26 @@ def test_a_double_click_on_export_makes_one_export(new_context: Callable[..., Br
     posts: list[Request] = []
     desk.on("request", lambda r: posts.append(r) if r.url.endswith("/api/payroll/exports") else None)
     desk.get_by_label("Lønmåned").fill(period)
+    assert desk.get_by_label("Lønmåned").bounding_box()["height"] >= 44  # type: ignore[index]
     button = desk.get_by_role("button", name="Eksportér lønlinjer")
     assert button.bounding_box()["height"] >= 44  # type: ignore[index]  # WCAG target size
+    # Before the month's cut-off, payroll is asked first (approvals until then would go to the next run).
+    asked: list[str] = []
+    desk.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     button.dblclick()
     status = desk.locator("main").get_by_role("status")
     expect(status).to_contain_text("Eksporten er lavet")
     expect(desk.get_by_role("button", name="Eksportér lønlinjer")).to_be_enabled()
     made = [x for x in desk.request.get("/api/payroll/exports").json()["exports"] if x["period"] == period]
     assert len(made) == 1, made  # the second click created nothing
+    early = period == offered["next_period"] and today().isoformat() < offered["next_cutoff"]
+    assert len(asked) == (1 if early else 0) and all("Lønfristen" in m for m in asked), asked
     assert [r.method for r in posts].count("POST") == 1
     expect(desk.get_by_role("link", name="Hent loen-" + period)).to_have_count(1)
     state_is(phone, ids, ["paid"], "the export did not pay the receipt")
 
     # Asked again (a retry, another tab): the same export comes back, and the screen says so in words.
+    desk.once("dialog", lambda d: d.accept())  # before the cut-off, payroll is asked first
     desk.get_by_role("button", name="Eksportér lønlinjer").click()
     expect(status).to_contain_text("allerede eksporteret")
     expect(status).to_contain_text("ingen får udbetalt to gange")
@@ -87,7 +95,7 @@ def test_send_the_month_offers_only_trips_that_can_be_sent(
     send = phone.get_by_role("button", name="Send måneden til godkendelse")
     offered = int(send.inner_text().split("(")[1].rstrip(")")) if send.count() else 0
     trip = {
-        "date": phone.evaluate("new Date().toLocaleDateString('sv-SE')"),
+        "date": phone.evaluate("feltSync.fields.today()"),  # the Danish calendar, as the list shows
         "purpose": "Tilsyn på legepladsen",
         "from_place": "Nordskolen",
         "to_place": "Sydskolen",

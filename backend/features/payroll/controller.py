@@ -171,7 +171,9 @@ class PayrollController(Controller):
         """Who has items not yet approved, to chase before the cut-off."""
         people = await unapproved.not_approved(db_session, principal, platform.registry_of(request))
         day = await _cutoff_day(db_session, principal.municipality_id)
-        return UnapprovedOut(cutoff.next_cutoff(today(), day), people)
+        exported = await service.exported_periods(db_session, principal.municipality_id)
+        # The cut-off of the run approvals go to now: after an early export, the next month's.
+        return UnapprovedOut(cutoff.cutoff_date(cutoff.paid_in(today(), day, exported), day), people)
 
     @get("/wage-types", operation_id="listWageTypes")
     async def list_wage_types(

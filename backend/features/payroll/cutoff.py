@@ -85,3 +85,10 @@ def next_run(today: date, cutoff_day: int, pending: Iterable[str], exported: Col
     approvals go to today, whichever comes first — skipping months already exported."""
     months = [Month.parse(p) for p in pending] + [payroll_month(today, cutoff_day)]
     return first_open_month(min(months), exported)
+
+
+def latest_exportable(today: date, cutoff_day: int, exported: Collection[str]) -> Month:
+    """The latest payroll month that can be exported on `today`: the month approvals go to now (or, once
+    that run is exported, the next open one). A later month has nothing approved for it yet, and a typo
+    in the year must not file the waiting lines under it."""
+    return paid_in(today, cutoff_day, exported)

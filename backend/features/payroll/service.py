@@ -17,11 +17,13 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Capability, Principal
+from backend.clock import today
 from backend.db.base import utcnow
 from backend.db.models import Municipality
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import root_unit
 from backend.features.payroll import wage_types
+from backend.features.payroll.cutoff import latest_exportable
 from backend.features.payroll.models import PayrollExport, WageLine
 from backend.features.payroll.writers import WRITERS, OutLine
 from backend.features.sync import pipeline
@@ -83,6 +85,16 @@ async def export(
     if writer is None:
         raise Invalid(f"Ukendt format: {fmt}.", f"Unknown format: {fmt}.")
     await _lock_municipality(db, principal.municipality_id)
+    municipality = await db.get(Municipality, principal.municipality_id)
+    assert municipality is not None
+    latest = latest_exportable(
+        today(), municipality.payroll_cutoff_day, await exported_periods(db, principal.municipality_id)
+    )
+    if period > str(latest):
+        raise Invalid(
+            f"Lønmåneden {period} kan ikke eksporteres endnu: den seneste, der kan, er {latest}.",
+            f"The payroll month {period} cannot be exported yet: the latest that can is {latest}.",
+        )
     done = await db.scalar(
         select(PayrollExport)
         .where(PayrollExport.municipality_id == principal.municipality_id, PayrollExport.period == period)

@@ -2,7 +2,7 @@
 // of receipts drawn for review, is approved in one action; one record is rejected with a reason. The server
 // decides each record by its own state machine and says why when it will not. How each record type groups,
 // reads and is settled is its workflow's `inbox` entry (workflows.tsx); other types show state and actions.
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import type { ServerRecord } from "../data";
 import { label, lang, t } from "../i18n";
@@ -45,14 +45,27 @@ function groups(items: Item[]): Group[] {
   return [...out.values()];
 }
 
-function Rejecting({ onDone, onCancel }: { onDone: (note: string) => void; onCancel: () => void }) {
+function Rejecting({ onDone, onCancel }: { onDone: (note: string) => Promise<void>; onCancel: () => void }) {
   const [note, setNote] = useState("");
+  const [sending, setSending] = useState(false);
+  const sent = useRef(false); // a double click's second event can come before the disabled button renders
+  async function confirm() {
+    if (sent.current) return;
+    sent.current = true;
+    setSending(true);
+    try {
+      await onDone(note.trim());
+    } finally {
+      sent.current = false;
+      setSending(false);
+    }
+  }
   return (
     <div class="field">
       <label for="ib-reason">{t("ib_rejectReason")}</label>
       <textarea id="ib-reason" rows={2} required value={note} onInput={(e) => setNote(e.currentTarget.value)} />
       <div class="row">
-        <button type="button" class="btn btn-primary" disabled={!note.trim()} onClick={() => onDone(note.trim())}>
+        <button type="button" class="btn btn-primary" disabled={!note.trim() || sending} aria-busy={sending} onClick={() => void confirm()}>
           {t("ib_rejectConfirm")}
         </button>
         <button type="button" class="btn" onClick={onCancel}>
@@ -129,7 +142,7 @@ export function Inbox({ me }: { me: Me }) {
                         </p>
                       ))}
                       {rejecting === id ? (
-                        <Rejecting onCancel={() => setRejecting(null)} onDone={(note) => void act(g.type, "reject", [id], note)} />
+                        <Rejecting onCancel={() => setRejecting(null)} onDone={(note) => act(g.type, "reject", [id], note)} />
                       ) : (
                         <div class="row">
                           {single.map((a) => (

@@ -1,6 +1,7 @@
 // Central payroll: export the approved wage lines of a payroll month (each line once, ever; a month once),
 // download any export again exactly as it was, and see who is not approved yet before the next cut-off.
 import { useRef, useState } from "preact/hooks";
+import { feltSync } from "../data";
 import { api } from "../api";
 import { formatDateTime, label, lang, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
@@ -79,6 +80,12 @@ export function Payroll() {
   async function run(e: Event) {
     e.preventDefault();
     if (running.current || !period) return;
+    const cutoff = exports.data?.next_cutoff;
+    const today = feltSync.fields.today(); // the Danish calendar, as the server counts cut-offs
+    // Before its cut-off, leaders may still approve for this run: exporting now sends those to the next.
+    if (period === exports.data?.next_period && cutoff && today < cutoff) {
+      if (!window.confirm(t("pl_early", { period: monthName(period), date: showDate(cutoff) }))) return;
+    }
     running.current = true;
     setBusy(true);
     setMessage(t("pl_working"));

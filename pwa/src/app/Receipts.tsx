@@ -406,8 +406,14 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
   /** Why a typed value is refused, in words ("" when it is fine); a CVR number's form is said plainly. */
   function problemOf(name: TextName, raw: string): string {
     const r = read(name, raw);
-    if (!r.problem || !spec[name]) return "";
-    return name === "cvr" && r.problem.code === "pattern" ? t("rc_errCvr") : problemText(spec[name], r.problem);
+    if (r.problem && spec[name])
+      return name === "cvr" && r.problem.code === "pattern" ? t("rc_errCvr") : problemText(spec[name], r.problem);
+    // The server's rule across two fields: VAT is at most 20 % of the amount (25 % on the price before VAT).
+    const vat = name === "vat" ? r.value : read("vat", edits.vat ?? str(f.vat)).value;
+    const total = name === "total" ? r.value : read("total", edits.total ?? str(f.total)).value;
+    if ((name === "vat" || name === "total") && vat && total && Number(vat) > Number(total) * 0.2 + 1e-9)
+      return t("rc_errVatShare");
+    return "";
   }
 
   function commit(name: TextName) {

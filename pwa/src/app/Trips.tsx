@@ -38,7 +38,9 @@ export function sendProblem(r: LocalRecord, today: string): string | null {
   return null;
 }
 
-const thisMonth = (): string => new Date().toISOString().slice(0, 7);
+// The month on the Danish calendar, as the trip form's date and the server count it (not UTC's: at
+// 00:30 on 1 December it is December).
+const thisMonth = (): string => feltSync.fields.today().slice(0, 7);
 
 function shiftMonth(ym: string, by: number): string {
   const [y, m] = ym.split("-").map(Number);
@@ -71,7 +73,7 @@ export function TripList() {
     .sort((a, b) => str(b.fields.date).localeCompare(str(a.fields.date)));
   const year = month.slice(0, 4);
   const yearKm = sum(all.filter((r) => monthOf(r.fields.date).startsWith(year)), (r) => r.fields.km);
-  const today = new Date().toLocaleDateString("sv-SE"); // YYYY-MM-DD in the phone's own time zone
+  const today = feltSync.fields.today(); // the Danish calendar, as the form and the server count it
   const unsent = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
   const sendable = unsent.filter((r) => !sendProblem(r, today));
   const heldBack = unsent.length - sendable.length;

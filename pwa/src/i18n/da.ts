@@ -247,6 +247,8 @@ export const da = {
   pl_made: "Eksporten er lavet: {file}",
   pl_pendingCutoff: "lønfrist {date}",
   pl_nextRun: "Næste lønkørsel: {period}, lønfrist {date}. Godkendelser efter en eksport kommer med næste lønkørsel.",
+  pl_early: "Lønfristen for {period} er {date}. Godkendelser indtil da kommer med næste lønkørsel, hvis du eksporterer nu. Eksportér alligevel?",
+  rc_errVatShare: "Momsen kan højst være 20 % af beløbet (25 % af prisen uden moms).",
   pl_working: "Eksporterer … vent venligst.",
   pl_waiting: "{items} venter på lederen",
   pl_drafts: "{items} ikke indsendt",

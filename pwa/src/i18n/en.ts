@@ -248,6 +248,8 @@ export const en: Dict = {
   pl_made: "The export is made: {file}",
   pl_pendingCutoff: "cut-off {date}",
   pl_nextRun: "Next salary run: {period}, cut-off {date}. Approvals after an export go with the next salary run.",
+  pl_early: "The cut-off for {period} is {date}. If you export now, approvals until then go with the next salary run. Export anyway?",
+  rc_errVatShare: "The VAT can be at most 20 % of the amount (25 % of the price before VAT).",
   pl_working: "Exporting … please wait.",
   pl_waiting: "{items} waiting for the manager",
   pl_drafts: "{items} not sent in",
