@@ -90,6 +90,7 @@ def as_trip(record_id: str, fields: dict[str, Any]) -> Trip | None:
     round_trip = bool(fields.get("round_trip"))
     starts, ends = bool(fields.get("starts_at_home")), bool(fields.get("ends_at_home"))
     stops = tuple(fields.get("stops") or ())
+    at_start, at_end = home_ends(starts, ends, round_trip)
     from_place, to_place = fields.get("from_place") or "", fields.get("to_place") or ""
     return Trip(
         id=record_id,
@@ -100,8 +101,8 @@ def as_trip(record_id: str, fields: dict[str, Any]) -> Trip | None:
         from_place=from_place,
         to_place=to_place,
         stops=stops,
-        starts_at_home=home_ends(starts, ends, round_trip)[0],
-        ends_at_home=home_ends(starts, ends, round_trip)[1],
+        starts_at_home=at_start,
+        ends_at_home=at_end,
         workplace_id=visited_workplace(
             fields.get("workplace"), from_place, to_place, stops, starts, ends, round_trip
         ),

@@ -171,22 +171,33 @@ async def _run(
     after_write: Callable[[engine.Batch], Awaitable[None]] | None = None,
 ) -> engine.Batch:
     for attempt in range(1, ATTEMPTS + 1):
-        batch = await make()
-        jobs = await _effects(db, platform, batch)
         try:
-            await _finish(db, platform, principal, batch, jobs)
+            batch = await _through(db, platform, principal, await make(), after_write)
         except engine.Stale:
             await db.rollback()
             if attempt == ATTEMPTS:
                 raise
             continue
-        if after_write is not None:
-            await after_write(batch)
-        _show_final(batch)
-        await engine.stamp(db, SYNC, batch)
         await db.commit()
         return batch
     raise AssertionError("unreachable")
+
+
+async def _through(
+    db: AsyncSession,
+    platform: Platform,
+    principal: Principal | None,
+    batch: engine.Batch,
+    after_write: Callable[[engine.Batch], Awaitable[None]] | None = None,
+) -> engine.Batch:
+    """Everything after applying: hooks, payroll, one write, audit, jobs, one stamp (not the commit)."""
+    jobs = await _effects(db, platform, batch)
+    await _finish(db, platform, principal, batch, jobs)
+    if after_write is not None:
+        await after_write(batch)
+    _show_final(batch)
+    await engine.stamp(db, SYNC, batch)
+    return batch
 
 
 async def push(
@@ -233,12 +244,7 @@ async def transition(
 
     if commit:
         return (await _run(db, platform, principal, make)).response.results
-    batch = await make()
-    jobs = await _effects(db, platform, batch)
-    await _finish(db, platform, principal, batch, jobs)
-    _show_final(batch)
-    await engine.stamp(db, SYNC, batch)
-    return batch.response.results
+    return (await _through(db, platform, principal, await make())).response.results
 
 
 async def through_door(
