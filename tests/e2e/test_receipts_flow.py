@@ -45,7 +45,7 @@ def test_receipt_offline_then_ocr_then_submit(page: Page, tmp_path: Path) -> Non
     page.get_by_role("link", name="Udlæg").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mine udlæg")
     # The list fetches the chart of accounts while online, so it can be picked from offline.
-    page.wait_for_function("Object.keys(localStorage).some((k) => k.startsWith('felt.accounts.'))")
+    page.wait_for_function("() => Object.keys(localStorage).some((k) => k.startsWith('felt.accounts.'))")
 
     page.context.set_offline(True)
     page.get_by_role("button", name="Nyt udlæg").click()

@@ -23,7 +23,7 @@ def test_home_opens_offline_after_first_visit(page: Page) -> None:
     # The service worker installs on the first visit and controls the page from the next load.
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hej {user['name']}")
 
     page.context.set_offline(True)

@@ -53,7 +53,7 @@ def controlled_by_service_worker(page: Page) -> None:
     """The service worker installs on the first visit and controls the page from the next load."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hej")
 
 
