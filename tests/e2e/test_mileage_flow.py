@@ -75,6 +75,8 @@ def test_log_offline_submit_approve_on_a_tablet_and_export(
 
     phone.get_by_role("button", name="Send måneden til godkendelse").click()
     expect(trip).to_contain_text("Venter på at blive sendt")
+    sending_line = phone.locator("main p[role=status]").filter(has_text="Venter på at blive sendt")
+    expect(sending_line).to_be_visible()
     phone.context.set_offline(False)
     until(
         phone,
@@ -83,6 +85,7 @@ def test_log_offline_submit_approve_on_a_tablet_and_export(
         "the trip was not submitted and calculated",
     )
     expect(trip).to_contain_text("Indsendt")
+    expect(sending_line).to_have_count(0)  # issue 12, item 16: not left standing once sent
     expect(trip).to_contain_text("52,44 kr.")  # 23 km × 2.28, the low rate: Anna has no authorisation
     assert_accessible(phone)
 

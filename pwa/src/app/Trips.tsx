@@ -66,7 +66,6 @@ const sum = (rows: LocalRecord[], pick: (r: LocalRecord) => unknown): number =>
 export function TripList() {
   const rows = useRecords(TRIP);
   const [month, setMonth] = useState(thisMonth);
-  const [sent, setSent] = useState("");
   const all = rows ?? [];
   const inMonth = all
     .filter((r) => monthOf(r.fields.date) === month)
@@ -77,10 +76,11 @@ export function TripList() {
   const unsent = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
   const sendable = unsent.filter((r) => !sendProblem(r, today));
   const heldBack = unsent.length - sendable.length;
+  // Said only while a submission is still in the outbox: gone once sent (or refused).
+  const sending = inMonth.some((r) => r.transitions.includes("submit"));
 
   async function submitMonth() {
     for (const r of sendable) await feltSync.transition(TRIP, r.id, "submit");
-    setSent(t("km_state_sending"));
   }
 
   return (
@@ -145,7 +145,7 @@ export function TripList() {
         </button>
       )}
       {heldBack > 0 && <p class="mark">{t("km_heldBack", { n: heldBack })}</p>}
-      <p role="status">{sent}</p>
+      <p role="status">{sending ? t("km_state_sending") : ""}</p>
       <ul class="stack">
         <li>
           <a class="btn" href="#/koersel/steder">

@@ -35,7 +35,7 @@ export async function status(): Promise<SyncStatus> {
   const tx = db.transaction(["outbox", "meta", "attention", "blobs"]);
   const meta = tx.objectStore("meta");
   const [pending, items, blobs, lastSyncAt, lastError, needsLogin, updateRequired] = await Promise.all([
-    tx.objectStore("outbox").count(),
+    tx.objectStore("outbox").getAll(),
     tx.objectStore("attention").getAll(),
     tx.objectStore("blobs").getAll(),
     meta.get("lastSyncAt"),
@@ -45,7 +45,8 @@ export async function status(): Promise<SyncStatus> {
   ]);
   return {
     ...empty,
-    pending,
+    // Records waiting, not field edits: three edits of one receipt are one thing to send.
+    pending: new Set(pending.map((m) => m.id)).size,
     pendingBlobs: blobs.filter((b) => !b.uploaded && !b.failed && b.blob).length,
     lastSyncAt: (lastSyncAt as string | undefined) ?? null,
     lastError: (lastError as string | null | undefined) ?? null,

@@ -320,8 +320,8 @@ export const da = {
   noAudit: "Der er ingen ændringer endnu.",
 
   // Sync status (always in the header while logged in).
-  syncPendingOne: "1 ændring venter på at blive sendt",
-  syncPendingMany: "{n} ændringer venter på at blive sendt",
+  syncPendingOne: "1 registrering venter på at blive sendt",
+  syncPendingMany: "{n} registreringer venter på at blive sendt",
   syncPhotosOne: "1 billede venter på at blive sendt",
   syncPhotosMany: "{n} billeder venter på at blive sendt",
   syncAllSent: "Alle ændringer er sendt",

@@ -320,8 +320,8 @@ export const en: Dict = {
   audit: "Change log",
   noAudit: "There are no changes yet.",
 
-  syncPendingOne: "1 change waiting to be sent",
-  syncPendingMany: "{n} changes waiting to be sent",
+  syncPendingOne: "1 item waiting to be sent",
+  syncPendingMany: "{n} items waiting to be sent",
   syncPhotosOne: "1 photo waiting to be sent",
   syncPhotosMany: "{n} photos waiting to be sent",
   syncAllSent: "All changes are sent",
