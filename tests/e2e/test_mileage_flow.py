@@ -43,6 +43,11 @@ def test_log_offline_submit_approve_on_a_tablet_and_export(
     login(phone, ANNA)
     phone.get_by_role("link", name="Kørsel").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Min kørsel")
+    # Issue 12, item 19: ← month → stays on one line down to 320 px.
+    phone.set_viewport_size({"width": 320, "height": 780})
+    nav = [phone.locator(".month-nav > *").nth(i).bounding_box() for i in range(3)]
+    assert all(nav) and max(b["y"] for b in nav if b) < min(b["y"] + b["height"] for b in nav if b), nav
+    phone.set_viewport_size({"width": 360, "height": 780})
     # The first sync brings her saved places down, so they are offered offline.
     until(phone, "() => feltSync.list('place').then((p) => p.length === 2)", None, "places did not sync")
 

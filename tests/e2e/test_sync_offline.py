@@ -33,7 +33,11 @@ Contexts = Callable[..., BrowserContext]
 
 def waiting(n: int) -> str:
     """The sync status line: it counts records waiting, not field edits."""
-    return "1 registrering venter på at blive sendt" if n == 1 else f"{n} registreringer venter på at blive sendt"
+    return (
+        "1 registrering venter på at blive sendt"
+        if n == 1
+        else f"{n} registreringer venter på at blive sendt"
+    )
 
 
 def login(page: Page, name: str) -> None:
