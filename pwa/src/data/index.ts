@@ -1,7 +1,8 @@
 // Felt's offline data: the public API for screens (and window.feltSync for tests and workflows).
 // Shared by the page and the service worker; no DOM code in this folder.
 import { currentUser, NotLoggedIn, setUser, subscribe } from "./bus";
-import { userDb } from "./db";
+import type { IDBPIndex, StoreNames } from "idb";
+import { type UserDB, userDb } from "./db";
 import { BUILT_IN, check, danishToday, parse, readDate, readNumber, refreshSpecs, specs } from "./fields";
 import { attention, dismiss, get, list, newId, put, remove, resolve, transition } from "./local";
 import { setLanguage, SCHEMA } from "./net";
@@ -14,6 +15,14 @@ export type { FieldSpec, Parsed, Problem, TypeSpecs } from "./fields";
 export { NotLoggedIn, SCHEMA };
 
 /** What the sync status in the header shows. */
+/** Records waiting, not field edits (three edits of one receipt are one thing to send): the distinct
+ * record ids of the outbox, read from its index's keys without loading the mutations. */
+async function recordsWaiting(byId: IDBPIndex<UserDB, ArrayLike<StoreNames<UserDB>>, "outbox", "id">): Promise<number> {
+  let n = 0;
+  for (let c = await byId.openKeyCursor(null, "nextunique"); c; c = await c.continue()) n++;
+  return n;
+}
+
 export async function status(): Promise<SyncStatus> {
   const online = navigator.onLine;
   const syncing = await isSyncing();
@@ -35,7 +44,7 @@ export async function status(): Promise<SyncStatus> {
   const tx = db.transaction(["outbox", "meta", "attention", "blobs"]);
   const meta = tx.objectStore("meta");
   const [pending, items, blobs, lastSyncAt, lastError, needsLogin, updateRequired] = await Promise.all([
-    tx.objectStore("outbox").getAll(),
+    recordsWaiting(tx.objectStore("outbox").index("id")),
     tx.objectStore("attention").getAll(),
     tx.objectStore("blobs").getAll(),
     meta.get("lastSyncAt"),
@@ -45,8 +54,7 @@ export async function status(): Promise<SyncStatus> {
   ]);
   return {
     ...empty,
-    // Records waiting, not field edits: three edits of one receipt are one thing to send.
-    pending: new Set(pending.map((m) => m.id)).size,
+    pending,
     pendingBlobs: blobs.filter((b) => !b.uploaded && !b.failed && b.blob).length,
     lastSyncAt: (lastSyncAt as string | undefined) ?? null,
     lastError: (lastError as string | null | undefined) ?? null,
