@@ -40,7 +40,6 @@ from enum import StrEnum
 
 from backend.features.mileage.rules import text
 from backend.features.mileage.rules.authorisation import Authorisation, covering_authorisation
-from backend.features.mileage.rules.holidays_dk import is_working_day as danish_working_day
 from backend.features.mileage.rules.home_deduction import home_deduction_km, payable_after_deduction
 from backend.features.mileage.rules.limits import Limits, limit_flags
 from backend.features.mileage.rules.model import Trip, Vehicle
@@ -55,6 +54,7 @@ from backend.features.mileage.rules.sixty_days import (
 from backend.features.mileage.rules.text import Message
 from backend.features.mileage.rules.tiers import TIER_KM, split_at_tier
 from backend.features.mileage.rules.validate import duplicate_flag, find_duplicates
+from backend.features.worktime.holidays_dk import is_working_day as danish_working_day
 
 ORE = Decimal("0.01")
 EMPLOYEE_ONLY_FLAGS = frozenset({"sixty_days_warning"})

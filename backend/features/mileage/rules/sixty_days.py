@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from backend.features.mileage.rules.holidays_dk import is_working_day as danish_working_day
+from backend.features.worktime.holidays_dk import is_working_day as danish_working_day
 
 LIMIT_DAYS = 60
 RESET_AFTER_DAYS_ELSEWHERE = 60
