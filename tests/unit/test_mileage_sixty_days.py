@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -114,17 +115,34 @@ def test_only_trips_from_or_to_home_count() -> None:
     assert all(r.amount > 0 and r.sixty_days is None for r in run(between_workplaces))
 
 
-def test_weekends_and_holidays_do_not_count() -> None:
+def test_days_actually_worked_count_a_worked_saturday_and_holiday_too() -> None:
+    """skat.dk (60-dages-reglen): "Alle arbejdsdage bliver talt med"; weekends, vacation and sick days are
+    examples of days not worked. A Saturday or Good Friday worked at A is a day worked there: it counts."""
     before_easter = working_days(date(2025, 1, 20), 55)  # up to Friday 4 April 2025
     saturday = date(2025, 4, 12)
     good_friday = easter_sunday(2025) - timedelta(days=2)
     results = run([home_trip(day, "A") for day in [*before_easter, saturday, good_friday]])
-    assert [r.sixty_days.day_number for r in results[-2:] if r.sixty_days] == [55, 55]
-    assert not any(r.sixty_days.counts_today for r in results[-2:] if r.sixty_days)
-    assert "weekend- eller helligdag" in results[-1].explanation[1].da
+    assert [r.sixty_days.day_number for r in results[-2:] if r.sixty_days] == [56, 57]
 
 
-def test_weekends_and_holidays_do_not_interrupt_the_run_elsewhere() -> None:
+def test_a_worked_25_december_is_day_61_and_not_tax_free() -> None:
+    """The issue's case: a worked 25 December after 60 days at the workplace is day 61."""
+    sixty = working_days(date(2025, 9, 15), 60)
+    assert sixty[-1] < date(2025, 12, 25)
+    results = run([home_trip(day, "A") for day in sixty] + [home_trip(date(2025, 12, 25), "A")])
+    assert results[-1].sixty_days is not None and results[-1].sixty_days.day_number == 61
+    assert results[-1].amount == 0
+
+
+def test_unworked_weekends_and_holidays_neither_count_nor_interrupt_the_run_elsewhere() -> None:
+    """A weekend with no work (no record) is neutral: 60 working days in a row at B still reset A."""
+    trips = blocks(("A", 60), ("B", 60), ("A", 1))
+    assert any(b.day - a.day > timedelta(days=1) for a, b in pairwise(trips))
+    assert run(trips)[-1].amount > 0
+
+
+def test_a_saturday_worked_at_a_interrupts_the_run_elsewhere() -> None:
+    """A day worked at A is not a day elsewhere: B's run of 60 days in a row starts again after it."""
     trips = blocks(("A", 60), ("B", 59))
     saturday_at_a = trips[-1].day + timedelta(days=(5 - trips[-1].day.weekday()) % 7 or 7)
     trips.append(home_trip(saturday_at_a, "A", 1))
@@ -132,7 +150,7 @@ def test_weekends_and_holidays_do_not_interrupt_the_run_elsewhere() -> None:
     trips += [home_trip(last_b, "B"), home_trip(back_at_a, "A")]
     results = run(trips)
     assert results[-3].amount == 0  # the Saturday at A: the 60 days are used
-    assert results[-1].amount > 0  # yet it did not break B's 60 working days in a row
+    assert results[-1].amount == 0  # and it broke the run at B: A is not reset
 
 
 def test_a_weekend_trip_after_day_60_is_not_tax_free() -> None:

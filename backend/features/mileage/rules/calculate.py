@@ -32,9 +32,8 @@ for the admins rather than paying 0.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -54,7 +53,6 @@ from backend.features.mileage.rules.sixty_days import (
 from backend.features.mileage.rules.text import Message
 from backend.features.mileage.rules.tiers import TIER_KM, split_at_tier
 from backend.features.mileage.rules.validate import duplicate_flag, find_duplicates
-from backend.features.worktime.holidays_dk import is_working_day as danish_working_day
 
 ORE = Decimal("0.01")
 EMPLOYEE_ONLY_FLAGS = frozenset({"sixty_days_warning"})
@@ -116,7 +114,6 @@ def calculate_trips(
     tier_km_before: Mapping[int, Decimal] | None = None,
     other_workplace_days: Iterable[WorkplaceDay] = (),
     workplace_names: Mapping[str, str] | None = None,
-    is_working_day: Callable[[date], bool] = danish_working_day,
     warn_from_day: int = WARN_FROM_DAY,
 ) -> list[TripResult]:
     """Calculate `employee`'s trips with one employer; results come back in the order the trips were given.
@@ -141,7 +138,7 @@ def calculate_trips(
     home_days = [
         WorkplaceDay(t.day, t.workplace_id) for t in in_order if t.from_or_to_home and t.workplace_id
     ]
-    sixty = count_sixty_days([*home_days, *other_workplace_days], is_working_day)
+    sixty = count_sixty_days([*home_days, *other_workplace_days])
     limit_notes = limit_flags(in_order, limits)
     duplicates = find_duplicates(in_order)
     names = workplace_names or {}
@@ -280,15 +277,9 @@ def _sixty_line(count: SixtyDayCount, name: str) -> Message:
             "after 60 working days in a row at other workplaces. If part of the trip was between workplaces, "
             "log that part as a trip of its own."
         )
-    elif count.counts_today:
+    else:
         da = f"60-dages-reglen: dag {count.day_number} af {LIMIT_DAYS} med kørsel mellem hjemmet og {name} inden for 12 måneder."
         en = f"60-day rule: day {count.day_number} of {LIMIT_DAYS} travelling between home and {name} within 12 months."
-    else:
-        da = (
-            f"60-dages-reglen: en weekend- eller helligdag tæller ikke med; {count.days_before} af {LIMIT_DAYS} "
-            f"dage er brugt ved {name}."
-        )
-        en = f"60-day rule: a weekend or public holiday does not count; {count.days_before} of {LIMIT_DAYS} days used at {name}."
     if count.reset_on is not None:
         da += f" Tællingen startede forfra {text.day(count.reset_on, 'da')} efter 60 arbejdsdage i træk andre steder."
         en += f" The count started again on {text.day(count.reset_on, 'en')} after 60 working days in a row elsewhere."
