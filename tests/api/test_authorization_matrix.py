@@ -131,6 +131,13 @@ ENDPOINTS = [
         lambda r, t: 404 if r == R.ADMIN else 403,
         targeted=False,
     ),
+    Endpoint(
+        "PUT",
+        "/api/mileage/authorisations/{authorisation}",
+        lambda r, t: 404 if r == R.ADMIN else 403,
+        body=lambda w: {"employee_number": "M90", "valid_from": "2026-01-01", "workplaces": ["Skolen Vest"]},
+        targeted=False,
+    ),
     Endpoint("GET", "/api/payroll/exports", only({R.PAYROLL}), targeted=False),
     # Payroll passes the guard and is told there is nothing to export (409) or no such export (404).
     Endpoint(

@@ -119,6 +119,54 @@ async def test_an_admin_grants_and_withdraws_a_driving_authorisation(
     assert (await device.pull())[tid]["fields"]["calc"]["rate_applied"] == "low"
 
 
+async def test_an_authorisation_limited_to_a_place_is_stored_shown_changed_and_applied(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Issue 12, item 4: an authorisation only for trips to Skolen Vest; the trip to Plejecenter Egebo
+    is paid at the low rate (111.50, not 190.50)."""
+    world = await build_world(db)
+    device, [vest, egebo] = await log_trips(
+        client,
+        db,
+        settings,
+        world.in_a1,
+        trip(to_place="Skolen Vest"),
+        trip(to_place="Plejecenter Egebo"),
+        submit=False,
+    )
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    typo = {"employee_number": "M90", "valid_from": "2025-01-01", "places": ["Skolen Vest"]}
+    assert (await client.post("/api/mileage/authorisations", json=typo)).status_code == 400  # never dropped
+    made = await client.post(
+        "/api/mileage/authorisations",
+        json={"employee_number": "M90", "valid_from": "2025-01-01", "workplaces": [" Skolen  Vest ", ""]},
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["workplaces"] == ["Skolen Vest"]
+    [listed] = (await client.get("/api/mileage/authorisations")).json()
+    assert listed["workplaces"] == ["Skolen Vest"]
+    await sign_in(client, db, world.in_a1, settings)
+    pulled = await device.pull()
+    assert pulled[vest]["fields"]["calc"]["amount"] == "190.50"
+    assert pulled[egebo]["fields"]["calc"]["amount"] == "111.50"
+
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    changed = await client.put(
+        f"/api/mileage/authorisations/{listed['id']}",
+        json={**listed, "workplaces": ["Plejecenter Egebo"]} | {"id": listed["id"]},
+    )
+    assert changed.status_code == 400  # id and name are not input
+    body = {k: listed[k] for k in ("employee_number", "valid_from", "valid_to", "reference")}
+    changed = await client.put(
+        f"/api/mileage/authorisations/{listed['id']}", json={**body, "workplaces": ["Plejecenter Egebo"]}
+    )
+    assert changed.status_code == 200, changed.text
+    await sign_in(client, db, world.in_a1, settings)
+    pulled = await device.pull()
+    assert pulled[vest]["fields"]["calc"]["amount"] == "111.50"
+    assert pulled[egebo]["fields"]["calc"]["amount"] == "190.50"
+
+
 async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:
@@ -302,6 +350,26 @@ async def test_duplicates_and_the_municipalitys_limits_go_to_the_leader_with_a_n
     flags = sorted([f["code"] for f in trips[i]["fields"]["calc"]["flags"]] for i in ids)
     assert flags == [["limit_trip"], ["limit_trip", "duplicate"]]  # the later of the two is the duplicate
     assert all(trips[i]["fields"]["calc"]["leader_note"] for i in ids)
+
+
+async def test_a_limit_of_minus_3_or_abc_is_refused_with_a_reason_and_the_old_limit_stays(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Issue 12, item 13: "-3" or "abc" as a limit is refused with a message, never saved as "no limit";
+    the form checks with the same declarations the server sends."""
+    world = await build_world(db)
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    current = (await client.get("/api/mileage/settings")).json()
+    assert current["fields"]["max_km_per_trip"]["min"] == "0.1"
+    assert (
+        await client.put("/api/mileage/settings", json={**current, "max_km_per_trip": "40"})
+    ).status_code == 200
+    for bad in ("-3", "0", "abc", "12.345"):
+        refused = await client.put("/api/mileage/settings", json={**current, "max_km_per_trip": bad})
+        assert 400 <= refused.status_code < 500, (bad, refused.text)
+    minus = await client.put("/api/mileage/settings", json={**current, "max_km_per_month": "-3"})
+    assert "Grænse pr. måned skal være mindst 0,1" in minus.text
+    assert (await client.get("/api/mileage/settings")).json()["max_km_per_trip"] == "40.0"
 
 
 async def test_rates_are_data_an_admin_corrects(

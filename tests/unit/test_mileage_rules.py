@@ -218,6 +218,29 @@ def test_an_authorisation_covers_only_its_employee_its_dates_and_its_trips() -> 
     assert one(trip(), authorisations=[someone_else]).rate_applied is RateApplied.LOW
 
 
+def test_an_authorisation_limited_to_a_place_pays_the_high_rate_only_for_trips_there() -> None:
+    """Issue 12, item 4: Bo may use the high rate only for trips to Skolen Vest. 50 km to Skolen Vest:
+    190.50 (3.81); 50 km to Plejecenter Egebo: 111.50 (2.23, the low rate)."""
+    only_vest = Authorisation(EMPLOYEE, valid_from=date(2025, 1, 1), workplace_ids=frozenset({"Skolen Vest"}))
+    to_vest = trip("v", km="50", to_place="skolen  vest")  # as typed: case and spaces aside
+    via_vest = trip("s", km="50", to_place="Rådhuset", stops=("Skolen Vest",))
+    home_to_vest = trip(
+        "h",
+        km="50",
+        from_place="Hjem",
+        to_place="Skolen Vest",
+        starts_at_home=True,
+        workplace_id="Skolen Vest",
+    )
+    to_egebo = trip("e", km="50", to_place="Plejecenter Egebo")
+    from_vest_to_egebo = trip("f", km="50", from_place="Skolen Vest", to_place="Plejecenter Egebo")
+    for covered in (to_vest, via_vest, home_to_vest):
+        assert one(covered, authorisations=[only_vest]).amount == D("190.50"), covered.id
+    for outside in (to_egebo, from_vest_to_egebo):
+        result = one(outside, authorisations=[only_vest])
+        assert (result.amount, result.rate_applied) == (D("111.50"), RateApplied.LOW), outside.id
+
+
 def test_a_bicycle_trip_pays_the_bicycle_rate_and_does_not_use_the_car_tier() -> None:
     bike = trip("bike", km="10", vehicle=Vehicle.BICYCLE)
     car = trip("car", km="10")

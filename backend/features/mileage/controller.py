@@ -17,6 +17,7 @@ from backend.clock import today
 from backend.db.sync_tables import SYNC
 from backend.deps import DbSession, SignedIn
 from backend.features.mileage import calculation, settings
+from backend.features.mileage.models import DrivingAuthorisation
 from backend.features.mileage.record_type import STATE_NAMES
 from backend.features.mileage.rules import RateKind, RateMissing, rate_on
 from backend.features.municipality import service as municipality
@@ -40,6 +41,8 @@ class MileageSettings(msgspec.Struct):
     max_km_per_month: Decimal | None = None
     missing: list[str] = msgspec.field(default_factory=list)
     """Clear messages for the admins: this year's or next year's rates that are not entered."""
+    fields: dict[str, Any] = msgspec.field(default_factory=dict)
+    """The limits' field declarations (sync.fields), so the admin form refuses what the server would."""
 
 
 async def _settings_out(db: DbSession, municipality_id: int, lang: str) -> MileageSettings:
@@ -58,19 +61,30 @@ async def _settings_out(db: DbSession, municipality_id: int, lang: str) -> Milea
         max_km_per_trip=limits.max_km_per_trip,
         max_km_per_month=limits.max_km_per_month,
         missing=missing,
+        fields={name: f.describe() for name, f in settings.LIMIT_FIELDS.items()},
     )
 
 
-class AuthorisationIn(msgspec.Struct):
+class AuthorisationIn(msgspec.Struct, forbid_unknown_fields=True):
+    """An unknown field is refused (400), never dropped: a limit typed under another name must not vanish."""
+
     employee_number: str
     valid_from: date
     valid_to: date | None = None
     reference: str = ""
+    workplaces: list[str] = msgspec.field(default_factory=list)
+    """Limits it to trips for these places; empty: every trip."""
 
 
 class AuthorisationOut(AuthorisationIn):
     id: int = 0
     name: str = ""
+
+
+def _out(a: DrivingAuthorisation, number: str, name: str = "") -> AuthorisationOut:
+    return AuthorisationOut(
+        number, a.valid_from, a.valid_to, a.reference, list(a.workplaces or []), a.id, name
+    )
 
 
 LOG_HEADER = (
@@ -121,7 +135,7 @@ class MileageController(Controller):
         """The written driving authorisations (kørselsbemyndigelser) that allow the high rate."""
         await municipality.get_settings(db_session, principal)
         return [
-            AuthorisationOut(u.employee_number or "", a.valid_from, a.valid_to, a.reference, a.id, u.name)
+            _out(a, u.employee_number or "", u.name)
             for a, u in await settings.list_authorisations(db_session, principal.municipality_id)
         ]
 
@@ -137,10 +151,35 @@ class MileageController(Controller):
             data.valid_from,
             data.valid_to,
             data.reference,
+            data.workplaces,
         )
         changes = await calculation.recalculate(db_session, principal.municipality_id, a.user_id)
         await pipeline.save(db_session, platform.of(request), changes)
-        return AuthorisationOut(data.employee_number, a.valid_from, a.valid_to, a.reference, a.id)
+        return _out(a, data.employee_number)
+
+    @put("/authorisations/{authorisation_id:int}", operation_id="changeDrivingAuthorisation")
+    async def change_authorisation(
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        authorisation_id: PathId,
+        data: JSONBody[AuthorisationIn],
+    ) -> AuthorisationOut:
+        """Correct an authorisation's period, reference or places (the employee number is not changed)."""
+        await municipality.update_settings(db_session, principal, {})
+        a = await settings.change_authorisation(
+            db_session,
+            principal.municipality_id,
+            authorisation_id,
+            data.valid_from,
+            data.valid_to,
+            data.reference,
+            data.workplaces,
+        )
+        changes = await calculation.recalculate(db_session, principal.municipality_id, a.user_id)
+        await pipeline.save(db_session, platform.of(request), changes)
+        return _out(a, data.employee_number)
 
     @delete(
         "/authorisations/{authorisation_id:int}", operation_id="removeDrivingAuthorisation", status_code=204

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
+from advanced_alchemy.types import JsonB
 from sqlalchemy import Boolean, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -50,3 +51,5 @@ class DrivingAuthorisation(Timestamped, Base):
     valid_from: Mapped[date]
     valid_to: Mapped[date | None]
     reference: Mapped[str] = mapped_column(String(200), default="")
+    workplaces: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default="[]")
+    """Limits it to trips for these places (names as the employee types them); empty covers every trip."""

@@ -15,6 +15,17 @@ from backend.db.models import User
 from backend.errors import Invalid, NotFound
 from backend.features.mileage.models import DrivingAuthorisation, MileageLimits, MileageRate
 from backend.features.mileage.rules import Authorisation, Limits, Rate, load_default_rates, parse_rates
+from sync import fields
+from sync.fields import FieldError
+
+LIMIT_FIELDS = {
+    "max_km_per_trip": fields.decimal("Grænse pr. tur", "Limit per trip", min="0.1", max="10000", places=1),
+    "max_km_per_month": fields.decimal(
+        "Grænse pr. måned", "Limit per month", min="0.1", max="100000", places=1
+    ),
+}
+"""The municipality's limits as typed fields: the server checks them, and the admin form checks the same
+declarations at once (GET /api/mileage/settings sends them). Empty (None) means no limit."""
 
 
 def _row(rate: Rate) -> dict[str, Any]:
@@ -64,9 +75,14 @@ async def limits(db: AsyncSession, municipality_id: int) -> Limits:
 async def set_limits(
     db: AsyncSession, municipality_id: int, per_trip: Decimal | None, per_month: Decimal | None
 ) -> None:
-    for value in (per_trip, per_month):
-        if value is not None and (not value.is_finite() or value <= 0):
-            raise Invalid("En grænse skal være mere end 0 km.", "A limit must be more than 0 km.")
+    """Raises Invalid naming the limit (Danish, English) when one is not a number within its field's bounds."""
+    for name, value in (("max_km_per_trip", per_trip), ("max_km_per_month", per_month)):
+        if value is None:
+            continue
+        try:
+            LIMIT_FIELDS[name].clean(format(value, "f") if value.is_finite() else "x", date.today())
+        except FieldError as exc:
+            raise Invalid(exc.da, exc.en) from None
     row = await db.get(MileageLimits, municipality_id)
     if row is None:
         db.add(
@@ -82,7 +98,14 @@ async def set_limits(
 async def authorisations(db: AsyncSession, user_id: int, employee_number: str) -> tuple[Authorisation, ...]:
     rows = await db.scalars(select(DrivingAuthorisation).where(DrivingAuthorisation.user_id == user_id))
     return tuple(
-        Authorisation(employee_number, a.valid_from, a.valid_to, reference=a.reference) for a in rows
+        Authorisation(
+            employee_number,
+            a.valid_from,
+            a.valid_to,
+            workplace_ids=frozenset(a.workplaces or ()),
+            reference=a.reference,
+        )
+        for a in rows
     )
 
 
@@ -105,7 +128,10 @@ async def add_authorisation(
     valid_from: date,
     valid_to: date | None,
     reference: str,
+    workplaces: Iterable[str] = (),
 ) -> DrivingAuthorisation:
+    """Grants one; `workplaces` limits it to trips for those places (none: every trip). Raises NotFound
+    for an unknown employee number, Invalid for an end before the start."""
     user = await db.scalar(
         select(User).where(User.municipality_id == municipality_id, User.employee_number == employee_number)
     )
@@ -114,16 +140,55 @@ async def add_authorisation(
             f"Ingen medarbejder har nummeret {employee_number}.",
             f"No employee has the number {employee_number}.",
         )
-    if valid_to is not None and valid_to < valid_from:
-        raise Invalid("Slutdatoen ligger før startdatoen.", "The end date is before the start date.")
+    _check_period(valid_from, valid_to)
     found = DrivingAuthorisation(
         municipality_id=municipality_id,
         user_id=user.id,
         valid_from=valid_from,
         valid_to=valid_to,
         reference=reference,
+        workplaces=clean_places(workplaces),
     )
     db.add(found)
+    await db.flush()
+    return found
+
+
+def _check_period(valid_from: date, valid_to: date | None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise Invalid("Slutdatoen ligger før startdatoen.", "The end date is before the start date.")
+
+
+def clean_places(names: Iterable[str]) -> list[str]:
+    """The places as typed, trimmed, blanks and repeats left out (in the order given)."""
+    out: list[str] = []
+    for name in names:
+        name = " ".join(name.split())
+        if len(name) > 200:
+            raise Invalid(
+                "Et stednavn må højst være 200 tegn.", "A place name can be at most 200 characters."
+            )
+        if name and name.casefold() not in {o.casefold() for o in out}:
+            out.append(name)
+    return out
+
+
+async def change_authorisation(
+    db: AsyncSession,
+    municipality_id: int,
+    authorisation_id: int,
+    valid_from: date,
+    valid_to: date | None,
+    reference: str,
+    workplaces: Iterable[str],
+) -> DrivingAuthorisation:
+    """Corrects one (its period, reference and places); the employee stays. Raises NotFound, Invalid."""
+    found = await db.get(DrivingAuthorisation, authorisation_id)
+    if found is None or found.municipality_id != municipality_id:
+        raise NotFound("Kørselsbemyndigelsen findes ikke.", "The driving authorisation does not exist.")
+    _check_period(valid_from, valid_to)
+    found.valid_from, found.valid_to, found.reference = valid_from, valid_to, reference
+    found.workplaces = clean_places(workplaces)
     await db.flush()
     return found
 

@@ -2,7 +2,9 @@
 // the municipality's own limits, and the written driving authorisations that allow the high rate.
 import { useState } from "preact/hooks";
 import { api } from "../api";
+import { feltSync, type FieldSpec } from "../data";
 import { lang, t } from "../i18n";
+import { parsedText } from "./fieldText";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
 import { parseKm } from "./mileageText";
@@ -20,6 +22,8 @@ interface Settings {
   max_km_per_trip: string | null;
   max_km_per_month: string | null;
   missing: string[];
+  /** The limits' field declarations: the same ones the server checks with. */
+  fields: Record<string, FieldSpec>;
 }
 interface Authorisation {
   id: number;
@@ -28,7 +32,12 @@ interface Authorisation {
   valid_from: string;
   valid_to: string | null;
   reference: string;
+  /** Only trips to these places get the high rate; empty: every trip. */
+  workplaces: string[];
 }
+
+/** "Skolen Vest, Plejecenter Egebo" → the places, blanks left out. */
+const placesOf = (typed: string): string[] => typed.split(/[,;\n]/).map((p) => p.trim()).filter(Boolean);
 
 const KINDS = ["car_first_20000", "car_above_20000", "bicycle"] as const;
 const kindName = (k: string) => t(`ma_kind_${k as (typeof KINDS)[number]}`);
@@ -39,7 +48,10 @@ export function MileageAdmin() {
   const [message, setMessage] = useState("");
   const [rate, setRate] = useState({ kind: KINDS[0] as string, effective_from: "", kr_per_km: "" });
   const [limits, setLimits] = useState<{ trip: string; month: string } | null>(null);
-  const [auth, setAuth] = useState({ employee_number: "", valid_from: "", valid_to: "", reference: "" });
+  const [auth, setAuth] = useState({ employee_number: "", valid_from: "", valid_to: "", reference: "", workplaces: "" });
+  const [limitProblems, setLimitProblems] = useState<{ trip?: string; month?: string }>({});
+  /** The authorisation being corrected: its id and the places as typed. */
+  const [editing, setEditing] = useState<{ id: number; workplaces: string; valid_to: string } | null>(null);
 
   const s = settings.data;
   const shownLimits = limits ?? { trip: s?.max_km_per_trip ?? "", month: s?.max_km_per_month ?? "" };
@@ -63,17 +75,53 @@ export function MileageAdmin() {
     void save({ ...s, rates: [...others, { ...rate, kr_per_km: kr, source: "", verify: false }] });
   }
 
+  /** A limit as the server keeps it ("" → no limit), or why it is refused ("-3", "abc"), from its declaration. */
+  function readLimit(name: "max_km_per_trip" | "max_km_per_month", raw: string): { value: string | null; problem: string } {
+    const spec = s?.fields[name];
+    if (!raw.trim() || !spec) return { value: raw.trim() ? parseKm(raw) : null, problem: "" };
+    const parsed = feltSync.fields.parse(spec, raw);
+    return { value: parsed.problem ? null : String(parsed.value), problem: parsedText(spec, parsed) };
+  }
+
   function saveLimits(e: Event) {
     e.preventDefault();
     if (!s) return;
-    void save({ ...s, max_km_per_trip: parseKm(shownLimits.trip), max_km_per_month: parseKm(shownLimits.month) });
+    const trip = readLimit("max_km_per_trip", shownLimits.trip);
+    const month = readLimit("max_km_per_month", shownLimits.month);
+    setLimitProblems({ trip: trip.problem, month: month.problem });
+    if (trip.problem || month.problem) {
+      setMessage("");
+      document.getElementById(trip.problem ? "ma-trip" : "ma-month")?.focus();
+      return;
+    }
+    void save({ ...s, max_km_per_trip: trip.value, max_km_per_month: month.value });
   }
 
   async function addAuth(e: Event) {
     e.preventDefault();
     try {
-      await api.post("/api/mileage/authorisations", { ...auth, valid_to: auth.valid_to || null });
-      setAuth({ employee_number: "", valid_from: "", valid_to: "", reference: "" });
+      await api.post("/api/mileage/authorisations", { ...auth, valid_to: auth.valid_to || null, workplaces: placesOf(auth.workplaces) });
+      setAuth({ employee_number: "", valid_from: "", valid_to: "", reference: "", workplaces: "" });
+      setMessage(t("ma_saved"));
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+    auths.reload();
+  }
+
+  async function changeAuth(e: Event, a: Authorisation) {
+    e.preventDefault();
+    if (!editing) return;
+    const { employee_number, valid_from, reference } = a;
+    try {
+      await api.put(`/api/mileage/authorisations/${a.id}`, {
+        employee_number,
+        valid_from,
+        reference,
+        valid_to: editing.valid_to || null,
+        workplaces: placesOf(editing.workplaces),
+      });
+      setEditing(null);
       setMessage(t("ma_saved"));
     } catch (err) {
       setMessage(errorText(err));
@@ -145,9 +193,37 @@ export function MileageAdmin() {
       <form class="card" onSubmit={saveLimits} aria-labelledby="ma-limits-title">
         <h2 id="ma-limits-title">{t("ma_limits")}</h2>
         <label for="ma-trip">{t("ma_perTrip")}</label>
-        <input id="ma-trip" type="text" inputMode="decimal" value={shownLimits.trip} onInput={(e) => setLimits({ ...shownLimits, trip: e.currentTarget.value })} />
+        <input
+          id="ma-trip"
+          type="text"
+          inputMode="decimal"
+          value={shownLimits.trip}
+          aria-invalid={limitProblems.trip ? true : undefined}
+          aria-describedby={limitProblems.trip ? "ma-trip-err" : undefined}
+          onInput={(e) => setLimits({ ...shownLimits, trip: e.currentTarget.value })}
+          onChange={(e) => setLimitProblems((p) => ({ ...p, trip: readLimit("max_km_per_trip", e.currentTarget.value).problem }))}
+        />
+        {limitProblems.trip && (
+          <span class="errors" id="ma-trip-err">
+            {limitProblems.trip}
+          </span>
+        )}
         <label for="ma-month">{t("ma_perMonth")}</label>
-        <input id="ma-month" type="text" inputMode="decimal" value={shownLimits.month} onInput={(e) => setLimits({ ...shownLimits, month: e.currentTarget.value })} />
+        <input
+          id="ma-month"
+          type="text"
+          inputMode="decimal"
+          value={shownLimits.month}
+          aria-invalid={limitProblems.month ? true : undefined}
+          aria-describedby={limitProblems.month ? "ma-month-err" : undefined}
+          onInput={(e) => setLimits({ ...shownLimits, month: e.currentTarget.value })}
+          onChange={(e) => setLimitProblems((p) => ({ ...p, month: readLimit("max_km_per_month", e.currentTarget.value).problem }))}
+        />
+        {limitProblems.month && (
+          <span class="errors" id="ma-month-err">
+            {limitProblems.month}
+          </span>
+        )}
         <button type="submit" class="btn btn-primary">
           {t("ma_saveLimits")}
         </button>
@@ -160,10 +236,46 @@ export function MileageAdmin() {
             <p>
               {t("ma_authLine", { name: a.name, number: a.employee_number, from: showDate(a.valid_from), to: a.valid_to ? showDate(a.valid_to) : "…" })}
             </p>
+            <p>{a.workplaces.length ? t("ma_onlyTo", { places: a.workplaces.join(", ") }) : t("ma_allTrips")}</p>
             {a.reference && <p class="muted">{a.reference}</p>}
-            <button type="button" class="btn btn-small" onClick={() => void removeAuth(a.id)}>
-              {t("ma_removeAuth", { name: a.name })}
-            </button>
+            {editing?.id === a.id ? (
+              <form onSubmit={(e) => void changeAuth(e, a)} aria-label={t("ma_changeAuth", { name: a.name })}>
+                <label for={`ma-places-${a.id}`}>{t("ma_places")}</label>
+                <span class="muted" id={`ma-places-hint-${a.id}`}>
+                  {t("ma_placesHint")}
+                </span>
+                <input
+                  id={`ma-places-${a.id}`}
+                  type="text"
+                  aria-describedby={`ma-places-hint-${a.id}`}
+                  value={editing.workplaces}
+                  onInput={(e) => setEditing({ ...editing, workplaces: e.currentTarget.value })}
+                />
+                <label for={`ma-ato-${a.id}`}>{t("ma_to")}</label>
+                <input id={`ma-ato-${a.id}`} type="date" value={editing.valid_to} onInput={(e) => setEditing({ ...editing, valid_to: e.currentTarget.value })} />
+                <div class="row">
+                  <button type="submit" class="btn btn-primary btn-small">
+                    {t("ma_saveAuth")}
+                  </button>
+                  <button type="button" class="btn btn-small" onClick={() => setEditing(null)}>
+                    {t("ma_cancel")}
+                  </button>
+                </div>
+              </form>
+            ) : (
+              <div class="row">
+                <button
+                  type="button"
+                  class="btn btn-small"
+                  onClick={() => setEditing({ id: a.id, workplaces: a.workplaces.join(", "), valid_to: a.valid_to ?? "" })}
+                >
+                  {t("ma_changeAuth", { name: a.name })}
+                </button>
+                <button type="button" class="btn btn-small" onClick={() => void removeAuth(a.id)}>
+                  {t("ma_removeAuth", { name: a.name })}
+                </button>
+              </div>
+            )}
           </li>
         ))}
       </ul>
@@ -177,6 +289,17 @@ export function MileageAdmin() {
         <input id="ma-ato" type="date" value={auth.valid_to} onInput={(e) => setAuth({ ...auth, valid_to: e.currentTarget.value })} />
         <label for="ma-ref">{t("ma_reference")}</label>
         <input id="ma-ref" type="text" value={auth.reference} onInput={(e) => setAuth({ ...auth, reference: e.currentTarget.value })} />
+        <label for="ma-places">{t("ma_places")}</label>
+        <span class="muted" id="ma-places-hint">
+          {t("ma_placesHint")}
+        </span>
+        <input
+          id="ma-places"
+          type="text"
+          aria-describedby="ma-places-hint"
+          value={auth.workplaces}
+          onInput={(e) => setAuth({ ...auth, workplaces: e.currentTarget.value })}
+        />
         <button type="submit" class="btn btn-primary">
           {t("ma_addAuth")}
         </button>

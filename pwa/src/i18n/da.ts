@@ -420,6 +420,33 @@ export const da = {
   fe_choice: "{field} skal være en af de mulige værdier.",
   fe_invalid: "{field} kan ikke gemmes sådan.",
   fe_items: "{field}: højst {max}.",
+
+  // --- mileage (issue 12: limited authorisations, days without the car, midnight, drafts) ---
+  ma_places: "Kun ture til (valgfrit)",
+  ma_placesHint: "Skriv stederne adskilt af komma. Tomt: alle ture.",
+  ma_onlyTo: "Kun ture til: {places}",
+  ma_allTrips: "Alle ture",
+  ma_changeAuth: "Ret {name}s kørselsbemyndigelse",
+  ma_saveAuth: "Gem ændringen",
+  ma_cancel: "Fortryd",
+  km_ownMissing: "Bekræft, at køretøjet er dit eget: kun da er godtgørelsen skattefri.",
+  km_startTime: "Kørte kl. (valgfrit)",
+  km_endTime: "Fremme kl. (valgfrit)",
+  km_timeHint: "Går turen over midnat, deles km efter køretiden.",
+  km_overMidnight: "Turen går over midnat ind i {day}. Km deles efter køretiden, og hver del betales med satsen for sin dag.",
+  km_overNewYear: "Turen går over midnat ind i et nyt år ({year}). Km deles efter køretiden: km før midnat får {before}s sats, km efter får {year}s.",
+  km_draftKept: "Det, du skrev sidst, er gemt på telefonen.",
+  km_draftDiscard: "Start forfra",
+  km_noCarLink: "Dag på arbejdsstedet uden bil",
+  km_noCarTitle: "Dage uden bil",
+  km_noCarIntro: "Kom du til et arbejdssted med bus, cykel eller til fods? Dagen tæller med i 60-dages-reglen, så markér den her. Det virker også uden net.",
+  km_noCarWorkplace: "Arbejdssted",
+  km_noCarSave: "Markér dagen",
+  km_noCarNone: "Ingen dage markeret endnu.",
+  km_noCarRemove: "Fjern {date} ved {place}",
+  km_noCarSaved: "Dagen er markeret.",
+  km_noCarMonth: "Dage uden bil i {month}: {n}",
+  km_noCarMissing: "Skriv arbejdsstedet.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };
