@@ -451,3 +451,33 @@ async def test_home_to_a_place_and_home_again_counts_for_the_60_days_without_a_n
     pulled = await device.pull()
     amounts = [Decimal(pulled[i]["fields"]["calc"]["amount"]) for i in ids]
     assert all(a > 0 for a in amounts[:60]) and amounts[60] == 0
+
+
+async def test_a_day_marked_at_the_workplace_without_the_car_counts_for_the_60_day_rule(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Issue 12, item 3 (skat.dk: days at the workplace by bus, bike or on foot count): 59 days driven
+    to Skolen Vest + 1 day there by bus make the next trip day 61: not tax-free. Unmarking it pays again."""
+    world = await build_world(db)
+    days = working_days(dt.date(2025, 1, 6), 61)
+    bus_day = days.pop(30)
+    shape = {"from_place": "Hjem", "to_place": "Skolen Vest", "km": "20", "starts_at_home": True}
+    trips = [trip(date=d.isoformat(), **shape) for d in days]
+    device, ids = await log_trips(client, db, settings, world.in_a1, *trips, submit=False)
+    assert Decimal((await device.pull())[ids[-1]]["fields"]["calc"]["amount"]) > 0
+
+    marked = new_id()
+    mark = {
+        **device.put(marked, {"date": bus_day.isoformat(), "workplace": "skolen vest"}),
+        "type": "no_car_day",
+    }
+    [result] = (await device.push(mark))["results"]
+    assert result["status"] == "applied", result
+    pulled = await device.pull()
+    assert pulled[marked]["fields"]["workplace"] == "skolen vest"
+    assert pulled[ids[-1]]["fields"]["calc"]["amount"] == "0.00"
+    assert Decimal(pulled[ids[-2]]["fields"]["calc"]["amount"]) > 0  # the 60th day: still paid
+
+    [removed] = (await device.push({**device.delete(marked), "type": "no_car_day"}))["results"]
+    assert removed["status"] == "applied", removed
+    assert Decimal((await device.pull())[ids[-1]]["fields"]["calc"]["amount"]) > 0

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db.models import User
 from backend.db.sync_tables import SYNC
 from backend.features.mileage import settings
-from backend.features.mileage.record_type import OPEN_STATES, as_trip, parse_km
+from backend.features.mileage.record_type import OPEN_STATES, as_trip, as_workplace_day, parse_km
 from backend.features.mileage.rules import (
     Authorisation,
     Limits,
@@ -30,8 +30,10 @@ from backend.features.mileage.rules import (
     RateKind,
     RateMissing,
     TripResult,
+    WorkplaceDay,
     calculate_trips,
 )
+from backend.features.mileage.rules.authorisation import place_key
 from backend.features.mileage.rules.validate import check_distance
 from backend.features.workflow import Change, Effect, Payable, PayLine, WageType
 from sync import engine
@@ -81,13 +83,24 @@ def _calc(result: TripResult, problems: list[Message]) -> dict[str, Any]:
     }
 
 
-def calculate(records: Sequence[Record], employee: Employee) -> dict[UUID, dict[str, Any]]:
-    """The `calc` of each trip (in creation order); a trip without a valid date and km gets none yet."""
+def _same_spelling(days: Sequence[WorkplaceDay], names: Sequence[str]) -> list[WorkplaceDay]:
+    """Marked days under the workplace's name as the trips spell it ("skolen vest" → "Skolen Vest")."""
+    spelled = {place_key(n): n for n in names}
+    return [WorkplaceDay(d.day, spelled.get(place_key(d.workplace_id), d.workplace_id)) for d in days]
+
+
+def calculate(
+    records: Sequence[Record], employee: Employee, no_car_days: Sequence[Record] = ()
+) -> dict[UUID, dict[str, Any]]:
+    """The `calc` of each trip (in creation order); a trip without a valid date and km gets none yet.
+    `no_car_days` are the employee's marked days at a workplace without the car (60-day rule)."""
     trips = [
         trip
         for r in records
         if (trip := as_trip(str(r.id), r.fields)) is not None and not check_distance(trip.km)
     ]
+    marked = [d for r in no_car_days if (d := as_workplace_day(r.fields)) is not None]
+    other_days = _same_spelling(marked, [t.workplace_id for t in trips if t.workplace_id])
     calcs: dict[UUID, dict[str, Any]] = {}
     while trips:
         try:
@@ -98,6 +111,7 @@ def calculate(records: Sequence[Record], employee: Employee) -> dict[UUID, dict[
                 authorisations=employee.authorisations,
                 home_to_work_km=employee.home_to_work_km,
                 limits=employee.limits,
+                other_workplace_days=other_days,
             )
         except RateMissing as missing:
             # Never a zero payout: the year's trips wait, with a message, until an admin enters the rates.
@@ -132,6 +146,17 @@ async def _home_km(db: AsyncSession, owner_id: int, changed: Mapping[UUID, Recor
         ),
         None,
     )
+
+
+async def _no_car_days(db: AsyncSession, owner_id: int, changed: Mapping[UUID, Record]) -> list[Record]:
+    """The owner's marked days without the car, as this batch leaves them."""
+    r = SYNC.record.c
+    rows = await db.execute(
+        select(SYNC.record).where(r.owner_id == owner_id, r.type == "no_car_day", r.deleted.is_(False))
+    )
+    days = {row.id: engine.load_row(row) for row in rows}
+    days.update({i: d for i, d in changed.items() if d.type == "no_car_day" and d.owner_id == owner_id})
+    return [d for d in days.values() if not d.deleted]
 
 
 async def _employee(
@@ -169,7 +194,11 @@ async def recalculate(
         t for t in changed.values() if t.type == "trip" and t.owner_id == owner_id and t.id not in known
     ]
     trips = [t for t in trips if not t.deleted]
-    calcs = calculate(trips, await _employee(db, municipality_id, owner_id, changed))
+    calcs = calculate(
+        trips,
+        await _employee(db, municipality_id, owner_id, changed),
+        await _no_car_days(db, owner_id, changed),
+    )
     changes = []
     for trip in trips:
         calc = calcs.get(trip.id, {})
@@ -221,4 +250,9 @@ async def trips_changed(db: AsyncSession, records: list[Record]) -> list[Effect]
 
 async def places_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
     """Push hook: a new distance home ↔ workplace changes the home deduction of the open trips."""
+    return await trips_changed(db, records)
+
+
+async def no_car_days_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
+    """Push hook: a day marked (or unmarked) at a workplace changes the 60-day count of the open trips."""
     return await trips_changed(db, records)

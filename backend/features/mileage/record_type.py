@@ -14,7 +14,7 @@ import msgspec
 
 from backend.auth.roles import Capability, Role
 from backend.clock import today
-from backend.features.mileage.rules import Trip, Vehicle, check_trip
+from backend.features.mileage.rules import Trip, Vehicle, WorkplaceDay, check_trip
 from backend.features.mileage.rules.trip_shape import home_ends, visited_workplace
 from backend.features.mileage.rules.validate import ABSURD_TRIP_KM
 from backend.features.payroll import service as payroll
@@ -197,3 +197,23 @@ TRIP = RecordType(
 )
 
 PLACE = RecordType(name="place", fields=PLACE_FIELDS, editable_states=frozenset({"draft"}))
+
+NO_CAR_DAY_FIELDS = {
+    "date": fields.day("Dato", "Date", past_days=3 * 366, future_days=0),
+    "workplace": fields.text("Arbejdssted", "Workplace", max_length=200),
+}
+"""A day the employee worked at a workplace, reached without the car (by bus, bike or on foot).
+
+skat.dk, 60-dages-reglen: "Alle arbejdsdage bliver talt med i de 60 dage uanset om medarbejderen bruger
+egen bil eller andet transportmiddel" — such days count towards the workplace's 60 days though nothing is
+paid for them. Marked on the phone (offline too) from the trip list; the server counts them with the
+trips (calculation.py)."""
+
+NO_CAR_DAY = RecordType(name="no_car_day", fields=NO_CAR_DAY_FIELDS, editable_states=frozenset({"draft"}))
+
+
+def as_workplace_day(fields: dict[str, Any]) -> WorkplaceDay | None:
+    """The rules' view of a marked day, or None while its date or workplace is missing (then it counts
+    for nothing; the form asks for both)."""
+    day, workplace = parse_day(fields.get("date")), str(fields.get("workplace") or "").strip()
+    return WorkplaceDay(day, workplace) if day is not None and workplace else None

@@ -6,13 +6,17 @@ from backend.features.mileage import calculation
 from backend.features.mileage.controller import MileageController
 from backend.features.mileage.demo import seed_mileage
 from backend.features.mileage.models import DrivingAuthorisation, MileageLimits, MileageRate
-from backend.features.mileage.record_type import CAPABILITIES, PLACE, TRIP
+from backend.features.mileage.record_type import CAPABILITIES, NO_CAR_DAY, PLACE, TRIP
 from backend.features.workflow import Workflow
 
 WORKFLOW = Workflow(
     name="mileage",
-    record_types=(TRIP, PLACE),
-    hooks={"trip": (calculation.trips_changed,), "place": (calculation.places_changed,)},
+    record_types=(TRIP, PLACE, NO_CAR_DAY),
+    hooks={
+        "trip": (calculation.trips_changed,),
+        "place": (calculation.places_changed,),
+        "no_car_day": (calculation.no_car_days_changed,),
+    },
     wage_types=tuple(calculation.WAGE_TYPES.values()),
     payables={"trip": calculation.PAYABLE},
     controllers=(MileageController,),

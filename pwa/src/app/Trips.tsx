@@ -65,6 +65,7 @@ const sum = (rows: LocalRecord[], pick: (r: LocalRecord) => unknown): number =>
 
 export function TripList() {
   const rows = useRecords(TRIP);
+  const noCarDays = useRecords("no_car_day") ?? [];
   const [month, setMonth] = useState(thisMonth);
   const all = rows ?? [];
   const inMonth = all
@@ -139,6 +140,7 @@ export function TripList() {
         </strong>
       </p>
       <p>{t("km_yearKm", { year, km: fmtKm(yearKm) })}</p>
+      <p>{t("km_noCarMonth", { month: monthName(month), n: noCarDays.filter((d) => monthOf(d.fields.date) === month).length })}</p>
       {sendable.length > 0 && (
         <button type="button" class="btn btn-primary btn-big" onClick={() => void submitMonth()}>
           {t("km_submitMonth", { n: sendable.length })}
@@ -147,6 +149,11 @@ export function TripList() {
       {heldBack > 0 && <p class="mark">{t("km_heldBack", { n: heldBack })}</p>}
       <p role="status">{sending ? t("km_state_sending") : ""}</p>
       <ul class="stack">
+        <li>
+          <a class="btn" href="#/koersel/dage">
+            {t("km_noCarLink")}
+          </a>
+        </li>
         <li>
           <a class="btn" href="#/koersel/steder">
             {t("km_places")}

@@ -8,6 +8,7 @@ import { t } from "../i18n";
 import { MileageAdmin } from "./MileageAdmin";
 import { calcOf, fmtKm, type Line } from "./mileageText";
 import { Places } from "./Places";
+import { NoCarDays } from "./NoCarDays";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
 import { fmtKr, monthOf, payrollMonth } from "./records";
@@ -95,6 +96,7 @@ export const WORKFLOWS: Workflow[] = [
     routes: [
       { path: "koersel", Screen: TripList },
       { path: "koersel/steder", Screen: Places },
+      { path: "koersel/dage", Screen: NoCarDays },
       { path: "koersel/:id", Screen: TripForm },
       { path: "admin/koersel", Screen: MileageAdmin, area: "admin" },
     ],
