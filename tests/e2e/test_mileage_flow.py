@@ -149,7 +149,88 @@ def test_an_admin_sees_and_corrects_the_rates_and_limits(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Kørsel: satser og grænser")
     expect(page.get_by_role("row", name="Bil/MC, lav takst 1. jan. 2026 2,28")).to_be_visible()
     expect(page.get_by_text("Maja Knudsen (1013)")).to_be_visible()  # the demo's driving authorisation
-    page.get_by_label("Højst km pr. tur (tom = ingen)").fill("400")
+    # Issue 12, item 13: "-3" or "abc" is refused next to the field, from the server's declaration.
+    per_trip = page.get_by_label("Højst km pr. tur (tom = ingen)")
+    for bad, why in (
+        ("-3", "Grænse pr. tur skal være mindst 0,1."),
+        ("abc", "Grænse pr. tur skal være et tal"),
+    ):
+        per_trip.fill(bad)
+        page.get_by_role("button", name="Gem grænserne").click()
+        expect(page.locator("#ma-trip-err")).to_contain_text(why)
+        expect(per_trip).to_be_focused()
+        expect(page.locator("main").get_by_role("status").first).not_to_have_text(
+            "Gemt. Åbne ture er beregnet igen."
+        )
+    per_trip.fill("400")
     page.get_by_role("button", name="Gem grænserne").click()
-    expect(page.locator("main").get_by_role("status")).to_have_text("Gemt. Åbne ture er beregnet igen.")
+    expect(page.locator("main").get_by_role("status").first).to_have_text("Gemt. Åbne ture er beregnet igen.")
+    expect(page.locator("#ma-trip-err")).to_have_count(0)
+    # Issue 12, item 4: an authorisation limited to places is shown and corrected here.
+    page.get_by_role("button", name="Ret Maja Knudsens kørselsbemyndigelse").click()
+    page.get_by_label("Kun ture til (valgfrit)").first.fill("Skolen Vest, Plejecenter Egebo")
+    page.get_by_role("button", name="Gem ændringen").click()
+    expect(page.get_by_text("Kun ture til: Skolen Vest, Plejecenter Egebo")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_new_trip_survives_a_reload_says_midnight_and_own_vehicle_and_days_without_the_car(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    """Issue 12, items 15, 5, 13 and 3 on a phone (360 px): the draft is kept on the phone across a reload,
+    a trip across New Year says how it is split, an unconfirmed own vehicle is said at once, and a day at a
+    workplace without the car is marked offline from the trip list."""
+    phone = new_context(viewport={"width": 360, "height": 780}).new_page()
+    login(phone, ANNA)
+    phone.get_by_role("link", name="Kørsel").click()
+    until(phone, "() => feltSync.list('place').then((p) => p.length === 2)", None, "places did not sync")
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Ny tur").click()
+    phone.get_by_label("Dato").fill("2025-12-31")
+    phone.get_by_label("Formål").fill("Nattevagt nytårsaften")
+    phone.get_by_label("Fra").fill("Nordskolen")
+    phone.get_by_label("Til").fill("Plejecenter Egebo")
+    phone.get_by_label("Antal km").fill("60")
+    phone.get_by_label("Kørte kl. (valgfrit)").fill("23:00")
+    phone.get_by_label("Fremme kl. (valgfrit)").fill("02:00")
+    expect(phone.get_by_role("status").filter(has_text="over midnat")).to_contain_text("nyt år (2026)")
+    phone.get_by_label("Jeg bekræfter, at køretøjet er mit eget").uncheck()
+
+    phone.reload()  # offline: the service worker serves the app, the draft comes from IndexedDB
+    expect(phone.get_by_text("Det, du skrev sidst, er gemt på telefonen.")).to_be_visible()
+    expect(phone.get_by_label("Formål")).to_have_value("Nattevagt nytårsaften")
+    expect(phone.get_by_label("Til")).to_have_value("Plejecenter Egebo")
+    expect(phone.get_by_label("Antal km")).to_have_value("60")
+    expect(phone.get_by_label("Fremme kl. (valgfrit)")).to_have_value("02:00")
+
+    phone.get_by_role("button", name="Gem turen").click()
+    own = phone.get_by_label("Jeg bekræfter, at køretøjet er mit eget")
+    expect(phone.get_by_text("Bekræft, at køretøjet er dit eget")).to_be_visible()
+    expect(own).to_be_focused()
+    assert_accessible(phone)
+    own.check()
+    phone.get_by_role("button", name="Gem turen").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Min kørsel")
+    saved = phone.evaluate(
+        "() => feltSync.list('trip').then((ts) => ts.find((t) => t.fields.purpose === 'Nattevagt nytårsaften'))"
+    )
+    assert (saved["fields"]["start_time"], saved["fields"]["end_time"]) == ("23:00", "02:00")
+    assert phone.evaluate("() => feltSync.drafts.get('trip')") is None  # saved: the draft is gone
+
+    phone.get_by_role("link", name="Dag på arbejdsstedet uden bil").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Dage uden bil")
+    phone.get_by_label("Arbejdssted").fill("Skolen Vest")
+    phone.get_by_role("button", name="Markér dagen").click()
+    expect(phone.get_by_role("button", name="Fjern")).to_have_count(1)
+    assert_accessible(phone)
+    phone.context.set_offline(False)
+    until(
+        phone,
+        "(id) => feltSync.get(id).then((t) => t.fields.calc && t.fields.calc.amount)",
+        saved["id"],
+        "the night trip was not calculated",
+    )
+    calc = phone.evaluate("(id) => feltSync.get(id).then((t) => t.fields.calc)", saved["id"])
+    assert calc["amount"] == "135.80"  # 20 km × 2.23 (2025) + 40 km × 2.28 (2026)
+    days = phone.evaluate("() => feltSync.list('no_car_day')")
+    assert [d["fields"]["workplace"] for d in days] == ["Skolen Vest"] and days[0]["version"] >= 1

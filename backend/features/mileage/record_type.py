@@ -6,7 +6,7 @@ and reaches the phone on the next pull; what the employee sends in it is overwri
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +29,9 @@ OPEN_STATES = frozenset({"draft", "submitted", "rejected"})
 """States whose calculation still follows the rules; from approval on, what was approved stands."""
 
 
+CLOCK = r"([01]\d|2[0-3]):[0-5]\d"
+"""A time of day as the form's time input gives it: "07:30", "23:05"."""
+
 TRIP_FIELDS = {
     "date": fields.day("Dato", "Date", past_days=3 * 366, future_days=0),
     "purpose": fields.text("Formål", "Purpose", max_length=500),
@@ -42,6 +45,8 @@ TRIP_FIELDS = {
     "starts_at_home": fields.flag("Starter hjemme", "Starts at home"),
     "ends_at_home": fields.flag("Slutter hjemme", "Ends at home"),
     "workplace": fields.text("Arbejdssted", "Workplace", max_length=200, default=None),
+    "start_time": fields.text("Kørte kl.", "Set off at", max_length=5, pattern=CLOCK, default=None),
+    "end_time": fields.text("Fremme kl.", "Arrived at", max_length=5, pattern=CLOCK, default=None),
     # Written by the server only:
     "calc": fields.server_data("Beregning", "Calculation"),
     "payroll": fields.server_data("Lønudbetaling", "Payroll"),
@@ -52,7 +57,8 @@ TRIP_FIELDS = {
 confirmation that the vehicle is their own (tax-free only then); `workplace` is the workplace a trip
 from or to home is for (the 60-day rule counts per workplace); `calc` the server's calculation
 (amount, rate, tier, explanation, notes for the leader, problems); `payroll` {"month": "YYYY-MM"}, the
-salary that pays it, written at approval."""
+salary that pays it, written at approval; `start_time`/`end_time` ("HH:MM", optional) when it set off and
+arrived: an arrival before the departure is the next day, and the km are split at midnight (rules.midnight)."""
 
 PLACE_FIELDS = {
     "name": fields.text("Navn", "Name", max_length=100),
@@ -70,6 +76,13 @@ def parse_km(value: Any) -> Decimal | None:
     except InvalidOperation:
         return None
     return km if km.is_finite() else None
+
+
+def parse_clock(value: Any) -> time | None:
+    try:
+        return time.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def parse_day(value: Any) -> date | None:
@@ -107,6 +120,8 @@ def as_trip(record_id: str, fields: dict[str, Any]) -> Trip | None:
             fields.get("workplace"), from_place, to_place, stops, starts, ends, round_trip
         ),
         own_vehicle=bool(fields.get("own_vehicle")),
+        start_time=parse_clock(fields.get("start_time")),
+        end_time=parse_clock(fields.get("end_time")),
     )
 
 

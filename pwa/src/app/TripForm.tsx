@@ -1,16 +1,17 @@
 // One trip: logged in seconds (saved places, remembered km, a round-trip switch, "same as last time"),
 // saved on the phone and synced later. The server's calculation arrives with the next pull: what the trip
 // pays, at which rate and why, and any note for the leader.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Me } from "../api";
 import { feltSync, type Fields, type LocalRecord } from "../data";
 import { t } from "../i18n";
+import { useDraft } from "./draft";
 import { go } from "./hooks";
 import { Page } from "./Layout";
 import { dateWindow, parsedText, problemText, useFieldSpecs } from "./fieldText";
 import { calcOf, lineText, showKmInput } from "./mileageText";
 import { PLACE } from "./Places";
-import { fmtKr, monthName, payrollMonth, rejection, str, useRecord, useRecords } from "./records";
+import { fmtKr, monthName, payrollMonth, rejection, showDate, str, useRecord, useRecords } from "./records";
 import { SENDABLE, TRIP, tripState } from "./Trips";
 
 interface Form {
@@ -23,6 +24,9 @@ interface Form {
   round_trip: boolean;
   vehicle: "car" | "bicycle";
   own_vehicle: boolean;
+  /** "HH:MM" or "": when it set off and arrived (an arrival before the departure is the next day). */
+  start_time: string;
+  end_time: string;
 }
 
 const today = (): string => feltSync.fields.today();
@@ -44,7 +48,22 @@ function fromFields(f: Fields): Form {
     round_trip: !!f.round_trip,
     vehicle: f.vehicle === "bicycle" ? "bicycle" : "car",
     own_vehicle: !!f.own_vehicle,
+    start_time: str(f.start_time),
+    end_time: str(f.end_time),
   };
+}
+
+/** The day after `day` ("2025-12-31" → "2026-01-01"). */
+const nextDay = (day: string): string => new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** What the form says of a trip across midnight ("" when it is not one): its km are split by the driving
+ * time on the server (backend/features/mileage/rules/midnight.py), each share at its own day's rate. */
+function midnightNote(f: Form): string {
+  if (!f.date || !f.start_time || !f.end_time || f.end_time >= f.start_time || f.end_time === "00:00") return "";
+  const next = nextDay(f.date);
+  return next.slice(0, 4) !== f.date.slice(0, 4)
+    ? t("km_overNewYear", { year: next.slice(0, 4), before: f.date.slice(0, 4) })
+    : t("km_overMidnight", { day: showDate(next) });
 }
 
 const latestFirst = (rows: LocalRecord[]) =>
@@ -56,8 +75,12 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   const places = useRecords(PLACE) ?? [];
   const [form, setForm] = useState<Form | null>(null);
   const [error, setError] = useState("");
-  const [problems, setProblems] = useState<Partial<Record<Checked | "stops", string>>>({});
+  const [problems, setProblems] = useState<Partial<Record<Checked | "stops" | "own_vehicle", string>>>({});
   const spec = useFieldSpecs(TRIP);
+  // A new trip keeps what is typed on the phone until it is saved (a reload or restart loses nothing).
+  const draft = useDraft<Form>(loaded && !rec ? "trip" : null);
+  const [restored, setRestored] = useState(false);
+  const opened = useRef<Form | null>(null);
 
   /** A field's value as the server keeps it ("12,5 km" → "12.5"), or why it is refused (said next to it). */
   const read = (name: Checked, raw: string) =>
@@ -65,13 +88,21 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
   const problemOf = (name: Checked, raw: string) => (spec[name] ? parsedText(spec[name], read(name, raw)) : "");
   const problemsOf = (f: Form) => Object.fromEntries(CHECKED.map((n) => [n, problemOf(n, f[n])]));
 
+  const blank = () => fromFields({ own_vehicle: trips[0]?.fields.own_vehicle ?? false });
   useEffect(() => {
-    if (!loaded || form) return;
-    const start = fromFields(rec?.fields ?? { own_vehicle: trips[0]?.fields.own_vehicle ?? false });
+    if (!loaded || form || !draft.loaded) return;
+    const kept = !rec && draft.kept ? { ...blank(), ...draft.kept } : null;
+    const start = kept ?? (rec ? fromFields(rec.fields) : blank());
+    opened.current = start;
+    setRestored(!!kept);
     setForm(start);
     // A trip saved before its values were checked here (e.g. 99,999 km) says at once what to correct.
     if (rec && SENDABLE.includes(rec.state ?? "draft") && !rec.transitions.length) setProblems(problemsOf(start));
-  }, [loaded]);
+  }, [loaded, draft.loaded]);
+
+  useEffect(() => {
+    if (form && !rec && form !== opened.current) draft.keep(form);
+  }, [form]);
 
   const state = rec?.state ?? "draft";
   const editable = SENDABLE.includes(state) && !rec?.transitions.length;
@@ -127,15 +158,17 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
     if (missing.length) return setError(t("km_missing", { list: missing.join(", ") }));
     // Nothing the server would refuse is saved: each refused field says why, and focus goes to the first.
     const stops = f.stops.map((s) => s.trim()).filter(Boolean);
-    const found: Partial<Record<Checked | "stops", string>> = {
+    const found: Partial<Record<Checked | "stops" | "own_vehicle", string>> = {
       ...problemsOf(f),
       stops: stopsProblem(stops),
     };
-    setProblems(found);
     const wrong = CHECKED.find((n) => found[n]);
-    if (wrong || found.stops) {
+    // Tax-free only in one's own vehicle: said here, not found out later when sending is refused.
+    if (!f.own_vehicle) found.own_vehicle = t("km_ownMissing");
+    setProblems(found);
+    if (wrong || found.stops || found.own_vehicle) {
       setError("");
-      document.getElementById(`km-${wrong ?? "stop-0"}`)?.focus();
+      document.getElementById(`km-${wrong ?? (found.stops ? "stop-0" : "own_vehicle")}`)?.focus();
       return;
     }
     const canonical = Object.fromEntries(CHECKED.map((n) => [n, read(n, f[n]).value])) as Record<Checked, unknown>;
@@ -150,9 +183,12 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
       starts_at_home: startsHome,
       ends_at_home: endsHome,
       workplace: startsHome && !endsHome ? to : endsHome && !startsHome ? from : null,
+      start_time: f.start_time || null,
+      end_time: f.end_time || null,
     };
     try {
       await feltSync.put(TRIP, id, fields);
+      await draft.clear();
       go("koersel");
     } catch {
       setError(t("errorGeneric"));
@@ -165,12 +201,21 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
     go("koersel");
   }
 
+  async function startAgain() {
+    await draft.clear();
+    const start = blank();
+    opened.current = start;
+    setRestored(false);
+    setProblems({});
+    setForm(start);
+  }
+
   const calc = calcOf(rec?.fields ?? {});
   const why = rec ? rejection(rec) : null;
   const blocking = [...(calc.problems ?? []), ...(calc.error ? [calc.error] : [])];
   const paidIn = rec ? payrollMonth(rec.fields) : "";
   /** A refused value's reason, right under its field (and read out with it: aria-describedby). */
-  const problem = (name: Checked | "stops") =>
+  const problem = (name: Checked | "stops" | "own_vehicle") =>
     problems[name] ? (
       <span class="errors" id={`km-${name}-err`}>
         {problems[name]}
@@ -232,6 +277,14 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
             <p key={l.code}>{lineText(l)}</p>
           ))}
         </div>
+      )}
+      {restored && (
+        <p class="note" role="status">
+          {t("km_draftKept")}{" "}
+          <button type="button" class="btn btn-small" onClick={() => void startAgain()}>
+            {t("km_draftDiscard")}
+          </button>
+        </p>
       )}
       {editable && !rec && trips.length > 0 && (
         <button type="button" class="btn" onClick={sameAsLast}>
@@ -334,10 +387,50 @@ export function TripForm({ me, id }: { me: Me; id: string }) {
             </label>
           ))}
         </fieldset>
+        <div class="row">
+          <div class="field">
+            <label for="km-start_time">{t("km_startTime")}</label>
+            <input
+              id="km-start_time"
+              type="time"
+              value={form.start_time}
+              disabled={!editable}
+              aria-describedby="km-time-hint"
+              onInput={(e) => set({ start_time: e.currentTarget.value })}
+            />
+          </div>
+          <div class="field">
+            <label for="km-end_time">{t("km_endTime")}</label>
+            <input
+              id="km-end_time"
+              type="time"
+              value={form.end_time}
+              disabled={!editable}
+              aria-describedby="km-time-hint"
+              onInput={(e) => set({ end_time: e.currentTarget.value })}
+            />
+          </div>
+        </div>
+        <p class="muted" id="km-time-hint">
+          {t("km_timeHint")}
+        </p>
+        <div role="status">{midnightNote(form) && <p class="note">{midnightNote(form)}</p>}</div>
         <label class="check">
-          <input type="checkbox" checked={form.own_vehicle} disabled={!editable} onChange={(e) => set({ own_vehicle: e.currentTarget.checked })} />
+          <input
+            id="km-own_vehicle"
+            type="checkbox"
+            checked={form.own_vehicle}
+            disabled={!editable}
+            aria-invalid={problems.own_vehicle ? true : undefined}
+            aria-describedby={problems.own_vehicle ? "km-own_vehicle-err" : undefined}
+            onChange={(e) => {
+              set({ own_vehicle: e.currentTarget.checked });
+              setProblems((p) => ({ ...p, own_vehicle: e.currentTarget.checked ? "" : t("km_ownMissing") }));
+            }}
+          />
           {t("km_own")}
         </label>
+        {problem("own_vehicle")}
         <div role="alert">{error && <p class="error">{error}</p>}</div>
         {editable && (
           <button type="submit" class="btn btn-primary btn-big">

@@ -434,7 +434,7 @@ export const da = {
   km_endTime: "Fremme kl. (valgfrit)",
   km_timeHint: "Går turen over midnat, deles km efter køretiden.",
   km_overMidnight: "Turen går over midnat ind i {day}. Km deles efter køretiden, og hver del betales med satsen for sin dag.",
-  km_overNewYear: "Turen går over midnat ind i et nyt år ({year}). Km deles efter køretiden: km før midnat får {before}s sats, km efter får {year}s.",
+  km_overNewYear: "Turen går over midnat ind i et nyt år ({year}). Km deles efter køretiden: km før midnat betales med satsen for {before}, km efter med satsen for {year}.",
   km_draftKept: "Det, du skrev sidst, er gemt på telefonen.",
   km_draftDiscard: "Start forfra",
   km_noCarLink: "Dag på arbejdsstedet uden bil",

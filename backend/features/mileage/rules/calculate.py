@@ -21,7 +21,9 @@ creation order), `calculate_trips`:
    all business km with the employer count), plus `tier_km_before` for km the server did not pass.
    Deducted km and km over the 60-day limit are private driving, so they do not count; bicycle km do
    not count (the tier belongs to the car rate).
-   Rates are looked up on the trip's date, so a mid-year change applies from its day.
+   Rates are looked up on the trip's date, so a mid-year change applies from its day. A trip across
+   midnight (its departure and arrival times given) has its payable km split by the driving time, each
+   share at its own day's rate and counted in its own year's 20,000 km (midnight.py).
 4. Amount — km × rate per part, summed, then rounded to øre (ROUND_HALF_UP) once per trip.
 5. Notes for the leader — the municipality's limits, a duplicate (same date, route and km), the 60-day
    limit reached, and an unknown home distance. None of them changes the payout.
@@ -41,6 +43,7 @@ from backend.features.mileage.rules import text
 from backend.features.mileage.rules.authorisation import Authorisation, covering_authorisation
 from backend.features.mileage.rules.home_deduction import home_deduction_km, payable_after_deduction
 from backend.features.mileage.rules.limits import Limits, limit_flags
+from backend.features.mileage.rules.midnight import split_at_midnight
 from backend.features.mileage.rules.model import Trip, Vehicle
 from backend.features.mileage.rules.rates import HIGH_RATE, LOW_RATE, Rate, RateKind, rate_on
 from backend.features.mileage.rules.sixty_days import (
@@ -171,25 +174,34 @@ def calculate_trips(
             elif count.warns(warn_from_day):
                 flags.append(_sixty_warning(count, name))
 
-        year = trip.day.year
-        before = tier_km.get(year, Decimal(0))
+        # A trip across midnight: each day's share of the km at that day's rate and year (midnight.py).
+        split = split_at_midnight(trip.day, payable, trip.start_time, trip.end_time)
+        if split is not None:
+            lines.append(split.message())
         authorisation = None
         parts: list[Part] = []
-        if trip.vehicle is Vehicle.BICYCLE:
-            parts.append(Part(payable, rate_on(rates, RateKind.BICYCLE, trip.day)))
-        else:
-            # Looked up even when nothing is payable: a missing rate is never silent.
-            low = rate_on(rates, LOW_RATE, trip.day)
-            authorisation = covering_authorisation(authorisations, employee, trip)
-            if authorisation is None:
-                parts.append(Part(payable, low))
+        first_before: Decimal | None = None
+        for day, km in split.shares if split else ((trip.day, payable),):
+            year = day.year
+            before = tier_km.get(year, Decimal(0))
+            first_before = before if first_before is None else first_before
+            day_parts: list[Part] = []
+            if trip.vehicle is Vehicle.BICYCLE:
+                day_parts.append(Part(km, rate_on(rates, RateKind.BICYCLE, day)))
             else:
-                within, above = split_at_tier(before, payable)
-                parts += [Part(within, rate_on(rates, HIGH_RATE, trip.day)), Part(above, low)]
-            tier_km[year] = before + payable
-            lines.append(_tier_line(before, year))
-        parts = [part for part in parts if part.km > 0]
-        lines += [_part_line(part, authorisation, year) for part in parts]
+                # Looked up even when nothing is payable: a missing rate is never silent.
+                low = rate_on(rates, LOW_RATE, day)
+                authorisation = covering_authorisation(authorisations, employee, trip)
+                if authorisation is None:
+                    day_parts.append(Part(km, low))
+                else:
+                    within, above = split_at_tier(before, km)
+                    day_parts += [Part(within, rate_on(rates, HIGH_RATE, day)), Part(above, low)]
+                tier_km[year] = before + km
+                lines.append(_tier_line(before, year))
+            day_parts = [part for part in day_parts if part.km > 0]
+            lines += [_part_line(part, authorisation, year) for part in day_parts]
+            parts += day_parts
 
         unrounded = sum((part.amount for part in parts), Decimal(0))
         amount = unrounded.quantize(ORE, rounding=ROUND_HALF_UP)
@@ -207,7 +219,7 @@ def calculate_trips(
             amount=amount,
             rate_applied=_rate_applied(trip, parts),
             authorisation=authorisation,
-            tier_km_before=before,
+            tier_km_before=first_before or Decimal(0),
             sixty_days=count,
             explanation=tuple(lines),
             flags=tuple(flags),

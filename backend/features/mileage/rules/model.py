@@ -8,7 +8,7 @@ employee's own. The rate and amount come from the calculation (calculate.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -42,6 +42,10 @@ class Trip:
     """The municipality's category of purpose, if it uses them; an authorisation can be limited to some."""
     own_vehicle: bool = True
     """The employee confirms the vehicle is their own: mileage is tax-free only in one's own vehicle."""
+    start_time: time | None = None
+    """When it set off on `day` (local time), if given."""
+    end_time: time | None = None
+    """When it arrived, if given; earlier than `start_time` means the next day (rules.midnight)."""
 
     @property
     def from_or_to_home(self) -> bool:
