@@ -152,7 +152,7 @@ def test_an_admin_sees_and_corrects_the_rates_and_limits(page: Page) -> None:
     # Issue 12, item 13: "-3" or "abc" is refused next to the field, from the server's declaration.
     per_trip = page.get_by_label("Højst km pr. tur (tom = ingen)")
     for bad, why in (
-        ("-3", "Grænse pr. tur skal være mindst 0,1."),
+        ("-3", "Grænse pr. tur skal være mellem 0,1 og 10.000."),
         ("abc", "Grænse pr. tur skal være et tal"),
     ):
         per_trip.fill(bad)

@@ -200,8 +200,12 @@ export function MileageAdmin() {
           value={shownLimits.trip}
           aria-invalid={limitProblems.trip ? true : undefined}
           aria-describedby={limitProblems.trip ? "ma-trip-err" : undefined}
-          onInput={(e) => setLimits({ ...shownLimits, trip: e.currentTarget.value })}
-          onChange={(e) => setLimitProblems((p) => ({ ...p, trip: readLimit("max_km_per_trip", e.currentTarget.value).problem }))}
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            setLimits({ ...shownLimits, trip: v });
+            // Once refused, re-checked as it is typed (not on leaving: the message would push the button away).
+            if (limitProblems.trip) setLimitProblems((p) => ({ ...p, trip: readLimit("max_km_per_trip", v).problem }));
+          }}
         />
         {limitProblems.trip && (
           <span class="errors" id="ma-trip-err">
@@ -216,8 +220,12 @@ export function MileageAdmin() {
           value={shownLimits.month}
           aria-invalid={limitProblems.month ? true : undefined}
           aria-describedby={limitProblems.month ? "ma-month-err" : undefined}
-          onInput={(e) => setLimits({ ...shownLimits, month: e.currentTarget.value })}
-          onChange={(e) => setLimitProblems((p) => ({ ...p, month: readLimit("max_km_per_month", e.currentTarget.value).problem }))}
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            setLimits({ ...shownLimits, month: v });
+            // Once refused, re-checked as it is typed (not on leaving: the message would push the button away).
+            if (limitProblems.month) setLimitProblems((p) => ({ ...p, month: readLimit("max_km_per_month", v).problem }));
+          }}
         />
         {limitProblems.month && (
           <span class="errors" id="ma-month-err">
@@ -241,9 +249,9 @@ export function MileageAdmin() {
             {editing?.id === a.id ? (
               <form onSubmit={(e) => void changeAuth(e, a)} aria-label={t("ma_changeAuth", { name: a.name })}>
                 <label for={`ma-places-${a.id}`}>{t("ma_places")}</label>
-                <span class="muted" id={`ma-places-hint-${a.id}`}>
+                <p class="muted" id={`ma-places-hint-${a.id}`}>
                   {t("ma_placesHint")}
-                </span>
+                </p>
                 <input
                   id={`ma-places-${a.id}`}
                   type="text"
@@ -290,9 +298,9 @@ export function MileageAdmin() {
         <label for="ma-ref">{t("ma_reference")}</label>
         <input id="ma-ref" type="text" value={auth.reference} onInput={(e) => setAuth({ ...auth, reference: e.currentTarget.value })} />
         <label for="ma-places">{t("ma_places")}</label>
-        <span class="muted" id="ma-places-hint">
+        <p class="muted" id="ma-places-hint">
           {t("ma_placesHint")}
-        </span>
+        </p>
         <input
           id="ma-places"
           type="text"

@@ -34,7 +34,9 @@ export function NoCarDays() {
     const dateProblem = spec.date ? parsedText(spec.date, feltSync.fields.parse(spec.date, date)) : "";
     if (!place) return setError(t("km_noCarMissing"));
     if (dateProblem) return setError(dateProblem);
-    await feltSync.put(NO_CAR_DAY, feltSync.newId(), { date, workplace: place });
+    // A day counts once however often it is marked: a second mark of the same day and place adds nothing.
+    const same = (d: (typeof days)[number]) => str(d.fields.date) === date && str(d.fields.workplace).toLowerCase() === place.toLowerCase();
+    if (!days.some(same)) await feltSync.put(NO_CAR_DAY, feltSync.newId(), { date, workplace: place });
     setError("");
     setMessage(t("km_noCarSaved"));
   }
