@@ -69,6 +69,8 @@ MATRIX: dict[tuple[str, str, str], dict[str, set[Role | str]]] = {
     ("trip", "mark_paid", "sent_to_payroll"): PAYROLL,
     ("place", "see", "draft"): OWNER_ONLY,
     ("place", "edit", "draft"): OWNER_ONLY,
+    ("no_car_day", "see", "draft"): OWNER_ONLY,
+    ("no_car_day", "edit", "draft"): OWNER_ONLY,
 }
 
 FORCED = {
@@ -82,7 +84,9 @@ FIELDS = {
     "receipt": {**RECEIPT, "account": "1-2.9"},
     "trip": trip(),
     "place": {"name": "Hjem", "kind": "home", "km_to_work": "12"},
+    "no_car_day": {"date": "2025-03-10", "workplace": "Skolen Vest"},
 }
+EDIT = {"place": {"name": "Ændret"}, "no_car_day": {"workplace": "Ændret"}}
 
 
 def _subject(world: World, target: str) -> User:
@@ -126,7 +130,7 @@ async def _may(client: AsyncTestClient, kind: str, action: str, rid: str, sha: s
     if action == "photo":
         return (await client.get(f"/api/sync/blobs/{sha}")).status_code == 200
     if action == "edit":
-        mutation = device.put(rid, {"purpose": "Ændret"} if kind != "place" else {"name": "Ændret"})
+        mutation = device.put(rid, EDIT.get(kind, {"purpose": "Ændret"}))
     else:
         mutation = device.move(rid, action)
         mutation["fields"] = {"note": "Begrundelse"}
@@ -180,4 +184,6 @@ def test_the_matrix_names_every_transition_of_every_record_type(platform: Platfo
         for t in platform.registry.get(name).transitions  # type: ignore[union-attr]
     }
     assert declared <= {(kind, action) for kind, action, _ in MATRIX}
-    assert {name for name in platform.registry.names() if name in ("receipt", "trip", "place")} == set(FIELDS)
+    assert {
+        name for name in platform.registry.names() if name in ("receipt", "trip", "place", "no_car_day")
+    } == set(FIELDS)

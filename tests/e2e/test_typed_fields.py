@@ -133,6 +133,9 @@ def _new_trip(phone: Page) -> str:
     phone.get_by_label("Formål").fill("Forældremøde på Sydskolen")
     phone.get_by_label("Fra").fill("Nordskolen")
     phone.get_by_label("Til").fill("Sydskolen")
+    phone.get_by_label(
+        "Jeg bekræfter, at køretøjet er mit eget"
+    ).check()  # else not saved (issue 12, item 13)
     return phone.evaluate("location.hash.split('/').pop()")
 
 
