@@ -72,6 +72,7 @@ export function TripList() {
     .filter((r) => monthOf(r.fields.date) === month)
     .sort((a, b) => str(b.fields.date).localeCompare(str(a.fields.date)));
   const year = month.slice(0, 4);
+  const noCarInMonth = noCarDays.filter((d) => monthOf(d.fields.date) === month).length;
   const yearKm = sum(all.filter((r) => monthOf(r.fields.date).startsWith(year)), (r) => r.fields.km);
   const today = feltSync.fields.today(); // the Danish calendar, as the form and the server count it
   const unsent = inMonth.filter((r) => SENDABLE.includes(r.state ?? "draft") && !r.transitions.length);
@@ -140,7 +141,7 @@ export function TripList() {
         </strong>
       </p>
       <p>{t("km_yearKm", { year, km: fmtKm(yearKm) })}</p>
-      <p>{t("km_noCarMonth", { month: monthName(month), n: noCarDays.filter((d) => monthOf(d.fields.date) === month).length })}</p>
+      {noCarInMonth > 0 && <p>{t("km_noCarMonth", { month: monthName(month), n: noCarInMonth })}</p>}
       {sendable.length > 0 && (
         <button type="button" class="btn btn-primary btn-big" onClick={() => void submitMonth()}>
           {t("km_submitMonth", { n: sendable.length })}
