@@ -481,3 +481,18 @@ async def test_a_day_marked_at_the_workplace_without_the_car_counts_for_the_60_d
     [removed] = (await device.push({**device.delete(marked), "type": "no_car_day"}))["results"]
     assert removed["status"] == "applied", removed
     assert Decimal((await device.pull())[ids[-1]]["fields"]["calc"]["amount"]) > 0
+
+
+async def test_a_trip_across_new_year_is_split_by_driving_time_and_a_bad_time_is_refused(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Issue 12, item 5: 31 Dec 2025 23:00 → 1 Jan 2026 02:00, 60 km: 20 km × 2.23 + 40 km × 2.28 = 135.80."""
+    world = await build_world(db)
+    night = trip(date="2025-12-31", km="60", start_time="23:00", end_time="02:00")
+    device, [tid] = await log_trips(client, db, settings, world.in_a1, night, submit=False)
+    calc = (await device.pull())[tid]["fields"]["calc"]
+    assert calc["amount"] == "135.80"
+    assert [(p["km"], p["kr_per_km"]) for p in calc["parts"]] == [("20.0", "2.23"), ("40.0", "2.28")]
+    assert calc["explanation"][0]["code"] == "midnight_split"
+    [refused] = (await device.push(device.put(new_id(), trip(end_time="25:00"))))["results"]
+    assert refused["status"] == "rejected" and refused["fields"] == ["end_time"], refused

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import today
 from backend.db.models import User
 from backend.errors import Invalid, NotFound
 from backend.features.mileage.models import DrivingAuthorisation, MileageLimits, MileageRate
@@ -80,7 +81,7 @@ async def set_limits(
         if value is None:
             continue
         try:
-            LIMIT_FIELDS[name].clean(format(value, "f") if value.is_finite() else "x", date.today())
+            LIMIT_FIELDS[name].clean(format(value, "f") if value.is_finite() else "x", today())
         except FieldError as exc:
             raise Invalid(exc.da, exc.en) from None
     row = await db.get(MileageLimits, municipality_id)
