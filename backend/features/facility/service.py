@@ -94,7 +94,10 @@ async def reports_changed(db: AsyncSession, records: list[Record]) -> list[Effec
         )
         repeat = {"id": hit.id, "closed_at": hit.closed_at.isoformat()} if hit else {}
         effects.append(
-            Change(record, fields={"place": _place(found.room, found.building), "repeat_of": repeat})
+            Change(
+                record,
+                fields={**record.fields, "place": _place(found.room, found.building), "repeat_of": repeat},
+            )
         )
     return effects
 
@@ -126,7 +129,7 @@ async def open_reports(db: AsyncSession, room: Room) -> list[dict[str, Any]]:
     return [
         {
             "id": str(record_id),
-            "category": f.get("category"),
+            "category": f.get("category") or "",
             "state": state,
             "reported_at": created.isoformat(),
             "text": str(f.get("text") or "")[:140],

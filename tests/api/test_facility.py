@@ -1,0 +1,253 @@
+"""Facility reports over HTTP (SQLite and PostgreSQL): a room's code, the door for reporters who are not
+logged in (what it can and cannot see and do), the private link, the property office's triage and the
+technician's work, the repeated-fault tag and rotated codes (issue 15)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.roles import Role
+from backend.auth.sessions import SESSION_COOKIE
+from backend.features.facility.models import Building, Room
+from backend.features.facility.rules.codes import new_code
+from backend.settings import Settings
+from tests import images
+from tests.api.test_sync_api import Device, new_id
+from tests.conftest import sign_in
+from tests.world import World, build_world
+
+pytestmark = pytest.mark.anyio
+REPORT = "facility_report"
+
+
+async def building(db: AsyncSession, world: World, unit: str, *, open_reporting: bool = True) -> list[Room]:
+    """A building on `unit` with two rooms; returns the rooms."""
+    b = Building(
+        municipality_id=world.municipality.id,
+        unit_id=world.units[unit].id,
+        name=f"Skolen {unit}",
+        open_reporting=open_reporting,
+    )
+    db.add(b)
+    await db.flush()
+    rooms = [
+        Room(municipality_id=b.municipality_id, building_id=b.id, name=n, code=new_code())
+        for n in ("3.A", "Sal")
+    ]
+    db.add_all(rooms)
+    await db.commit()
+    return rooms
+
+
+async def report(client: AsyncTestClient, code: str, **fields: Any) -> tuple[str, str, dict[str, Any]]:
+    """Report through the door and follow it by a new private link: (report id, secret, door answer)."""
+    rid, secret = new_id(), secrets.token_urlsafe(18)
+    body = {"code": code, "category": "electricity", "text": "Lyset blinker", **fields}
+    made = (await client.post(f"/api/doors/{REPORT}/{code}", json={"id": rid, "fields": body})).json()
+    if made["status"] == "applied":
+        followed = await client.post(
+            f"/api/facility/public/rooms/{code}/follow", json={"report_id": rid, "secret": secret}
+        )
+        assert followed.status_code == 200, followed.text
+    return rid, secret, made
+
+
+async def receipt(client: AsyncTestClient, rid: str, secret: str) -> Any:
+    return await client.post(f"/api/facility/public/receipts/{rid}", json={"secret": secret})
+
+
+def sign_out(client: AsyncTestClient) -> None:
+    client.cookies.delete(SESSION_COOKIE, domain="testserver.local")
+
+
+async def test_a_report_goes_from_the_room_to_done_and_the_private_link_shows_each_status(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    room, other_room = await building(db, world, "A1")
+    scanned = await client.get(f"/api/facility/public/rooms/{room.code}")
+    assert scanned.status_code == 200 and scanned.json()["room"] == "3.A" and scanned.json()["open"] == []
+    assert {c["key"] for c in scanned.json()["categories"]} >= {"electricity", "plumbing"}
+
+    rid, secret, made = await report(client, room.code, urgency="urgent", text="Lysstofrøret blinker")
+    assert made["status"] == "applied", made
+    seen = (await receipt(client, rid, secret)).json()
+    assert (seen["state"], seen["room"], seen["building"]) == ("received", "3.A", "Skolen A1")
+
+    # Someone else scans the same room: the open report is shown, and following it creates nothing new.
+    hint = (await client.get(f"/api/facility/public/rooms/{room.code}")).json()["open"]
+    assert [(h["id"], h["category"], h["text"]) for h in hint] == [
+        (rid, "electricity", "Lysstofrøret blinker")
+    ]
+    assert (await client.get(f"/api/facility/public/rooms/{other_room.code}")).json()["open"] == []
+    follower = secrets.token_urlsafe(18)
+    ok = await client.post(
+        f"/api/facility/public/rooms/{room.code}/follow", json={"report_id": rid, "secret": follower}
+    )
+    assert ok.status_code == 200
+    again = await client.post(
+        f"/api/facility/public/rooms/{room.code}/follow", json={"report_id": rid, "secret": follower}
+    )
+    assert again.status_code == 200  # safe to press twice
+    # Not from another room's code.
+    wrong_room = await client.post(
+        f"/api/facility/public/rooms/{other_room.code}/follow",
+        json={"report_id": rid, "secret": secrets.token_urlsafe(18)},
+    )
+    assert wrong_room.status_code == 404
+
+    # The property office assigns it with a due date and an internal note.
+    await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
+    ida = Device(client, REPORT)
+    pulled = (await ida.pull())[rid]
+    assert pulled["fields"]["place"]["room"] == "3.A" and pulled["owner_id"] is None
+    tech = world.by_role[Role.TECHNICIAN]
+    early = (await ida.push(ida.move(rid, "plan")))["results"][0]
+    assert early["status"] == "rejected" and "tekniker og frist" in early["reason"]
+    fields = {
+        "assignee": tech.id,
+        "due": "2026-12-10",
+        "priority": "high",
+        "internal_note": "Nøgle hos pedellen",
+    }
+    results = (await ida.push(ida.put(rid, fields), ida.move(rid, "plan")))["results"]
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+    planned = await receipt(client, rid, follower)
+    assert (
+        planned.json()["state"] == "planned"
+        and "pedellen" not in planned.text
+        and "assignee" not in planned.text
+    )
+
+    # The technician starts it and closes it with a photo of the fix.
+    await sign_in(client, db, tech, settings)
+    jens = Device(client, REPORT)
+    assert rid in await jens.pull()
+    photo = images.jpeg(tag="fixed")
+    sha = hashlib.sha256(photo).hexdigest()
+    assert (await client.put(f"/api/sync/blobs/{sha}", content=photo)).json()["complete"] is True
+    no_photo = (await jens.push(jens.move(rid, "start"), jens.move(rid, "finish")))["results"]
+    assert no_photo[0]["status"] == "applied" and "billede" in no_photo[1]["reason"]
+    done = (await jens.push(jens.put(rid, {"fix_photos": [sha]}), jens.move(rid, "finish")))["results"]
+    assert [r["status"] for r in done] == ["applied", "applied"], done
+
+    sign_out(client)
+    final = (await receipt(client, rid, secret)).json()
+    assert final["state"] == "done" and final["fix_photos"] == 1
+    assert [s["state"] for s in final["steps"]] == ["received", "planned", "in_progress", "done"]
+    # A closed report is no longer offered as "already reported".
+    assert (await client.get(f"/api/facility/public/rooms/{room.code}")).json()["open"] == []
+
+
+async def test_the_door_shows_nothing_but_its_room_and_its_own_report(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    room, other_room = await building(db, world, "A1")
+    (closed_room, _) = await building(db, world, "B", open_reporting=False)
+    rid, secret, _ = await report(client, room.code)
+    other_rid, other_secret, _ = await report(client, other_room.code)
+    # The private link opens its own report only; guesses and other ids answer 404.
+    assert (await receipt(client, rid, secret)).status_code == 200
+    assert (await receipt(client, rid, other_secret)).status_code == 404
+    assert (await receipt(client, other_rid, secret)).status_code == 404
+    assert (await receipt(client, rid, secrets.token_urlsafe(18))).status_code == 404
+    assert (await receipt(client, rid, "short")).status_code == 404
+    # A building not open to reports without log-in, an unknown code: nothing there.
+    for code in (closed_room.code, new_code(), "../etc"):
+        assert (await client.get(f"/api/facility/public/rooms/{code}")).status_code == 404
+    made = await client.post(f"/api/doors/{REPORT}/{closed_room.code}", json={"id": new_id(), "fields": {}})
+    assert made.status_code == 404
+    # A report whose code names a room of another building than its door's is refused.
+    forged = await client.post(
+        f"/api/doors/{REPORT}/{room.code}", json={"id": new_id(), "fields": {"code": closed_room.code}}
+    )
+    assert forged.json()["status"] == "rejected"
+    # Everything else is closed to the reporter.
+    for path in ("/api/facility/buildings", "/api/facility/technicians", "/api/inbox"):
+        assert (await client.get(path)).status_code == 401
+    assert (await client.get("/api/sync/pull", params={"device_id": new_id()})).status_code == 401
+    # Too long a text is refused with the field named, and nothing is made.
+    long = await client.post(
+        f"/api/doors/{REPORT}/{room.code}",
+        json={"id": new_id(), "fields": {"code": room.code, "text": "x" * 2001}},
+    )
+    assert long.json()["status"] == "rejected" and long.json()["fields"] == ["text"]
+    # Staff of another municipality do not see the report.
+    await sign_in(client, db, world.other_admin, settings)
+    assert rid not in await Device(client, REPORT).pull()
+
+
+async def test_a_rotated_code_answers_replaced_and_the_new_one_works(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    room, _ = await building(db, world, "A1")
+    old = room.code
+    assert len(old) >= 22  # ≥ 128 random bits in base64url
+    await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
+    assert (
+        await client.post("/api/facility/buildings/rotate", json={"id": room.building_id})
+    ).status_code == 403
+    listed = (await client.get("/api/facility/buildings")).json()
+    assert [r["code"] for b in listed for r in b["rooms"]][0] == old
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    rotated = (await client.post("/api/facility/buildings/rotate", json={"id": room.building_id})).json()
+    new = rotated["rooms"][0]["code"]
+    assert new != old and len(new) >= 22
+    sign_out(client)
+    gone = await client.get(f"/api/facility/public/rooms/{old}", headers={"accept-language": "en"})
+    assert gone.status_code == 410 and "replaced" in gone.json()["detail_en"]
+    assert "udskiftet" in gone.json()["detail"]
+    assert (await client.post(f"/api/doors/{REPORT}/{old}", json={"id": new_id()})).status_code == 404
+    assert (await client.get(f"/api/facility/public/rooms/{new}")).status_code == 200
+    # The per-building setting closes the door; another municipality's admin cannot reach the building.
+    await sign_in(client, db, world.other_admin, settings)
+    body = {"id": room.building_id, "open_reporting": False}
+    assert (await client.put("/api/facility/buildings", json=body)).status_code == 404
+    await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
+    assert (await client.put("/api/facility/buildings", json=body)).json()["open_reporting"] is False
+    sign_out(client)
+    assert (await client.get(f"/api/facility/public/rooms/{new}")).status_code == 404
+
+
+async def test_a_report_soon_after_a_fix_in_the_same_room_and_category_is_a_repeated_fault(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    room, _ = await building(db, world, "A1")
+    first, _, _ = await report(client, room.code)
+    await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
+    photo = images.jpeg(tag="fix")
+    sha = hashlib.sha256(photo).hexdigest()
+    await client.put(f"/api/sync/blobs/{sha}", content=photo)
+    ida = Device(client, REPORT)
+    fields = {"assignee": world.by_role[Role.TECHNICIAN].id, "due": "2026-12-10", "fix_photos": [sha]}
+    results = (await ida.push(ida.put(first, fields), ida.move(first, "plan"), ida.move(first, "finish")))[
+        "results"
+    ]
+    assert [r["status"] for r in results] == ["applied"] * 3, results
+    sign_out(client)
+    again, _, _ = await report(client, room.code)
+    other_kind, _, _ = await report(client, room.code, category="plumbing")
+    await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
+    records = await Device(client, REPORT).pull()
+    assert records[again]["fields"]["repeat_of"]["id"] == first
+    assert records[other_kind]["fields"]["repeat_of"] == {}
+
+
+async def test_the_public_lookups_are_rate_limited_per_address(
+    client: AsyncTestClient, db: AsyncSession
+) -> None:
+    world = await build_world(db)
+    room, _ = await building(db, world, "A1")
+    codes = [(await client.get(f"/api/facility/public/rooms/{room.code}")).status_code for _ in range(31)]
+    assert codes[:30] == [200] * 30 and codes[30] == 429
+    limited = await client.get(f"/api/facility/public/rooms/{room.code}")
+    assert limited.status_code == 429 and "retry-after" in limited.headers
