@@ -196,7 +196,7 @@ async def test_a_rotated_code_answers_replaced_and_the_new_one_works(
         await client.post("/api/facility/buildings/rotate", json={"id": room.building_id})
     ).status_code == 403
     listed = (await client.get("/api/facility/buildings")).json()
-    assert [r["code"] for b in listed for r in b["rooms"]][0] == old
+    assert next(r["code"] for b in listed for r in b["rooms"]) == old
     await sign_in(client, db, world.by_role[Role.ADMIN], settings)
     rotated = (await client.post("/api/facility/buildings/rotate", json={"id": room.building_id})).json()
     new = rotated["rooms"][0]["code"]
