@@ -1,0 +1,74 @@
+// Buildings and their rooms' codes (the property office and admins): whether people who are not logged in
+// may report from a building's codes, each room's link (what its QR label carries), and — for admins —
+// replacing a building's codes (old labels then say "this code has been replaced").
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import { t } from "../i18n";
+import { errorText } from "./hooks";
+import { Page, Status } from "./Layout";
+import type { ScreenProps } from "./workflows";
+
+interface Building {
+  id: number;
+  name: string;
+  address: string;
+  open_reporting: boolean;
+  rooms: { id: number; name: string; code: string }[];
+}
+
+export const scanLink = (code: string): string => `${location.origin}/#/meld/${code}`;
+
+export function FacilityBuildings({ me }: ScreenProps) {
+  const [list, setList] = useState<Building[] | null>(null);
+  const [error, setError] = useState("");
+  const [message, setMessage] = useState("");
+  const load = () => api.get<Building[]>("/api/facility/buildings").then(setList, (e) => setError(errorText(e)));
+  useEffect(() => void load(), []);
+  const replace = (b: Building) => setList((l) => (l ?? []).map((x) => (x.id === b.id ? b : x)));
+
+  async function toggle(b: Building) {
+    try {
+      replace(await api.put<Building>("/api/facility/buildings", { id: b.id, open_reporting: !b.open_reporting }));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  async function rotate(b: Building) {
+    if (!confirm(t("fa_rotateConfirm", { name: b.name }))) return;
+    try {
+      replace(await api.post<Building>("/api/facility/buildings/rotate", { id: b.id }));
+      setMessage(t("fa_rotated", { name: b.name }));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  return (
+    <Page title={t("fa_buildingsTitle")} back>
+      <Status loading={!list && !error} error={error} onRetry={() => void load()} />
+      <p role="status">{message}</p>
+      {(list ?? []).map((b) => (
+        <section key={b.id} class="card" aria-label={b.name}>
+          <h2>{b.name}</h2>
+          {b.address && <p class="muted">{b.address}</p>}
+          <label class="radio">
+            <input type="checkbox" checked={b.open_reporting} onChange={() => void toggle(b)} /> {t("fa_openReporting")}
+          </label>
+          <ul class="stack">
+            {b.rooms.map((r) => (
+              <li key={r.id}>
+                <a href={`#/meld/${r.code}`}>{r.name}</a>
+              </li>
+            ))}
+          </ul>
+          {me.areas.includes("admin") && (
+            <button type="button" class="btn" onClick={() => void rotate(b)}>
+              {t("fa_rotate")}
+            </button>
+          )}
+        </section>
+      ))}
+    </Page>
+  );
+}
