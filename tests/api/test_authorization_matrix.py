@@ -178,6 +178,12 @@ ENDPOINTS = [
         targeted=False,
     ),
     Endpoint("GET", "/api/facility/technicians", only({R.PROPERTY_OFFICE}), targeted=False),
+    Endpoint(
+        "GET",
+        "/api/facility/labels.pdf?building=987654",
+        lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
+        targeted=False,
+    ),
 ]
 PUBLIC = {
     ("GET", "/api/health"),

@@ -8,6 +8,9 @@ import hashlib
 import secrets
 from typing import Any
 
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -251,3 +254,32 @@ async def test_the_public_lookups_are_rate_limited_per_address(
     assert codes[:30] == [200] * 30 and codes[30] == 429
     limited = await client.get(f"/api/facility/public/rooms/{room.code}")
     assert limited.status_code == 429 and "retry-after" in limited.headers
+
+
+async def test_a_printed_label_scans_back_to_its_room(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """The label sheet is rendered and each QR code decoded from the page, not taken from the URL."""
+    world = await build_world(db)
+    rooms = await building(db, world, "A1")
+    await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
+    sheet = await client.get("/api/facility/labels.pdf", params={"building": rooms[0].building_id})
+    assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"
+    page = np.array(pdfium.PdfDocument(sheet.content)[0].render(scale=2).to_pil().convert("L"))
+    height, width = page.shape
+    decoded = []
+    for i in range(len(rooms)):  # labels: 2 columns × 4 rows on A4
+        x, y = (i % 2) * width // 2, (i // 2) * height // 4
+        text, _, _ = cv2.QRCodeDetector().detectAndDecode(page[y : y + height // 4, x : x + width // 2])
+        decoded.append(text)
+    sign_out(client)
+    names = []
+    for url in decoded:
+        assert "/#/meld/" in url, decoded
+        names.append(
+            (await client.get(f"/api/facility/public/rooms/{url.split('/#/meld/')[1]}")).json()["room"]
+        )
+    assert names == sorted(r.name for r in rooms)
+    await sign_in(client, db, world.other_admin, settings)
+    other = await client.get("/api/facility/labels.pdf", params={"building": rooms[0].building_id})
+    assert other.status_code == 404

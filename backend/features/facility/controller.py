@@ -12,20 +12,22 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
 from backend.auth.roles import Capability, Principal, Role
 from backend.db.models import RoleAssignment, User
-from backend.deps import DbSession, SignedIn
+from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden, NotFound
 from backend.features.facility import service
+from backend.features.facility.labels import Label, label_sheet
 from backend.features.facility.models import Building, Room
 from backend.features.facility.record_type import CATEGORIES, TRIAGE
 from backend.features.facility.rules import codes
 from backend.features.facility.rules.status import public_steps
+from backend.web.params import BodyId, QueryId
 
 PUBLIC_LIMIT = RateLimitConfig(rate_limit=("minute", 30), store="facility_public_rate_limit")
 """At most 30 look-ups a minute from one address (a scan, a follow, a receipt page)."""
@@ -183,12 +185,12 @@ class BuildingOut(msgspec.Struct):
 
 
 class BuildingIn(msgspec.Struct, forbid_unknown_fields=True):
-    id: int
+    id: BodyId
     open_reporting: bool
 
 
 class BuildingRef(msgspec.Struct, forbid_unknown_fields=True):
-    id: int
+    id: BodyId
 
 
 class Person(msgspec.Struct):
@@ -202,7 +204,7 @@ def _manages(principal: Principal) -> None:
 
 
 async def _building(db: DbSession, principal: Principal, building_id: int) -> Building:
-    building = await db.get(Building, building_id) if 0 < building_id < 2**31 else None
+    building = await db.get(Building, building_id)
     if building is None or building.municipality_id != principal.municipality_id:
         raise NotFound("Bygningen findes ikke.", "The building does not exist.")
     return building
@@ -255,6 +257,26 @@ class FacilityController(Controller):
         building = await _building(db_session, principal, data.id)
         await service.rotate(db_session, building)
         return await _out(db_session, building)
+
+    @get("/labels.pdf", operation_id="facilityLabels", cache=False, media_type="application/pdf")
+    async def labels(
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        settings: AppSettings,
+        building: QueryId,
+    ) -> Response[bytes]:
+        """A building's QR labels to print (A4 PDF, one label per room; labels.py)."""
+        _manages(principal)
+        found = await _out(db_session, await _building(db_session, principal, building))
+        base = settings.public_url or str(request.base_url).rstrip("/")
+        pdf = label_sheet([Label(r.name, found.name, f"{base}/#/meld/{r.code}") for r in found.rooms])
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"content-disposition": f'attachment; filename="qr-etiketter-{found.id}.pdf"'},
+        )
 
     @get("/technicians", operation_id="facilityTechnicians", cache=False)
     async def technicians(self, db_session: DbSession, principal: SignedIn) -> list[Person]:

@@ -16,8 +16,6 @@ interface Building {
   rooms: { id: number; name: string; code: string }[];
 }
 
-export const scanLink = (code: string): string => `${location.origin}/#/meld/${code}`;
-
 export function FacilityBuildings({ me }: ScreenProps) {
   const [list, setList] = useState<Building[] | null>(null);
   const [error, setError] = useState("");
@@ -55,6 +53,11 @@ export function FacilityBuildings({ me }: ScreenProps) {
           <label class="radio">
             <input type="checkbox" checked={b.open_reporting} onChange={() => void toggle(b)} /> {t("fa_openReporting")}
           </label>
+          <p>
+            <a class="btn" href={`/api/facility/labels.pdf?building=${b.id}`} download>
+              {t("fa_labels")}
+            </a>
+          </p>
           <ul class="stack">
             {b.rooms.map((r) => (
               <li key={r.id}>

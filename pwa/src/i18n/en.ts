@@ -507,4 +507,5 @@ export const en: Dict = {
   fa_rotate: "Replace all codes",
   fa_rotateConfirm: "Replace all codes in {name}? The old labels stop working.",
   fa_rotated: "The codes in {name} have been replaced. Print new labels.",
+  fa_labels: "Print QR labels (PDF)",
 };
