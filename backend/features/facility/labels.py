@@ -30,7 +30,7 @@ class Label:
 
 def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     code = segno.make(url, error="m", micro=False)
-    rows = list(code.matrix_iter(scale=1, border=4))
+    rows = [list(row) for row in code.matrix_iter(scale=1, border=4)]
     module = size / len(rows)
     for r, row in enumerate(rows):
         c = 0
