@@ -283,3 +283,69 @@ async def test_a_printed_label_scans_back_to_its_room(
     await sign_in(client, db, world.other_admin, settings)
     other = await client.get("/api/facility/labels.pdf", params={"building": rooms[0].building_id})
     assert other.status_code == 404
+
+
+async def test_each_role_sees_and_moves_a_report_exactly_as_declared(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Every role × a report on its own unit (A1, below A) / another unit (B) / another municipality:
+    the property office (on the root) sees and plans all of its municipality's; a technician (on A) sees
+    and works on A's; nobody else sees one."""
+    world = await build_world(db)
+    own, _ = await building(db, world, "A1")
+    other, _ = await building(db, world, "B")
+    foreign = Building(
+        municipality_id=world.other.id, unit_id=world.other_unit.id, name="Nabo", open_reporting=True
+    )
+    db.add(foreign)
+    await db.flush()
+    far = Room(municipality_id=world.other.id, building_id=foreign.id, name="Rum", code=new_code())
+    db.add(far)
+    await db.commit()
+    reports = {
+        t: (await report(client, room.code))[0]
+        for t, room in (("own", own), ("other", other), ("foreign", far))
+    }
+    sees = {Role.PROPERTY_OFFICE: {"own", "other"}, Role.TECHNICIAN: {"own"}}
+    plans = {Role.PROPERTY_OFFICE: {"own", "other"}}
+    wrong = []
+    for role in Role:
+        await sign_in(client, db, world.by_role[role], settings)
+        device = Device(client, REPORT)
+        seen = await device.pull()
+        for target, rid in reports.items():
+            if (rid in seen) != (target in sees.get(role, set())):
+                wrong.append(f"{role.value} {target}: sees {rid in seen}")
+            note = {"internal_note": f"{role.value}"}
+            edit = (await device.push(device.put(rid, note)))["results"][0]["status"] == "applied"
+            if edit != (target in sees.get(role, set())):
+                wrong.append(f"{role.value} {target}: edits {edit}")
+        for target, rid in reports.items():
+            if target == "foreign":
+                continue
+            # A reject (with a reason) is the property office's; it must stay undone for the next role.
+            move = device.move(rid, "reject")
+            move["fields"] = {"note": "Ikke vores"}
+            result = (await device.push(move))["results"][0]
+            if (result["status"] == "applied") != (target in plans.get(role, set())):
+                wrong.append(f"{role.value} {target}: rejects {result['status']}")
+            if result["status"] == "applied":
+                reports[target] = await _fresh(client, db, world, target, own, other, settings, role)
+    assert not wrong, "\n".join(wrong)
+
+
+async def _fresh(
+    client: AsyncTestClient,
+    db: AsyncSession,
+    world: World,
+    target: str,
+    own: Room,
+    other: Room,
+    settings: Settings,
+    role: Role,
+) -> str:
+    """A new open report for `target` (the last one was rejected), made through the door; signs `role` in again."""
+    sign_out(client)
+    rid = (await report(client, (own if target == "own" else other).code))[0]
+    await sign_in(client, db, world.by_role[role], settings)
+    return rid
