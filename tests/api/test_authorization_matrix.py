@@ -197,6 +197,7 @@ PUBLIC = {
     ("GET", "/api/facility/public/rooms/{code:str}"),  # facility's door: tests/api/test_facility.py
     ("POST", "/api/facility/public/rooms/{code:str}/follow"),
     ("POST", "/api/facility/public/receipts/{report_id:uuid}"),
+    ("POST", "/api/facility/public/receipts/{report_id:uuid}/fix-photo"),
 }
 # Sync routes are guarded per record, not per endpoint: tests/api/test_sync_api.py checks who sees and
 # changes what; here only that they are signed-in only.

@@ -139,10 +139,20 @@ async def test_a_report_goes_from_the_room_to_done_and_the_private_link_shows_ea
     assert no_photo[0]["status"] == "applied" and "billede" in no_photo[1]["reason"]
     done = (await jens.push(jens.put(rid, {"fix_photos": [sha]}), jens.move(rid, "finish")))["results"]
     assert [r["status"] for r in done] == ["applied", "applied"], done
+    stored = (await client.get(f"/api/sync/blobs/{sha}")).content  # as kept: metadata stripped
 
     sign_out(client)
     final = (await receipt(client, rid, secret)).json()
     assert final["state"] == "done" and final["fix_photos"] == 1
+    shown = await client.post(
+        f"/api/facility/public/receipts/{rid}/fix-photo", json={"secret": secret, "n": 0}
+    )
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    assert shown.content == stored
+    for bad in ({"secret": follower, "n": 1}, {"secret": secrets.token_urlsafe(18), "n": 0}):
+        assert (
+            await client.post(f"/api/facility/public/receipts/{rid}/fix-photo", json=bad)
+        ).status_code == 404
     assert [s["state"] for s in final["steps"]] == ["received", "planned", "in_progress", "done"]
     # A closed report is no longer offered as "already reported".
     assert (await client.get(f"/api/facility/public/rooms/{room.code}")).json()["open"] == []

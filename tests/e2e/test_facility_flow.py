@@ -118,6 +118,8 @@ def test_report_offline_assign_fix_with_a_photo_and_follow_by_the_private_link(
     phone.reload()
     expect(phone.locator(".fa-status")).to_contain_text("Udført")
     expect(phone.get_by_text("Teknikeren har taget 1 billede(r) af det udbedrede.")).to_be_visible()
+    expect(phone.get_by_alt_text("Billede 1 af det udbedrede")).to_be_visible()
+    assert phone.get_by_alt_text("Billede 1 af det udbedrede").evaluate("img => img.naturalWidth > 0")
     assert "pedellen" not in phone.content()
     phone.get_by_role("button", name="English").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your report")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from backend.auth.roles import Capability, Principal, Role
 from backend.db.models import RoleAssignment, User
+from backend.db.sync_tables import SYNC
 from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden, NotFound
 from backend.features.facility import service
@@ -28,6 +29,7 @@ from backend.features.facility.record_type import CATEGORIES, TRIAGE
 from backend.features.facility.rules import codes
 from backend.features.facility.rules.status import public_steps
 from backend.web.params import BodyId, QueryId
+from sync.blobs import BlobStore
 
 PUBLIC_LIMIT = RateLimitConfig(rate_limit=("minute", 30), store="facility_public_rate_limit")
 """At most 30 look-ups a minute from one address (a scan, a follow, a receipt page)."""
@@ -77,6 +79,12 @@ class FollowIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class SecretIn(msgspec.Struct, forbid_unknown_fields=True):
     secret: str
+
+
+class PhotoIn(msgspec.Struct, forbid_unknown_fields=True):
+    secret: str
+    n: int = msgspec.field(default=0)
+    """Which photo of the fix (0 to 3)."""
 
 
 class StepOut(msgspec.Struct):
@@ -167,6 +175,50 @@ class FacilityPublicController(Controller):
             row.state,
             [StepOut(s.state, s.at, s.reason) for s in steps],
             len(f.get("fix_photos") or []) if row.state == "done" else 0,
+        )
+
+
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+
+
+class FixPhotoController(Controller):
+    """The photo of the fix, for the private link's holder: as bytes from a POST (the secret stays out of
+    URLs and logs), shown by the PWA from a blob: URL. Only a done report's `fix_photos`, which only
+    people who may work on the report could set, each uploaded by them (the platform refuses others')."""
+
+    path = "/api/facility/public/receipts"
+    tags = ["facility"]  # noqa: RUF012
+    middleware = [PUBLIC_LIMIT.middleware]  # noqa: RUF012
+
+    @post(
+        "/{report_id:uuid}/fix-photo",
+        operation_id="facilityFixPhoto",
+        status_code=200,
+        media_type="image/jpeg",
+    )
+    async def fix_photo(
+        self, db_session: DbSession, settings: AppSettings, report_id: FromPath[UUID], data: JSONBody[PhotoIn]
+    ) -> Response[bytes]:
+        row = await service.followed(db_session, report_id, data.secret)
+        photos = list(row.fields.get("fix_photos") or []) if row is not None and row.state == "done" else []
+        store = BlobStore(settings.data_dir / "blobs")
+        sha = photos[data.n] if 0 <= data.n < len(photos) else None
+        content_type = (
+            await db_session.scalar(
+                select(SYNC.blob.c.content_type).where(SYNC.blob.c.sha256 == sha).limit(1)
+            )
+            if sha
+            else None
+        )
+        if sha is None or content_type not in PHOTO_TYPES or not store.has(sha):
+            raise NotFound("Billedet findes ikke.", "The photo does not exist.")
+        return Response(
+            store.path(sha).read_bytes(),
+            media_type=str(content_type),
+            headers={
+                "x-content-type-options": "nosniff",
+                "content-security-policy": "default-src 'none'; sandbox",
+            },
         )
 
 

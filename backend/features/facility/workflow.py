@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from backend.features.facility import service
-from backend.features.facility.controller import FacilityController, FacilityPublicController
+from backend.features.facility.controller import (
+    FacilityController,
+    FacilityPublicController,
+    FixPhotoController,
+)
 from backend.features.facility.demo import seed_facility
 from backend.features.facility.models import Building, FollowLink, ReplacedCode, Room
 from backend.features.facility.record_type import CAPABILITIES, REPORT, REPORT_TYPE, TRIAGE, WORK
@@ -13,7 +17,7 @@ WORKFLOW = Workflow(
     name="facility",
     record_types=(REPORT_TYPE,),
     hooks={REPORT: (service.reports_changed,)},
-    controllers=(FacilityController, FacilityPublicController),
+    controllers=(FacilityController, FacilityPublicController, FixPhotoController),
     models=(Building, Room, ReplacedCode, FollowLink),
     capabilities=CAPABILITIES,
     areas={"facility_triage": TRIAGE, "facility_tasks": WORK},

@@ -19,6 +19,36 @@ interface Receipt {
   fix_photos: number;
 }
 
+/** The photos of the fix, fetched with the secret in the body (never in a URL) and shown from blob: URLs. */
+function FixPhotos({ id, secret, n }: { id: string; secret: string; n: number }) {
+  const [urls, setUrls] = useState<string[]>([]);
+  useEffect(() => {
+    let made: string[] = [];
+    const csrf = /(?:^|;\s*)csrftoken=([^;]*)/.exec(document.cookie)?.[1] ?? "";
+    void Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        fetch(`/api/facility/public/receipts/${id}/fix-photo`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-csrftoken": decodeURIComponent(csrf) },
+          body: JSON.stringify({ secret, n: i }),
+          credentials: "same-origin",
+        }).then((r) => (r.ok ? r.blob() : null), () => null),
+      ),
+    ).then((blobs) => {
+      made = blobs.filter((b): b is Blob => !!b).map((b) => URL.createObjectURL(b));
+      setUrls(made);
+    });
+    return () => made.forEach((u) => URL.revokeObjectURL(u));
+  }, [id, secret, n]);
+  return (
+    <p>
+      {urls.map((u, i) => (
+        <img key={u} class="thumb" src={u} alt={t("fa_fixPhotoAlt", { n: i + 1 })} />
+      ))}
+    </p>
+  );
+}
+
 const STATES = ["received", "planned", "in_progress", "done", "rejected"] as const;
 type State = (typeof STATES)[number];
 const stateText = (s: string) => (STATES.includes(s as State) ? t(`fa_state_${s as State}`) : s);
@@ -53,7 +83,12 @@ export function FacilityReceipt({ params }: { params: string[] }) {
               </li>
             ))}
           </ol>
-          {data.state === "done" && data.fix_photos > 0 && <p>{t("fa_fixPhotos", { n: data.fix_photos })}</p>}
+          {data.state === "done" && data.fix_photos > 0 && (
+            <>
+              <p>{t("fa_fixPhotos", { n: data.fix_photos })}</p>
+              <FixPhotos id={id} secret={secret} n={data.fix_photos} />
+            </>
+          )}
           <p class="muted">{t("fa_keepLink")}</p>
         </>
       )}

@@ -510,6 +510,7 @@ export const da = {
   fa_rotateConfirm: "Udskift alle koder i {name}? De gamle etiketter holder op med at virke.",
   fa_rotated: "Koderne i {name} er udskiftet. Print nye etiketter.",
   fa_labels: "Print QR-etiketter (PDF)",
+  fa_fixPhotoAlt: "Billede {n} af det udbedrede",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

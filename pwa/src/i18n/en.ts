@@ -508,4 +508,5 @@ export const en: Dict = {
   fa_rotateConfirm: "Replace all codes in {name}? The old labels stop working.",
   fa_rotated: "The codes in {name} have been replaced. Print new labels.",
   fa_labels: "Print QR labels (PDF)",
+  fa_fixPhotoAlt: "Photo {n} of the fix",
 };
