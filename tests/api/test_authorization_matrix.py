@@ -179,6 +179,13 @@ ENDPOINTS = [
     ),
     Endpoint("GET", "/api/facility/technicians", only({R.PROPERTY_OFFICE}), targeted=False),
     Endpoint(
+        "POST",
+        "/api/facility/import",
+        only({R.PROPERTY_OFFICE, R.ADMIN}),
+        body=lambda w: "building;address;unit_code;room\nSkolen;Vej 1;A1;3.A\n",
+        targeted=False,
+    ),
+    Endpoint(
         "GET",
         "/api/facility/labels.pdf?building=987654",
         lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,

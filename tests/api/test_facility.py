@@ -359,3 +359,33 @@ async def _fresh(
     rid = (await report(client, (own if target == "own" else other).code))[0]
     await sign_in(client, db, world.by_role[role], settings)
     return rid
+
+
+async def test_buildings_and_rooms_are_imported_from_csv_once_and_a_bad_file_changes_nothing(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
+    csv = "building;address;unit_code;room\n" + (
+        "Nordskolen;Skolevej 1;A1;Klasse 3.A\nNordskolen;Skolevej 1;A1;Gymnastiksal\nSolsikken;Vej 2;B;Stue 1\n"
+    )
+
+    def post(text: str) -> Any:
+        return client.post(
+            "/api/facility/import", content=text.encode(), headers={"content-type": "text/csv"}
+        )
+
+    first = (await post(csv)).json()
+    assert (first["buildings"], first["rooms"], first["errors"]) == (2, 3, [])
+    again = (await post(csv)).json()
+    assert (again["buildings"], again["rooms"]) == (0, 0)
+    listed = (await client.get("/api/facility/buildings")).json()
+    assert [(b["name"], [r["name"] for r in b["rooms"]]) for b in listed] == [
+        ("Nordskolen", ["Gymnastiksal", "Klasse 3.A"]),
+        ("Solsikken", ["Stue 1"]),
+    ]
+    bad = (await post("building;address;unit_code;room\nNyt hus;;A1;Rum 1\nNyt hus;;NOPE;Rum 2\n")).json()
+    assert bad["buildings"] == 0 and [e["line"] for e in bad["errors"]] == [3]
+    assert "NOPE" in bad["errors"][0]["message"]
+    assert len((await client.get("/api/facility/buildings")).json()) == 2  # nothing of the bad file
+    assert (await post("name;room\nx;y\n")).status_code == 400

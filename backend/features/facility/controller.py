@@ -21,13 +21,15 @@ from backend.auth.roles import Capability, Principal, Role
 from backend.db.models import RoleAssignment, User
 from backend.db.sync_tables import SYNC
 from backend.deps import AppSettings, DbSession, SignedIn
-from backend.errors import Forbidden, NotFound
+from backend.errors import Forbidden, Invalid, NotFound
 from backend.features.facility import service
+from backend.features.facility.importer import import_buildings
 from backend.features.facility.labels import Label, label_sheet
 from backend.features.facility.models import Building, Room
 from backend.features.facility.record_type import CATEGORIES, TRIAGE
 from backend.features.facility.rules import codes
 from backend.features.facility.rules.status import public_steps
+from backend.features.org.hr_csv import CsvUnreadable
 from backend.web.params import BodyId, QueryId
 from sync.blobs import BlobStore
 
@@ -245,6 +247,18 @@ class BuildingRef(msgspec.Struct, forbid_unknown_fields=True):
     id: BodyId
 
 
+class ImportProblem(msgspec.Struct):
+    line: int
+    message: str
+    message_en: str
+
+
+class ImportOut(msgspec.Struct):
+    buildings: int
+    rooms: int
+    errors: list[ImportProblem]
+
+
 class Person(msgspec.Struct):
     id: int
     name: str
@@ -309,6 +323,26 @@ class FacilityController(Controller):
         building = await _building(db_session, principal, data.id)
         await service.rotate(db_session, building)
         return await _out(db_session, building)
+
+    @post("/import", operation_id="facilityImport", status_code=200)
+    async def import_csv(self, request: Request, db_session: DbSession, principal: SignedIn) -> ImportOut:
+        """Body: the CSV of buildings and rooms (docs/facility-import.md); a file with errors changes nothing."""
+        _manages(principal)
+        body = await request.body()
+        if not body.strip():
+            raise Invalid("Vælg en CSV-fil at indlæse.", "Choose a CSV file to import.")
+        try:
+            result = await import_buildings(db_session, principal.municipality_id, body)
+        except CsvUnreadable as exc:
+            raise Invalid(str(exc)) from exc
+        if result.errors:
+            await db_session.rollback()
+            result.buildings = result.rooms = 0
+        return ImportOut(
+            result.buildings,
+            result.rooms,
+            [ImportProblem(e.line, e.message, e.message_en) for e in result.errors],
+        )
 
     @get("/labels.pdf", operation_id="facilityLabels", cache=False, media_type="application/pdf")
     async def labels(

@@ -3,7 +3,7 @@
 // replacing a building's codes (old labels then say "this code has been replaced").
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
 import { errorText } from "./hooks";
 import { Page, Status } from "./Layout";
 import type { ScreenProps } from "./workflows";
@@ -42,8 +42,31 @@ export function FacilityBuildings({ me }: ScreenProps) {
     }
   }
 
+  async function upload(file: File | undefined) {
+    if (!file) return;
+    try {
+      const r = await api.postText<{ buildings: number; rooms: number; errors: { line: number; message: string; message_en: string }[] }>(
+        "/api/facility/import",
+        await file.text(),
+        "text/csv",
+      );
+      setMessage(
+        r.errors.length
+          ? r.errors.map((e) => t("fa_importLine", { line: e.line, message: lang === "en" ? e.message_en : e.message })).join(" ")
+          : t("fa_imported", { buildings: r.buildings, rooms: r.rooms }),
+      );
+      void load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
   return (
     <Page title={t("fa_buildingsTitle")} back>
+      <div class="field">
+        <label for="fa-import">{t("fa_import")}</label>
+        <input id="fa-import" type="file" accept=".csv,text/csv" onChange={(e) => void upload(e.currentTarget.files?.[0])} />
+      </div>
       <Status loading={!list && !error} error={error} onRetry={() => void load()} />
       <p role="status">{message}</p>
       {(list ?? []).map((b) => (

@@ -511,6 +511,9 @@ export const da = {
   fa_rotated: "Koderne i {name} er udskiftet. Print nye etiketter.",
   fa_labels: "Print QR-etiketter (PDF)",
   fa_fixPhotoAlt: "Billede {n} af det udbedrede",
+  fa_import: "Indlæs bygninger og rum (CSV)",
+  fa_imported: "Indlæst: {buildings} nye bygninger, {rooms} nye rum.",
+  fa_importLine: "Linje {line}: {message}",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

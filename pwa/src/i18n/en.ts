@@ -509,4 +509,7 @@ export const en: Dict = {
   fa_rotated: "The codes in {name} have been replaced. Print new labels.",
   fa_labels: "Print QR labels (PDF)",
   fa_fixPhotoAlt: "Photo {n} of the fix",
+  fa_import: "Import buildings and rooms (CSV)",
+  fa_imported: "Imported: {buildings} new buildings, {rooms} new rooms.",
+  fa_importLine: "Line {line}: {message}",
 };
