@@ -85,6 +85,7 @@ def test_report_offline_assign_fix_with_a_photo_and_follow_by_the_private_link(
         TEXT,
         "not planned",
     )
+    expect(office.get_by_role("table", name="Frister pr. bygning")).to_contain_text("Nordskolen")
     assert_accessible(office)
 
     # The technician on his phone: starts it and closes it with a photo of the fix.

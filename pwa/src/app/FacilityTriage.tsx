@@ -76,6 +76,30 @@ export function FacilityTriage(_: ScreenProps) {
       ))}
       <h2>{t("fa_running")}</h2>
       <p>{t("fa_deadlines", { overdue, week: thisWeek })}</p>
+      <table class="fa-overview">
+        <caption>{t("fa_perBuilding")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("fa_building")}</th>
+            <th scope="col">{t("fa_overdue")}</th>
+            <th scope="col">{t("fa_thisWeek")}</th>
+            <th scope="col">{t("fa_open")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {byBuilding(running).map(([building, list]) => {
+            const left = list.map((r) => daysLeft(r.fields.due));
+            return (
+              <tr key={building}>
+                <th scope="row">{building}</th>
+                <td>{left.filter((d) => d !== null && d < 0).length}</td>
+                <td>{left.filter((d) => d !== null && d >= 0 && d <= 7).length}</td>
+                <td>{list.length}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
       <ul class="cards">
         {running.map((r) => {
           const d = daysLeft(r.fields.due);

@@ -514,6 +514,10 @@ export const da = {
   fa_import: "Indlæs bygninger og rum (CSV)",
   fa_imported: "Indlæst: {buildings} nye bygninger, {rooms} nye rum.",
   fa_importLine: "Linje {line}: {message}",
+  fa_perBuilding: "Frister pr. bygning",
+  fa_building: "Bygning",
+  fa_thisWeek: "Inden for en uge",
+  fa_open: "Åbne i alt",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

@@ -512,4 +512,8 @@ export const en: Dict = {
   fa_import: "Import buildings and rooms (CSV)",
   fa_imported: "Imported: {buildings} new buildings, {rooms} new rooms.",
   fa_importLine: "Line {line}: {message}",
+  fa_perBuilding: "Deadlines per building",
+  fa_building: "Building",
+  fa_thisWeek: "Within a week",
+  fa_open: "Open in all",
 };
