@@ -168,6 +168,36 @@ ENDPOINTS = [
         body=lambda w: {"mileage_low": "1234"},
         targeted=False,
     ),
+    # --- facility (issue 15); the public door and links: tests/api/test_facility.py ---
+    Endpoint("GET", "/api/facility/buildings", only({R.PROPERTY_OFFICE, R.ADMIN}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/facility/buildings",
+        lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
+        body=lambda w: {"id": 987654, "open_reporting": True},
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/facility/buildings/rotate",
+        lambda r, t: 404 if r == R.ADMIN else 403,
+        body=lambda w: {"id": 987654},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/facility/technicians", only({R.PROPERTY_OFFICE}), targeted=False),
+    Endpoint(
+        "POST",
+        "/api/facility/import",
+        only({R.PROPERTY_OFFICE, R.ADMIN}),
+        body=lambda w: "building;address;unit_code;room\nSkolen;Vej 1;A1;3.A\n",
+        targeted=False,
+    ),
+    Endpoint(
+        "GET",
+        "/api/facility/labels.pdf?building=987654",
+        lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
+        targeted=False,
+    ),
 ]
 PUBLIC = {
     ("GET", "/api/health"),
@@ -178,6 +208,10 @@ PUBLIC = {
     ("GET", "/auth/demo/users"),
     ("POST", "/auth/demo/login"),
     ("POST", "/api/doors/{record_type:str}/{key:str}"),  # the narrow door: tests/api/test_platform.py
+    ("GET", "/api/facility/public/rooms/{code:str}"),  # facility's door: tests/api/test_facility.py
+    ("POST", "/api/facility/public/rooms/{code:str}/follow"),
+    ("POST", "/api/facility/public/receipts/{report_id:uuid}"),
+    ("POST", "/api/facility/public/receipts/{report_id:uuid}/fix-photo"),
 }
 # Sync routes are guarded per record, not per endpoint: tests/api/test_sync_api.py checks who sees and
 # changes what; here only that they are signed-in only.

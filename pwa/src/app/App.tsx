@@ -16,7 +16,7 @@ import { Staff } from "./Staff";
 import { loadSession, logout } from "./session";
 import { Statement } from "./Statement";
 import { syncSoon } from "./sync";
-import { findRoute } from "./workflows";
+import { findOpenRoute, findRoute } from "./workflows";
 
 type View =
   | { kind: "loading" }
@@ -72,7 +72,9 @@ export function App() {
   };
 
   let content;
+  const open = findOpenRoute(route); // a screen for people not logged in (a room's QR code)
   if (route === "tilgaengelighed") content = <Statement />;
+  else if (open) content = <open.Screen key={route} params={open.params} />;
   else if (view.kind === "loading") content = <p class="muted">{t("loading")}</p>;
   else if (view.kind === "anon")
     content = (

@@ -9,6 +9,11 @@ import { MileageAdmin } from "./MileageAdmin";
 import { calcOf, fmtKm, type Line } from "./mileageText";
 import { Places } from "./Places";
 import { NoCarDays } from "./NoCarDays";
+import { FacilityBuildings } from "./FacilityBuildings";
+import { FacilityReceipt } from "./FacilityReceipt";
+import { FacilityReport } from "./FacilityReport";
+import { FacilityTasks } from "./FacilityTasks";
+import { FacilityTriage } from "./FacilityTriage";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
 import { fmtKr, monthOf, payrollMonth } from "./records";
@@ -30,6 +35,13 @@ export interface Route {
   Screen: ComponentType<ScreenProps>;
   /** Only for people whose me.areas has this area (absent: everyone signed in). */
   area?: string;
+}
+
+/** A screen for people who need not be logged in (a room's QR code, a reporter's private link): ":key"
+ * stands for a code or secret (base64url), ":id" for a record id. */
+export interface OpenRoute {
+  path: string;
+  Screen: ComponentType<{ params: string[] }>;
 }
 
 export interface Tile {
@@ -66,6 +78,8 @@ export interface Workflow {
   routes: Route[];
   tiles: Tile[];
   types: RecordKind[];
+  /** Screens open without log-in. */
+  open?: OpenRoute[];
 }
 
 const total = (rows: Fields[], pick: (f: Fields) => unknown): number => rows.reduce((n, f) => n + (Number(pick(f)) || 0), 0);
@@ -121,6 +135,24 @@ export const WORKFLOWS: Workflow[] = [
       { type: "place" },
     ],
   },
+  {
+    key: "facility",
+    routes: [
+      { path: "ejendom", Screen: FacilityTriage, area: "facility_triage" },
+      { path: "ejendom/bygninger", Screen: FacilityBuildings, area: "facility_triage" },
+      { path: "admin/bygninger", Screen: FacilityBuildings, area: "admin" },
+      { path: "opgaver", Screen: FacilityTasks, area: "facility_tasks" },
+    ],
+    tiles: [
+      { route: "ejendom", label: "area_facility_triage", hint: "area_facility_triage_hint", area: "facility_triage" },
+      { route: "opgaver", label: "area_facility_tasks", hint: "area_facility_tasks_hint", area: "facility_tasks" },
+    ],
+    types: [{ type: "facility_report", title: (f) => f.text }],
+    open: [
+      { path: "meld/:key", Screen: FacilityReport },
+      { path: "kvittering/:id/:key", Screen: FacilityReceipt },
+    ],
+  },
 ];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -135,6 +167,23 @@ export function findRoute(path: string, me: Me): { Screen: ComponentType<ScreenP
     let id = "";
     const ok = want.every((w, i) => (w === ":id" ? UUID.test(parts[i]) && (id = parts[i]) : w === parts[i]));
     if (ok) return { Screen: r.Screen, id };
+  }
+  return null;
+}
+
+const KEY = /^[A-Za-z0-9_-]{16,80}$/;
+
+/** The open screen (no log-in needed) for a "#/" path, with its ":id"/":key" parts in order; null when none is. */
+export function findOpenRoute(path: string): { Screen: ComponentType<{ params: string[] }>; params: string[] } | null {
+  const parts = path.split("/");
+  for (const r of WORKFLOWS.flatMap((w) => w.open ?? [])) {
+    const want = r.path.split("/");
+    if (want.length !== parts.length) continue;
+    const params: string[] = [];
+    const ok = want.every((w, i) =>
+      w === ":id" || w === ":key" ? (w === ":id" ? UUID : KEY).test(parts[i]) && params.push(parts[i]) > 0 : w === parts[i],
+    );
+    if (ok) return { Screen: r.Screen, params };
   }
   return null;
 }

@@ -1,7 +1,7 @@
 """mileage: driving authorisations limited to places
 
 Revision ID: c12d4a7e9b31
-Revises: a1c3e5f7b9d2
+Revises: f0c1a7e5b3d9
 Create Date: 2026-12-01 04:30:00
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision: str = 'c12d4a7e9b31'
-down_revision: str | None = 'a1c3e5f7b9d2'
+down_revision: str | None = "f0c1a7e5b3d9"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

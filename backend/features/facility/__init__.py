@@ -1,0 +1,1 @@
+"""Facility reports (driftsmeldinger): a room's QR code, the report, triage, the technician's task."""

@@ -1,0 +1,141 @@
+"""Demo facility data: Nordskolen and Børnehuset Solsikken with rooms (open to reports without log-in),
+Jens the technician covering Børn og Unge, and reports in each state for Ida's board and Jens's list.
+
+Reports go in through the door and the push pipeline, as a phone would send them. Idempotent: fixed
+report ids and fixed devices; buildings are made once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.clock import today
+from backend.db.models import OrgUnit, RoleAssignment, User
+from backend.features.facility.models import Building, Room
+from backend.features.facility.record_type import REPORT
+from backend.features.facility.rules.codes import new_code
+from backend.features.sync import pipeline
+from backend.platform import Platform
+from backend.seed.people import principal_of, push_as
+from sync.protocol import Mutation
+
+NAMESPACE = uuid.UUID("0b7d8f52-4f0e-4c1e-a3a4-9d8c2f1e6b30")
+
+BUILDINGS = [
+    ("SKOLE", "Nordskolen", "Skolevej 10, Bogense", ["Klasse 3.A", "Klasse 4.B", "Faglokale fysik", "Gymnastiksal", "Toiletter ved aulaen"]),
+    ("DAG", "Børnehuset Solsikken", "Solsikkevej 2, Bogense", ["Stue Mælkebøtten", "Stue Kornblomsten", "Legepladsen", "Køkkenet"]),
+]  # fmt: skip
+
+REPORTS = [
+    # (building, room, category, text, urgency, steps)
+    (0, 0, "electricity", "Lysstofrøret over tavlen blinker hele tiden.", "normal", []),
+    (0, 3, "doors_windows", "Nødudgangsdøren lukker ikke af sig selv.", "urgent", ["plan"]),
+    (1, 2, "outdoor", "Gyngens kæde er rusten og knirker.", "normal", ["plan", "start"]),
+    (1, 3, "plumbing", "Opvaskemaskinen lækker lidt.", "low", ["reject"]),
+]
+
+
+def _id(*parts: object) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, "/".join(map(str, parts)))
+
+
+async def _user(db: AsyncSession, municipality_id: int, number: str) -> User:
+    return (
+        await db.scalars(
+            select(User).where(User.municipality_id == municipality_id, User.employee_number == number)
+        )
+    ).one()
+
+
+async def seed_facility(db: AsyncSession, platform: Platform, municipality_id: int) -> None:
+    """Buildings, rooms, Jens's technician grant over Børn og Unge, and a report in each open state."""
+    rooms: list[list[Room]] = []
+    for unit_code, name, address, names in BUILDINGS:
+        unit = (
+            await db.scalars(
+                select(OrgUnit).where(OrgUnit.municipality_id == municipality_id, OrgUnit.code == unit_code)
+            )
+        ).one()
+        building = (
+            await db.scalars(
+                select(Building).where(Building.municipality_id == municipality_id, Building.name == name)
+            )
+        ).one_or_none()
+        if building is None:
+            building = Building(
+                municipality_id=municipality_id,
+                unit_id=unit.id,
+                name=name,
+                address=address,
+                open_reporting=True,
+            )
+            db.add(building)
+            await db.flush()
+            db.add_all(
+                Room(municipality_id=municipality_id, building_id=building.id, name=n, code=new_code())
+                for n in names
+            )
+            await db.flush()
+        rooms.append(
+            list(
+                (
+                    await db.scalars(select(Room).where(Room.building_id == building.id).order_by(Room.id))
+                ).all()
+            )
+        )
+    jens = await _user(db, municipality_id, "1010")
+    area = (
+        await db.scalars(
+            select(OrgUnit).where(OrgUnit.municipality_id == municipality_id, OrgUnit.code == "BORN")
+        )
+    ).one()
+    if not (
+        await db.scalars(
+            select(RoleAssignment).where(RoleAssignment.user_id == jens.id, RoleAssignment.unit_id == area.id)
+        )
+    ).first():
+        db.add(
+            RoleAssignment(
+                municipality_id=municipality_id,
+                user_id=jens.id,
+                role="technician",
+                unit_id=area.id,
+                source="demo",
+            )
+        )
+    await db.commit()
+
+    for i, (b, r, category, text, urgency, _) in enumerate(REPORTS):
+        fields = {"code": rooms[b][r].code, "category": category, "text": text, "urgency": urgency}
+        await pipeline.through_door(db, platform, REPORT, rooms[b][r].code, _id("report", i), fields)
+    ida = await principal_of(db, platform, municipality_id, "1009")
+    due = (today() + timedelta(days=7)).isoformat()
+    mutations: list[Mutation] = []
+    for i, (*_, steps) in enumerate(REPORTS):
+        rid = _id("report", i)
+        if "plan" in steps:
+            mutations.append(Mutation(0, "put", REPORT, rid, fields={"assignee": jens.id, "due": due}))
+            mutations.append(Mutation(0, "transition", REPORT, rid, transition="plan"))
+        if "reject" in steps:
+            mutations.append(
+                Mutation(
+                    0,
+                    "transition",
+                    REPORT,
+                    rid,
+                    transition="reject",
+                    fields={"note": "Køkkenet er lejet ud; udlejer sørger for det."},
+                )
+            )
+    await push_as(db, platform, ida, _id("device", "ida"), mutations)
+    me = await principal_of(db, platform, municipality_id, "1010")
+    starts = [
+        Mutation(0, "transition", REPORT, _id("report", i), transition="start")
+        for i, (*_, s) in enumerate(REPORTS)
+        if "start" in s
+    ]
+    await push_as(db, platform, me, _id("device", "jens"), starts)

@@ -1,0 +1,99 @@
+// The technician's list on the phone (offline too, through sync): the tasks assigned to them, soonest due
+// first, with the room, what is wrong, the property office's note; start, photograph the fix, mark done.
+import { useState } from "preact/hooks";
+import { feltSync, type LocalRecord } from "../data";
+import { t } from "../i18n";
+import { Page } from "./Layout";
+import { showDate, str, useRecords } from "./records";
+import { categoryText, daysLeft, placeOf, REPORT, stateText, urgencyText } from "./facilityText";
+import type { ScreenProps } from "./workflows";
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+export function FacilityTasks({ me }: ScreenProps) {
+  const rows = useRecords(REPORT) ?? [];
+  const mine = rows
+    .filter((r) => Number(r.fields.assignee) === Number(me.id) && (r.state === "planned" || r.state === "in_progress"))
+    .sort((a, b) => str(a.fields.due).localeCompare(str(b.fields.due)));
+  return (
+    <Page title={t("fa_tasksTitle")} back>
+      {!mine.length && <p>{t("fa_noTasks")}</p>}
+      <ul class="cards">
+        {mine.map((r) => (
+          <li key={r.id} class="card">
+            <Task r={r} />
+          </li>
+        ))}
+      </ul>
+    </Page>
+  );
+}
+
+function Task({ r }: { r: LocalRecord }) {
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const fixes = strings(r.fields.fix_photos);
+  const d = daysLeft(r.fields.due);
+  const id = r.id.slice(0, 8);
+  const waiting = r.transitions.length > 0;
+
+  async function addFix(files: FileList | null) {
+    if (!files?.length) return;
+    setBusy(true);
+    try {
+      const added: string[] = [];
+      for (const file of Array.from(files).slice(0, 4 - fixes.length)) added.push(await feltSync.addPhoto(file));
+      await feltSync.put(REPORT, r.id, { fix_photos: [...fixes, ...added] });
+    } catch {
+      setError(t("errorGeneric"));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function finish() {
+    if (!fixes.length) return setError(t("fa_needFixPhoto"));
+    await feltSync.transition(REPORT, r.id, "finish");
+  }
+
+  return (
+    <>
+      <h2>{`${placeOf(r).room ?? ""} · ${placeOf(r).building ?? ""}`}</h2>
+      <p>
+        {categoryText(r.fields.category)} · {urgencyText(r.fields.urgency)} · <strong>{stateText(r.state)}</strong>
+      </p>
+      <p>{str(r.fields.text)}</p>
+      <p>
+        {t("fa_due", { date: showDate(r.fields.due) })}
+        {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}
+      </p>
+      {str(r.fields.internal_note) && <p class="note">{str(r.fields.internal_note)}</p>}
+      {waiting ? (
+        <p class="muted">{t("fa_sending")}</p>
+      ) : (
+        <div class="stack">
+          {r.state === "planned" && (
+            <button type="button" class="btn btn-big" onClick={() => void feltSync.transition(REPORT, r.id, "start")}>
+              {t("fa_start")}
+            </button>
+          )}
+          <div class="field">
+            <label for={`fix-${id}`}>{fixes.length ? t("fa_fixMore", { n: fixes.length }) : t("fa_fixPhoto")}</label>
+            <input
+              id={`fix-${id}`}
+              type="file"
+              accept="image/*"
+              capture="environment"
+              disabled={busy || fixes.length >= 4}
+              onChange={(e) => void addFix(e.currentTarget.files)}
+            />
+          </div>
+          <div role="alert">{error && <p class="error">{error}</p>}</div>
+          <button type="button" class="btn btn-primary btn-big" disabled={busy} onClick={() => void finish()}>
+            {t("fa_finish")}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,208 @@
+// The property office's board (ejendomskontoret; desktop and tablet): new reports by building, urgent and
+// oldest first; assign each to a technician with a priority and a due date (offline too: sync), or reject
+// with a reason; then the planned and running work with its deadlines (overdue, due this week).
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import type { LocalRecord } from "../data";
+import { feltSync } from "../data";
+import { t } from "../i18n";
+import { errorText } from "./hooks";
+import { Page } from "./Layout";
+import { showDate, str, useRecords } from "./records";
+import { categoryText, daysLeft, isRepeat, placeOf, REPORT, stateText, URGENT_FIRST, urgencyText } from "./facilityText";
+import type { ScreenProps } from "./workflows";
+
+interface Person {
+  id: number;
+  name: string;
+}
+const PEOPLE = "felt.facility.technicians";
+
+function useTechnicians(): Person[] {
+  const [people, setPeople] = useState<Person[]>(() => JSON.parse(localStorage.getItem(PEOPLE) ?? "[]") as Person[]);
+  useEffect(() => {
+    api.get<Person[]>("/api/facility/technicians").then(
+      (p) => (setPeople(p), localStorage.setItem(PEOPLE, JSON.stringify(p))),
+      () => undefined, // offline: the list kept from last time
+    );
+  }, []);
+  return people;
+}
+
+const byBuilding = (rows: LocalRecord[]): [string, LocalRecord[]][] => {
+  const groups = new Map<string, LocalRecord[]>();
+  for (const r of rows) groups.set(placeOf(r).building ?? "", [...(groups.get(placeOf(r).building ?? "") ?? []), r]);
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+};
+
+export function FacilityTriage(_: ScreenProps) {
+  const rows = useRecords(REPORT) ?? [];
+  const people = useTechnicians();
+  const name = (id: unknown) => people.find((p) => p.id === Number(id))?.name ?? str(id);
+  const fresh = rows
+    .filter((r) => r.state === "received" && !r.transitions.length)
+    .sort(
+      (a, b) =>
+        (URGENT_FIRST[str(a.fields.urgency)] ?? 1) - (URGENT_FIRST[str(b.fields.urgency)] ?? 1) ||
+        str(a.updated_at).localeCompare(str(b.updated_at)),
+    );
+  const running = rows
+    .filter((r) => r.state === "planned" || r.state === "in_progress" || r.transitions.length)
+    .sort((a, b) => str(a.fields.due).localeCompare(str(b.fields.due)));
+  const overdue = running.filter((r) => (daysLeft(r.fields.due) ?? 1) < 0).length;
+  const thisWeek = running.filter((r) => {
+    const d = daysLeft(r.fields.due);
+    return d !== null && d >= 0 && d <= 7;
+  }).length;
+
+  return (
+    <Page title={t("fa_triageTitle")} back>
+      <p>
+        <a href="#/ejendom/bygninger">{t("fa_buildingsTitle")}</a>
+      </p>
+      <h2>{t("fa_new", { n: fresh.length })}</h2>
+      {!fresh.length && <p>{t("fa_noneNew")}</p>}
+      {byBuilding(fresh).map(([building, list]) => (
+        <section key={building} aria-label={building}>
+          <h3>{building}</h3>
+          <ul class="cards">
+            {list.map((r) => (
+              <li key={r.id} class="card">
+                <NewReport r={r} people={people} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+      <h2>{t("fa_running")}</h2>
+      <p>{t("fa_deadlines", { overdue, week: thisWeek })}</p>
+      <table class="fa-overview">
+        <caption>{t("fa_perBuilding")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("fa_building")}</th>
+            <th scope="col">{t("fa_overdue")}</th>
+            <th scope="col">{t("fa_thisWeek")}</th>
+            <th scope="col">{t("fa_open")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {byBuilding(running).map(([building, list]) => {
+            const left = list.map((r) => daysLeft(r.fields.due));
+            return (
+              <tr key={building}>
+                <th scope="row">{building}</th>
+                <td>{left.filter((d) => d !== null && d < 0).length}</td>
+                <td>{left.filter((d) => d !== null && d >= 0 && d <= 7).length}</td>
+                <td>{list.length}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <ul class="cards">
+        {running.map((r) => {
+          const d = daysLeft(r.fields.due);
+          return (
+            <li key={r.id} class="card">
+              <p>
+                <strong>{`${placeOf(r).room ?? ""} · ${placeOf(r).building ?? ""}`}</strong> · {categoryText(r.fields.category)}
+              </p>
+              <p>
+                {stateText(r.state)} · {name(r.fields.assignee)} · {t("fa_due", { date: showDate(r.fields.due) })}
+                {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}
+              </p>
+            </li>
+          );
+        })}
+      </ul>
+    </Page>
+  );
+}
+
+function NewReport({ r, people }: { r: LocalRecord; people: Person[] }) {
+  const [assignee, setAssignee] = useState("");
+  const [due, setDue] = useState("");
+  const [priority, setPriority] = useState("normal");
+  const [note, setNote] = useState("");
+  const [reason, setReason] = useState("");
+  const [rejecting, setRejecting] = useState(false);
+  const [error, setError] = useState("");
+  const id = r.id.slice(0, 8);
+
+  async function plan(e: Event) {
+    e.preventDefault();
+    if (!assignee || !due) return setError(t("fa_needPlan"));
+    await feltSync.put(REPORT, r.id, { assignee: Number(assignee), due, priority, internal_note: note.trim() });
+    await feltSync.transition(REPORT, r.id, "plan");
+  }
+
+  async function reject() {
+    if (!reason.trim()) return setError(t("fa_needReason"));
+    try {
+      await api.post(`/api/inbox/${REPORT}/reject`, { ids: [r.id], note: reason.trim() });
+      await feltSync.syncNow();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  return (
+    <>
+      <p>
+        <strong>{placeOf(r).room}</strong> · {categoryText(r.fields.category)} · {urgencyText(r.fields.urgency)}
+        {isRepeat(r) && <span class="mark"> {t("fa_repeat")}</span>}
+      </p>
+      <p>{str(r.fields.text)}</p>
+      <p class="muted">{t("fa_reportedAt", { date: showDate(str(r.updated_at).slice(0, 10)) })}</p>
+      <form onSubmit={(e) => void plan(e)} noValidate>
+        <div class="field">
+          <label for={`tech-${id}`}>{t("fa_technician")}</label>
+          <select id={`tech-${id}`} value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+            <option value="">{t("fa_choose")}</option>
+            {people.map((p) => (
+              <option key={p.id} value={String(p.id)}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={`due-${id}`}>{t("fa_dueLabel")}</label>
+          <input id={`due-${id}`} type="date" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for={`prio-${id}`}>{t("fa_priority")}</label>
+          <select id={`prio-${id}`} value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
+            {(["high", "normal", "low"] as const).map((p) => (
+              <option key={p} value={p}>
+                {t(`fa_priority_${p}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={`note-${id}`}>{t("fa_internalNote")}</label>
+          <textarea id={`note-${id}`} rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        </div>
+        <div role="alert">{error && <p class="error">{error}</p>}</div>
+        <button type="submit" class="btn btn-primary">
+          {t("fa_plan")}
+        </button>
+        {rejecting ? (
+          <div class="field">
+            <label for={`reason-${id}`}>{t("fa_rejectReason")}</label>
+            <textarea id={`reason-${id}`} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            <button type="button" class="btn" onClick={() => void reject()}>
+              {t("fa_rejectConfirm")}
+            </button>
+          </div>
+        ) : (
+          <button type="button" class="btn" onClick={() => setRejecting(true)}>
+            {t("fa_reject")}
+          </button>
+        )}
+      </form>
+    </>
+  );
+}
