@@ -9,7 +9,7 @@ import { dateWindow, problemText, useFieldSpecs } from "./fieldText";
 import { go, useOnline } from "./hooks";
 import { fmtKr, monthName, payrollMonth, rejection, showDate, str, useRecord, useRecords } from "./records";
 import { Page } from "./Layout";
-import { useSyncStatus } from "./sync";
+import { syncSoon, useSyncStatus } from "./sync";
 
 export const RECEIPT = "receipt";
 const OCR_FIELDS = ["merchant", "date", "total", "vat", "cvr"] as const;
@@ -345,6 +345,27 @@ function RecordAttention({ items }: { items: Attention[] }) {
   );
 }
 
+type OcrStatus = { status?: string; photos?: string[]; photos_read?: string[] };
+type ReadingStep = "offline" | "sending" | "queued" | "reading" | "done" | "failed";
+const READING_TEXT = {
+  offline: "rc_readingOffline",
+  sending: "rc_readSending",
+  queued: "rc_readQueued",
+  reading: "rc_reading",
+  done: "rc_readDone",
+  failed: "rc_readFailed",
+} as const;
+const same = (a: string[] | undefined, b: string[]) => !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Where the reading of these photos is: on this phone still, waiting, being read, read (the server's
+ * `ocr.status` for exactly these photos), or null when there is nothing to read (no photos; paid). */
+export function readingStep(rec: LocalRecord | undefined, ocr: OcrStatus, photos: string[], online: boolean): ReadingStep | null {
+  if (!photos.length || !["draft", "submitted"].includes(rec?.state ?? "draft")) return null;
+  if (same(ocr.photos_read, photos) && (ocr.status === "done" || ocr.status === "failed")) return ocr.status;
+  if (same(ocr.photos, photos) && (ocr.status === "queued" || ocr.status === "reading")) return ocr.status;
+  return online ? "sending" : "offline";
+}
+
 type TextName = "merchant" | "date" | "total" | "vat" | "cvr" | "purpose" | "project";
 
 export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
@@ -364,8 +385,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
   const f: Fields = rec?.fields ?? {};
   const photos = strings(f.photos);
   const machine = strings(f.machine_read);
-  const ocr = (f.ocr && typeof f.ocr === "object" ? f.ocr : {}) as {
-    status?: string;
+  const ocr = (f.ocr && typeof f.ocr === "object" ? f.ocr : {}) as OcrStatus & {
     suggestions?: Record<string, unknown>;
     reasons?: Record<string, { da?: string; en?: string }>;
     errors?: string[];
@@ -487,7 +507,13 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     go("udlaeg");
   }
 
-  const reading = photos.length > 0 && !ocr.status;
+  const reading = readingStep(rec, ocr, photos, online);
+  // While the server reads, ask it often (the regular sync is every 30 s) so each step shows soon.
+  useEffect(() => {
+    if (!online || !["sending", "queued", "reading"].includes(reading ?? "")) return;
+    const timer = setInterval(() => syncSoon(0), 3000);
+    return () => clearInterval(timer);
+  }, [online, reading]);
 
   function field(name: TextName, opts: { type?: "text" | "date"; inputMode?: "decimal" | "numeric"; hint?: string; area?: boolean } = {}) {
     const id = `rc-${name}`;
@@ -650,8 +676,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
         </div>
       )}
       <div class="ocr-live" role="status" aria-live="polite">
-        {reading && <p class="note">{online ? t("rc_reading") : t("rc_readingOffline")}</p>}
-        {ocr.status === "failed" && <p class="note">{t("rc_readFailed")}</p>}
+        {reading && <p class={`note ocr-${reading}`}>{t(READING_TEXT[reading])}</p>}
       </div>
 
       <h2>{t("rc_details")}</h2>

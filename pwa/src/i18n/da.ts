@@ -420,6 +420,11 @@ export const da = {
   fe_choice: "{field} skal være en af de mulige værdier.",
   fe_invalid: "{field} kan ikke gemmes sådan.",
   fe_items: "{field}: højst {max}.",
+
+  // --- receipts: reading progress, files, drafts, accounts (issue 12) ---
+  rc_readSending: "Billedet bliver sendt. Derefter læser vi kvitteringen.",
+  rc_readQueued: "Kvitteringen venter på at blive læst …",
+  rc_readDone: "Kvitteringen er læst. Tjek de felter, maskinen har udfyldt.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

@@ -418,4 +418,9 @@ export const en: Dict = {
   fe_choice: "{field} must be one of the choices offered.",
   fe_invalid: "{field} cannot be saved like this.",
   fe_items: "{field}: at most {max}.",
+
+  // --- receipts: reading progress, files, drafts, accounts (issue 12) ---
+  rc_readSending: "The photo is being sent. Then we will read the receipt.",
+  rc_readQueued: "The receipt is waiting to be read …",
+  rc_readDone: "The receipt has been read. Check the fields the machine filled in.",
 };
