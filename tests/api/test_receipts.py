@@ -182,6 +182,37 @@ async def test_a_receipt_sent_before_its_photo_arrived_is_read_and_only_suggests
     assert found.get("cvr") == truth["cvr"] or found.get("merchant"), fields["ocr"]
 
 
+async def test_a_pdf_e_receipt_and_an_iphone_heic_photo_are_read_and_a_text_file_is_refused_plainly(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Browsers that cannot draw HEIC, and PDFs, send the original: the server reads both."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    world = await build_world(db)
+    await db.execute(Job.__table__.delete())
+    await db.commit()
+    await sign_in(client, db, world.in_a1, settings)
+    device = str(uuid.uuid4())
+    for n, (seed, fmt) in enumerate(((9, "PDF"), (10, "HEIF")), start=1):
+        jpeg, truth = generate_one(seed=seed, index=n, today=dt.date.today())
+        out = io.BytesIO()
+        Image.open(io.BytesIO(jpeg)).convert("RGB").save(
+            out, fmt, **({"resolution": 200} if fmt == "PDF" else {})
+        )
+        sha = await _upload_in_chunks(client, out.getvalue())
+        rid = str(uuid.uuid4())
+        await _push(client, device, _new_receipt(n, rid, photos=[sha]))
+        assert await _run_jobs(settings) == 1
+        fields = (await _pull(client, device))[rid]["fields"]
+        assert fields["ocr"]["status"] == "done", (fmt, fields["ocr"])
+        assert fields["total"] == truth["total"], (fmt, fields["ocr"])
+    text = b"Kvittering: 120,00 kr\n"
+    response = await client.put(f"/api/sync/blobs/{hashlib.sha256(text).hexdigest()}", content=text)
+    assert response.status_code == 415
+    assert "hverken et billede" in response.json()["detail"]
+
+
 async def test_the_same_photo_twice_is_flagged_as_a_duplicate(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:

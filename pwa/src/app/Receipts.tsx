@@ -3,7 +3,7 @@
 // in the background and they arrive with the next pull, marked "read by the machine" until confirmed.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Me } from "../api";
-import { type Attention, feltSync, type Fields, type LocalRecord } from "../data";
+import { type Attention, FileRefused, feltSync, type Fields, type LocalRecord } from "../data";
 import { lang, t } from "../i18n";
 import { dateWindow, problemText, useFieldSpecs } from "./fieldText";
 import { go, useOnline } from "./hooks";
@@ -301,13 +301,17 @@ export function ReceiptList({ me }: { me: Me }) {
 
 export function Thumb({ hash, n }: { hash: string; n: number }) {
   const [src, setSrc] = useState<string | null>(null);
+  // A file no <img> can show here (a PDF; a HEIC photo before the server made it a JPEG): a labelled tile.
+  const [tile, setTile] = useState<string | null>(null);
   useEffect(() => {
     let url: string | null = null;
     let alive = true;
+    setTile(null);
     feltSync.photo(hash, { thumb: true }).then(
       (b) => {
         if (!alive) return;
-        if (b) setSrc((url = URL.createObjectURL(b)));
+        if (b && (b.type === "application/pdf" || b.type === "image/heic")) setTile(b.type === "application/pdf" ? "PDF" : "HEIC");
+        else if (b) setSrc((url = URL.createObjectURL(b)));
         else setSrc(feltSync.photoUrl(hash));
       },
       () => alive && setSrc(feltSync.photoUrl(hash)),
@@ -317,7 +321,17 @@ export function Thumb({ hash, n }: { hash: string; n: number }) {
       if (url) URL.revokeObjectURL(url);
     };
   }, [hash]);
-  return src ? <img class="thumb" src={src} alt={t("rc_photoAlt", { n })} /> : <span class="thumb" />;
+  if (tile)
+    return (
+      <span class="thumb thumb-file" role="img" aria-label={t("rc_photoAlt", { n })}>
+        {tile}
+      </span>
+    );
+  return src ? (
+    <img class="thumb" src={src} alt={t("rc_photoAlt", { n })} onError={() => setTile(t("rc_fileTile"))} />
+  ) : (
+    <span class="thumb" />
+  );
 }
 
 function RecordAttention({ items }: { items: Attention[] }) {
@@ -344,6 +358,10 @@ function RecordAttention({ items }: { items: Attention[] }) {
     </div>
   );
 }
+
+const FILE_REFUSED = { type: "rc_errNotImage", damaged: "rc_errDamaged", size: "rc_errTooBig" } as const;
+/** What the file pickers offer: photos (HEIC too, for iPhones' files) and PDF e-receipts. */
+const ACCEPT_FILES = "image/*,.heic,.heif,application/pdf,.pdf";
 
 type OcrStatus = { status?: string; photos?: string[]; photos_read?: string[] };
 type ReadingStep = "offline" | "sending" | "queued" | "reading" | "done" | "failed";
@@ -456,14 +474,23 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
   async function addPhotos(files: FileList | null) {
     if (!files?.length) return;
     setBusy(true);
+    setSaveError("");
+    const added: string[] = [];
+    const refused: string[] = [];
+    for (const file of Array.from(files)) {
+      try {
+        added.push(await feltSync.addPhoto(file));
+      } catch (e) {
+        // Say what is wrong with the file itself; "try again" only when trying again can help.
+        const why = e instanceof FileRefused ? FILE_REFUSED[e.reason] : "rc_errPhoto";
+        refused.push(t(why, { name: file.name || "?" }));
+      }
+    }
     try {
-      const added: string[] = [];
-      for (const file of Array.from(files)) added.push(await feltSync.addPhoto(file));
       const now = strings(latest.current?.fields.photos);
-      await save({ photos: [...now, ...added.filter((h) => !now.includes(h))] });
-    } catch {
-      setSaveError(t("rc_errPhoto"));
+      if (added.length) await save({ photos: [...now, ...added.filter((h) => !now.includes(h))] });
     } finally {
+      if (refused.length) setSaveError(refused.join(" "));
       setBusy(false);
     }
   }
@@ -659,21 +686,41 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
         </ul>
       )}
       {editable && (
-        <div class="field">
-          <label for="rc-photo">{photos.length ? t("rc_photoMore") : t("rc_photoTake")}</label>
-          <input
-            id="rc-photo"
-            type="file"
-            accept="image/*"
-            capture="environment"
-            multiple
-            disabled={busy}
-            onChange={(e) => {
-              const input = e.currentTarget;
-              void addPhotos(input.files).then(() => (input.value = ""));
-            }}
-          />
-        </div>
+        <>
+          <div class="field">
+            <label for="rc-photo">{photos.length ? t("rc_photoMore") : t("rc_photoTake")}</label>
+            <input
+              id="rc-photo"
+              type="file"
+              accept="image/*"
+              capture="environment"
+              multiple
+              disabled={busy}
+              onChange={(e) => {
+                const input = e.currentTarget;
+                void addPhotos(input.files).then(() => (input.value = ""));
+              }}
+            />
+          </div>
+          <div class="field">
+            <label for="rc-file">{t("rc_fileChoose")}</label>
+            <span class="muted" id="rc-file-hint">
+              {t("rc_fileHint")}
+            </span>
+            <input
+              id="rc-file"
+              type="file"
+              accept={ACCEPT_FILES}
+              multiple
+              disabled={busy}
+              aria-describedby="rc-file-hint"
+              onChange={(e) => {
+                const input = e.currentTarget;
+                void addPhotos(input.files).then(() => (input.value = ""));
+              }}
+            />
+          </div>
+        </>
       )}
       <div class="ocr-live" role="status" aria-live="polite">
         {reading && <p class={`note ocr-${reading}`}>{t(READING_TEXT[reading])}</p>}

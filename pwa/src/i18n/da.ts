@@ -425,6 +425,12 @@ export const da = {
   rc_readSending: "Billedet bliver sendt. Derefter læser vi kvitteringen.",
   rc_readQueued: "Kvitteringen venter på at blive læst …",
   rc_readDone: "Kvitteringen er læst. Tjek de felter, maskinen har udfyldt.",
+  rc_fileChoose: "Vælg et billede eller en PDF",
+  rc_fileHint: "Fx en kvittering, du har fået på mail. JPEG, PNG, HEIC eller PDF, højst 25 MB.",
+  rc_fileTile: "Fil",
+  rc_errNotImage: "{name} er hverken et billede eller en PDF. Vælg et billede af kvitteringen (JPEG, PNG, HEIC) eller en PDF.",
+  rc_errDamaged: "{name} kan ikke åbnes som billede. Tag et nyt billede af kvitteringen.",
+  rc_errTooBig: "{name} er for stor (over 25 MB). Tag et billede af kvitteringen i stedet.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

@@ -423,4 +423,10 @@ export const en: Dict = {
   rc_readSending: "The photo is being sent. Then we will read the receipt.",
   rc_readQueued: "The receipt is waiting to be read …",
   rc_readDone: "The receipt has been read. Check the fields the machine filled in.",
+  rc_fileChoose: "Choose a photo or a PDF",
+  rc_fileHint: "For example a receipt you got by e-mail. JPEG, PNG, HEIC or PDF, at most 25 MB.",
+  rc_fileTile: "File",
+  rc_errNotImage: "{name} is neither an image nor a PDF. Choose a photo of the receipt (JPEG, PNG, HEIC) or a PDF.",
+  rc_errDamaged: "{name} cannot be opened as an image. Take a new photo of the receipt.",
+  rc_errTooBig: "{name} is too large (over 25 MB). Take a photo of the receipt instead.",
 };
