@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import { type Attention, FileRefused, feltSync, type Fields, type LocalRecord } from "../data";
 import { lang, t } from "../i18n";
+import { useDraft } from "./draft";
 import { dateWindow, problemText, useFieldSpecs } from "./fieldText";
 import { go, useOnline } from "./hooks";
 import { fmtKr, monthName, payrollMonth, rejection, showDate, str, useRecord, useRecords } from "./records";
@@ -93,6 +94,10 @@ export interface Account {
   type: string | null;
   favourite: boolean;
   recent: boolean;
+  /** The employee's own unit's account. */
+  own?: boolean;
+  /** The municipality's everyday words that find it ("kaffe"). */
+  words?: string[];
 }
 
 const cacheKey = (me: Me) => `felt.accounts.${me.id}`;
@@ -109,7 +114,7 @@ function cachedAccounts(me: Me): Account[] {
 function filterAccounts(list: Account[], q: string): Account[] {
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   return list.filter((a) => {
-    const text = [a.code, a.name, a.function, a.type].join(" ").toLowerCase();
+    const text = [a.code, a.name, a.function, a.type, ...(a.words ?? [])].join(" ").toLowerCase();
     return words.every((w) => text.includes(w));
   });
 }
@@ -125,7 +130,8 @@ export async function searchAccounts(me: Me, q: string): Promise<{ list: Account
   }
 }
 
-const accountText = (a: Account): string => `${a.code} ${a.name}`;
+/** The name first (what people look for), then the code. */
+const accountText = (a: Account): string => `${a.name} (${a.code})`;
 
 function AccountPicker(props: { me: Me; value: string; disabled: boolean; onPick: (code: string) => void }) {
   const { me, value } = props;
@@ -186,7 +192,7 @@ function AccountPicker(props: { me: Me; value: string; disabled: boolean; onPick
       )}
       {open && (
         <div class="acct-pick">
-          <label for="acct-q">{t("rc_accountSearch")}</label>
+          <label for="acct-q">{t("rc_accountSearchWords")}</label>
           <input
             id="acct-q"
             ref={search}
@@ -220,10 +226,12 @@ function AccountPicker(props: { me: Me; value: string; disabled: boolean; onPick
                     setQ("");
                   }}
                 >
-                  <span class="acct-code">{a.code}</span> <span>{a.name}</span>
+                  <span class="acct-name">{a.name}</span> <span class="acct-code">{a.code}</span>
                   {(a.favourite || a.recent) && (
                     <span class="acct-tag">{a.favourite ? t("rc_favourite") : t("rc_recent")}</span>
                   )}
+                  {a.own && <span class="acct-tag">{t("rc_accountOwn")}</span>}
+                  {!!a.words?.length && <span class="acct-words">{a.words.join(", ")}</span>}
                 </button>
                 {!found?.offline && (
                   <button
@@ -395,10 +403,15 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
   const [missing, setMissing] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState("");
+  const [fileError, setFileError] = useState("");
   const spec = useFieldSpecs(RECEIPT);
   const latest = useRef<LocalRecord | undefined>(undefined);
   latest.current = rec;
   const queue = useRef<Promise<unknown>>(Promise.resolve());
+  // What is typed and not yet saved (the field being typed) is kept on the phone: a reload or an app
+  // restart puts it back, and it is saved as if the field had been left (the record keeps the rest).
+  const draft = useDraft<Partial<Record<TextName, string>>>(`receipt:${id}`);
+  const restored = useRef(false);
 
   const f: Fields = rec?.fields ?? {};
   const photos = strings(f.photos);
@@ -454,8 +467,22 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     return "";
   }
 
-  function commit(name: TextName) {
-    const raw = edits[name];
+  useEffect(() => {
+    if (restored.current || !draft.loaded || !loaded) return;
+    restored.current = true;
+    const kept = Object.entries(draft.kept ?? {}) as [TextName, string][];
+    if (!kept.length) return;
+    setEdits(Object.fromEntries(kept));
+    for (const [name, raw] of kept) commit(name, raw);
+  }, [draft.loaded, loaded]);
+
+  useEffect(() => {
+    if (!restored.current) return;
+    if (Object.keys(edits).length) draft.keep(edits);
+    else void draft.clear();
+  }, [edits]);
+
+  function commit(name: TextName, raw: string | undefined = edits[name]) {
     if (raw === undefined) return;
     const problem = problemOf(name, raw);
     setErrors((e) => ({ ...e, [name]: problem || undefined }));
@@ -474,7 +501,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
   async function addPhotos(files: FileList | null) {
     if (!files?.length) return;
     setBusy(true);
-    setSaveError("");
+    setFileError("");
     const added: string[] = [];
     const refused: string[] = [];
     for (const file of Array.from(files)) {
@@ -490,7 +517,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
       const now = strings(latest.current?.fields.photos);
       if (added.length) await save({ photos: [...now, ...added.filter((h) => !now.includes(h))] });
     } finally {
-      if (refused.length) setSaveError(refused.join(" "));
+      if (refused.length) setFileError(refused.join(" "));
       setBusy(false);
     }
   }
@@ -513,6 +540,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     setBusy(true);
     try {
       await feltSync.transition(RECEIPT, id, "submit");
+      await draft.clear();
       go("udlaeg");
     } catch {
       setSaveError(t("errorGeneric"));
@@ -531,6 +559,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     if (!confirm(t("rc_deleteConfirm"))) return;
     await queue.current;
     if (rec) await feltSync.remove(RECEIPT, id);
+    await draft.clear();
     go("udlaeg");
   }
 
@@ -720,6 +749,11 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
               }}
             />
           </div>
+          {fileError && (
+            <p class="error" role="alert">
+              {fileError}
+            </p>
+          )}
         </>
       )}
       <div class="ocr-live" role="status" aria-live="polite">

@@ -5,6 +5,7 @@ import type { IDBPIndex, StoreNames } from "idb";
 import { type UserDB, userDb } from "./db";
 import { BUILT_IN, check, danishToday, parse, readDate, readNumber, refreshSpecs, specs } from "./fields";
 import { attention, dismiss, get, list, newId, put, remove, resolve, transition } from "./local";
+import { clearDraft, getDraft, setDraft } from "./drafts";
 import { setLanguage, SCHEMA } from "./net";
 import { addPhoto, photo, photoUrl } from "./photos";
 import { isSyncing, syncNow } from "./sync";
@@ -83,6 +84,8 @@ export const feltSync = {
   photoUrl,
   setUser,
   setLanguage,
+  /** Forms' unsaved input, kept on the phone across reloads (data/drafts.ts). */
+  drafts: { get: getDraft, set: setDraft, clear: clearDraft },
   /** The record types' typed fields: forms parse and check with them (data/fields.ts). */
   fields: { BUILT_IN, specs, refresh: refreshSpecs, parse, check, readNumber, readDate, today: danishToday },
 };
