@@ -295,5 +295,10 @@ async def blob_stored(db: AsyncSession, platform: Platform, sha256: str) -> None
                 )
             else:
                 changes.append(effect)
-    if changes:
-        await save(db, platform, changes)
+    if not changes:
+        return
+    try:
+        async with _savepoint(db):
+            await save(db, platform, changes)
+    except engine.Stale:  # a device changed the record meanwhile: the job is queued all the same
+        log.info("blob %s: a record changed meanwhile; the job marks it when it starts", sha256)

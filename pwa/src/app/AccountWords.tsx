@@ -51,7 +51,7 @@ export function AccountWords() {
               <label for={`aw-means-${i}`}>{t("aw_means", { n: i + 1 })}</label>
               <input id={`aw-means-${i}`} type="text" autocomplete="off" value={w.means} onInput={(e) => edit(i, { means: e.currentTarget.value })} />
               {w.accounts !== undefined && (
-                <span class={w.accounts ? "muted" : "errors"}>{t("aw_found", { n: w.accounts })}</span>
+                <span class={w.accounts ? "muted" : "errors"}>{w.accounts === 1 ? t("aw_found1") : t("aw_found", { n: w.accounts })}</span>
               )}
             </div>
             <button type="button" class="btn btn-small" onClick={() => setRows(shown.filter((_, j) => j !== i))}>

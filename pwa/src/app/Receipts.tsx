@@ -385,11 +385,19 @@ const same = (a: string[] | undefined, b: string[]) => !!a && a.length === b.len
 
 /** Where the reading of these photos is: on this phone still, waiting, being read, read (the server's
  * `ocr.status` for exactly these photos), or null when there is nothing to read (no photos; paid). */
-export function readingStep(rec: LocalRecord | undefined, ocr: OcrStatus, photos: string[], online: boolean): ReadingStep | null {
+export function readingStep(
+  rec: LocalRecord | undefined,
+  ocr: OcrStatus,
+  photos: string[],
+  online: boolean,
+  photosWaiting: number,
+): ReadingStep | null {
   if (!photos.length || !["draft", "submitted"].includes(rec?.state ?? "draft")) return null;
   if (same(ocr.photos_read, photos) && (ocr.status === "done" || ocr.status === "failed")) return ocr.status;
   if (same(ocr.photos, photos) && (ocr.status === "queued" || ocr.status === "reading")) return ocr.status;
-  return online ? "sending" : "offline";
+  if (!online) return "offline";
+  // Still on this phone (the receipt or a photo): being sent. Else the server has no reading to report.
+  return !rec || rec.pending > 0 || !rec.version || photosWaiting > 0 ? "sending" : null;
 }
 
 type TextName = "merchant" | "date" | "total" | "vat" | "cvr" | "purpose" | "project";
@@ -563,7 +571,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     go("udlaeg");
   }
 
-  const reading = readingStep(rec, ocr, photos, online);
+  const reading = readingStep(rec, ocr, photos, online, sync?.pendingBlobs ?? 0);
   // While the server reads, ask it often (the regular sync is every 30 s) so each step shows soon.
   useEffect(() => {
     if (!online || !["sending", "queued", "reading"].includes(reading ?? "")) return;

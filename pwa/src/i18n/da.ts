@@ -438,6 +438,7 @@ export const da = {
   aw_word: "Ord {n}",
   aw_means: "Betyder (ord {n})",
   aw_found: "Finder {n} konti",
+  aw_found1: "Finder 1 konto",
   aw_remove: "Fjern {word}",
   aw_add: "Tilføj et ord",
   aw_save: "Gem ordene",

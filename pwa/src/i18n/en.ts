@@ -436,6 +436,7 @@ export const en: Dict = {
   aw_word: "Word {n}",
   aw_means: "Means (word {n})",
   aw_found: "Finds {n} accounts",
+  aw_found1: "Finds 1 account",
   aw_remove: "Remove {word}",
   aw_add: "Add a word",
   aw_save: "Save the words",
