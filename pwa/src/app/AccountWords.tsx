@@ -66,7 +66,7 @@ export function AccountWords() {
       <button type="submit" class="btn btn-primary">
         {t("aw_save")}
       </button>
-      <p role="status">{message}</p>
+      <p aria-live="polite">{message}</p>
       {error && (
         <p class="error" role="alert">
           {error}
