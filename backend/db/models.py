@@ -189,6 +189,24 @@ class Account(Timestamped, Base):
     type: Mapped[str | None] = mapped_column(String(20))
     """The type (art), e.g. 2.2 food, 2.9 other goods."""
     active: Mapped[bool] = mapped_column(default=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    """The unit whose account it is (a school's own food account); its employees see it first."""
+
+
+class AccountWord(Timestamped, Base):
+    """An everyday word that finds accounts ("kaffe" finds the food accounts), per municipality.
+
+    `means` holds the words of the chart it stands for, separated by commas ("fødevarer, 2.2"): an
+    account whose code, name, function or type contains one of them is found by `word`."""
+
+    __tablename__ = "account_word"
+    __audited__: ClassVar[bool] = True
+    __table_args__ = (UniqueConstraint("municipality_id", "word"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    word: Mapped[str] = mapped_column(String(60))
+    means: Mapped[str] = mapped_column(String(300))
 
 
 class AccountFavourite(Base):

@@ -57,7 +57,8 @@ Hook = Callable[[AsyncSession, list[Record]], Awaitable[list[Effect]]]
 they are in memory now. Reads what it needs; writes nothing itself: it returns the effects."""
 
 BlobHook = Callable[[AsyncSession, str], Awaitable[list[Effect]]]
-"""Runs when an upload completes (sha256): e.g. a receipt whose last photo arrived can now be read."""
+"""Runs when an upload completes (sha256): e.g. a receipt whose last photo arrived can now be read.
+Its effects: jobs to enqueue, and changes to records it read (saved in the upload's transaction)."""
 
 JobHandler = Callable[[AsyncSession, "Platform", dict[str, Any]], Awaitable[None]]
 """(db, the platform, the job's payload): the worker commits after it returns."""

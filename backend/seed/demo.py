@@ -12,24 +12,48 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import audit
 from backend.db.engine import make_engine
 from backend.db.models import Municipality, User
-from backend.features.accounts.chart import import_accounts
+from backend.features.accounts.chart import WordIn, import_accounts, list_words, replace_words
 from backend.features.municipality.service import create_municipality
 from backend.features.org.hr_import import import_staff, import_units
 from backend.settings import Settings
 from backend.workflows import platform
 
-ACCOUNTS = """code;name;function;type
-3.22.01-2.2;Nordskolen: fødevarer;3.22.01;2.2
-3.22.01-2.9;Nordskolen: varer i øvrigt;3.22.01;2.9
-3.22.01-4.9;Nordskolen: tjenesteydelser;3.22.01;4.9
-5.25.14-2.2;Daginstitutioner: fødevarer;5.25.14;2.2
-5.25.14-2.9;Daginstitutioner: varer i øvrigt;5.25.14;2.9
-5.32.32-2.2;Plejecentre: fødevarer;5.32.32;2.2
-5.32.32-2.9;Plejecentre: varer i øvrigt;5.32.32;2.9
-6.45.51-2.9;Administration: kontorartikler;6.45.51;2.9
-6.45.51-4.9;Administration: kurser og transport;6.45.51;4.9
+ACCOUNTS = """code;name;function;type;unit_code
+3.22.01-2.2;Nordskolen: fødevarer;3.22.01;2.2;SKOLE
+3.22.01-2.9;Nordskolen: varer i øvrigt;3.22.01;2.9;SKOLE
+3.22.01-4.9;Nordskolen: tjenesteydelser;3.22.01;4.9;SKOLE
+5.25.14-2.2;Daginstitutioner: fødevarer;5.25.14;2.2;DAG
+5.25.14-2.9;Daginstitutioner: varer i øvrigt;5.25.14;2.9;DAG
+5.32.32-2.2;Plejecentre: fødevarer;5.32.32;2.2;PLEJE
+5.32.32-2.9;Plejecentre: varer i øvrigt;5.32.32;2.9;PLEJE
+6.45.51-2.9;Administration: kontorartikler;6.45.51;2.9;ADM
+6.45.51-4.9;Administration: kurser og transport;6.45.51;4.9;ADM
 """
-"""A small part of the authorised municipal chart of accounts: function + type (art)."""
+"""A small part of the authorised municipal chart of accounts: function + type (art), and the unit
+whose account it is (Demo Kommune's units; the neighbour municipality's chart names none)."""
+ACCOUNT_WORDS = {
+    "kaffe": "fødevarer",
+    "frugt": "fødevarer",
+    "kage": "fødevarer",
+    "mad": "fødevarer",
+    "brændstof": "transport",
+    "benzin": "transport",
+    "parkering": "transport",
+    "togbillet": "transport",
+    "kursus": "kurser",
+    "papir": "kontorartikler",
+    "kuglepen": "kontorartikler",
+    "blomster": "varer i øvrigt",
+    "legetøj": "varer i øvrigt",
+}
+"""Everyday words for finding accounts, as a municipality's admin would add them."""
+
+
+def _accounts_csv(slug: str) -> str:
+    if slug == "demo":
+        return ACCOUNTS
+    return "\n".join(line.rsplit(";", 1)[0] for line in ACCOUNTS.splitlines()) + "\n"
+
 
 DEMO = {
     "demo": (
@@ -89,7 +113,9 @@ async def seed(settings: Settings) -> str:
                     municipality = await create_municipality(db, slug, name)
                 units = await import_units(db, municipality.id, units_csv.encode())
                 staff = await import_staff(db, municipality.id, staff_csv.encode())
-                chart = await import_accounts(db, municipality.id, ACCOUNTS.encode())
+                chart = await import_accounts(db, municipality.id, _accounts_csv(slug).encode())
+                if not await list_words(db, municipality.id):
+                    await replace_words(db, municipality.id, [WordIn(w, m) for w, m in ACCOUNT_WORDS.items()])
                 for result in (units, staff, chart):
                     if result.errors:
                         raise RuntimeError(f"demo data for {slug} is invalid: {result.errors}")

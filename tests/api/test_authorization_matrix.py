@@ -90,6 +90,15 @@ ENDPOINTS = [
     Endpoint("GET", "/api/receipts/accounts", lambda r, t: 200, targeted=False),
     Endpoint("PUT", "/api/receipts/accounts/{account}/favourite", lambda r, t: 204, targeted=False),
     Endpoint("DELETE", "/api/receipts/accounts/{account}/favourite", lambda r, t: 204, targeted=False),
+    # Everyday words for finding accounts (issue 12, item 18): the admin's list.
+    Endpoint("GET", "/api/admin/account-words", only({R.ADMIN}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/admin/account-words",
+        only({R.ADMIN}),
+        body=lambda w: [{"word": "kaffe", "means": "food"}],
+        targeted=False,
+    ),
     Endpoint("GET", "/api/receipts/review/draws", only({R.LEADER, R.FINANCE}), targeted=False),
     Endpoint("GET", "/api/receipts/review/audit.csv?year=2026", only({R.LEADER, R.FINANCE}), targeted=False),
     Endpoint("GET", "/api/receipts/bookings", only({R.FINANCE}), targeted=False),

@@ -81,7 +81,8 @@ async def test_ocr_fills_only_empty_fields_once_the_photo_has_arrived(
     assert await _run_jobs(settings) == 1
     receipt = (await _pull(client, device))[rid]
     fields = receipt["fields"]
-    assert fields["ocr"]["status"] == "done" and receipt["version"] == 2
+    # Pushed (1), marked queued by the upload (2), reading (3), read (4): each step a device can show.
+    assert fields["ocr"]["status"] == "done" and receipt["version"] == 4
     assert (
         fields["merchant"] == "Min butik" and "merchant" not in fields["machine_read"]
     )  # typed by the employee
@@ -91,6 +92,125 @@ async def test_ocr_fills_only_empty_fields_once_the_photo_has_arrived(
         assert fields[name] == truth[name] and name in fields["machine_read"]
     for name in {"date", "total", "vat", "cvr"} - set(filled):
         assert name in fields["ocr"]["reasons"]
+
+
+async def _upload_in_chunks(client: AsyncTestClient, data: bytes, chunk: int = 64 * 1024) -> str:
+    """As the phone sends a photo: in chunks with Content-Range, the last one completing it."""
+    sha = hashlib.sha256(data).hexdigest()
+    for start in range(0, len(data), chunk):
+        part = data[start : start + chunk]
+        response = await client.put(
+            f"/api/sync/blobs/{sha}",
+            content=part,
+            headers={"content-range": f"bytes {start}-{start + len(part) - 1}/{len(data)}"},
+        )
+        assert response.status_code == 200, response.text
+    assert response.json()["complete"] is True
+    return sha
+
+
+def _new_receipt(n: int, rid: str, **fields: Any) -> dict[str, Any]:
+    """The phone's first change of a new receipt: every field it writes, as the server defaults them."""
+    base = {"photos": [], "merchant": None, "date": None, "total": None, "vat": None, "cvr": None}
+    base |= {"currency": "DKK", "account": None, "purpose": "", "project": None, "machine_read": []}
+    return {"n": n, "kind": "put", "type": "receipt", "id": rid, "fields": base | fields}
+
+
+async def test_a_receipt_made_offline_is_read_photos_first_with_its_progress_on_the_record(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Offline the phone keeps the photos and the changes; online it sends the photos, then the record."""
+    world = await build_world(db)
+    await db.execute(Job.__table__.delete())
+    await db.commit()
+    await sign_in(client, db, world.in_a1, settings)
+    photo, truth = generate_one(seed=7, index=2, today=dt.date.today())
+    sha = await _upload_in_chunks(client, photo)
+    assert await _run_jobs(settings) == 0  # a photo of no receipt yet
+    device, rid = str(uuid.uuid4()), str(uuid.uuid4())
+    results = await _push(
+        client,
+        device,
+        _new_receipt(1, rid, photos=[sha]),
+        {"n": 2, "kind": "put", "type": "receipt", "id": rid, "fields": {"purpose": "Frugt til 3.b"}},
+        {"n": 3, "kind": "put", "type": "receipt", "id": rid, "fields": {"account": "1-2.9"}},
+    )
+    assert [r["status"] for r in results] == ["applied"] * 3
+    assert (await _pull(client, device))[rid]["fields"]["ocr"]["status"] == "queued"
+    assert await _run_jobs(settings) == 1
+    fields = (await _pull(client, device))[rid]["fields"]
+    assert fields["ocr"]["status"] == "done" and fields["ocr"]["photos_read"] == [sha]
+    assert fields["total"] == truth["total"] and "total" in fields["machine_read"]
+    # A later change of another field reads nothing again.
+    await _push(
+        client, device, {"n": 4, "kind": "put", "type": "receipt", "id": rid, "fields": {"project": "P1"}}
+    )
+    assert await _run_jobs(settings) == 0
+
+
+async def test_a_receipt_sent_before_its_photo_arrived_is_read_and_only_suggests(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Made and sent offline, the record first and the photo after: read once the photo is there; the
+    employee's own values stay, what the machine found is offered beside them."""
+    world = await build_world(db)
+    await db.execute(Job.__table__.delete())
+    await db.commit()
+    await sign_in(client, db, world.in_a1, settings)
+    photo, truth = generate_one(seed=8, index=3, today=dt.date.today())
+    sha = hashlib.sha256(photo).hexdigest()
+    device, rid = str(uuid.uuid4()), str(uuid.uuid4())
+    typed = {"photos": [sha], "date": dt.date.today().isoformat(), "total": "99.00"}
+    typed |= {"account": "1-2.9", "purpose": "Kaffe til mødet"}
+    results = await _push(
+        client,
+        device,
+        _new_receipt(1, rid, **typed),
+        {"n": 2, "kind": "transition", "type": "receipt", "id": rid, "transition": "submit"},
+    )
+    assert results[1]["record"]["state"] == "submitted"
+    assert not results[1]["record"]["fields"]["ocr"]  # the photo is still on its way
+    assert await _run_jobs(settings) == 0
+    await _upload_in_chunks(client, photo)
+    assert (await _pull(client, device))[rid]["fields"]["ocr"]["status"] == "queued"
+    assert await _run_jobs(settings) == 1
+    receipt = (await _pull(client, device))[rid]
+    fields = receipt["fields"]
+    assert receipt["state"] == "submitted" and fields["ocr"]["status"] == "done"
+    assert fields["total"] == "99.00" and fields["machine_read"] == []
+    found = fields["ocr"]["suggestions"]
+    assert found.get("cvr") == truth["cvr"] or found.get("merchant"), fields["ocr"]
+
+
+async def test_a_pdf_e_receipt_and_an_iphone_heic_photo_are_read_and_a_text_file_is_refused_plainly(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Browsers that cannot draw HEIC, and PDFs, send the original: the server reads both."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    world = await build_world(db)
+    await db.execute(Job.__table__.delete())
+    await db.commit()
+    await sign_in(client, db, world.in_a1, settings)
+    device = str(uuid.uuid4())
+    for n, (seed, fmt) in enumerate(((9, "PDF"), (10, "HEIF")), start=1):
+        jpeg, truth = generate_one(seed=seed, index=n, today=dt.date.today())
+        out = io.BytesIO()
+        Image.open(io.BytesIO(jpeg)).convert("RGB").save(
+            out, fmt, **({"resolution": 200} if fmt == "PDF" else {})
+        )
+        sha = await _upload_in_chunks(client, out.getvalue())
+        rid = str(uuid.uuid4())
+        await _push(client, device, _new_receipt(n, rid, photos=[sha]))
+        assert await _run_jobs(settings) == 1
+        fields = (await _pull(client, device))[rid]["fields"]
+        assert fields["ocr"]["status"] == "done", (fmt, fields["ocr"])
+        assert fields["total"] == truth["total"], (fmt, fields["ocr"])
+    text = b"Kvittering: 120,00 kr\n"
+    response = await client.put(f"/api/sync/blobs/{hashlib.sha256(text).hexdigest()}", content=text)
+    assert response.status_code == 415
+    assert "hverken et billede" in response.json()["detail"]
 
 
 async def test_the_same_photo_twice_is_flagged_as_a_duplicate(

@@ -204,3 +204,18 @@ def test_admin_sees_why_a_retention_period_is_refused(new_context: Callable[...,
     expect(page.locator("main").get_by_role("status")).to_have_text("Indstillingerne er gemt.")
     expect(share).to_have_value("7,5")
     assert_accessible(page)
+
+    # Everyday words for finding accounts (issue 12, item 18): the admin adds one; it says what it finds.
+    page.get_by_role("button", name="Tilføj et ord").click()
+    words = page.locator(".aw-row")
+    new = words.last
+    new.get_by_label("Ord", exact=False).first.fill("Sodavand")
+    new.get_by_label("Betyder").fill("fødevarer")
+    page.get_by_role("button", name="Gem ordene").click()
+    expect(page.get_by_text("Ordene er gemt.")).to_be_visible()
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('.aw-row')]
+            .find((row) => row.querySelector('input').value === 'sodavand')?.textContent"""
+    )
+    assert found and "Finder 3 konti" in found, found
+    assert_accessible(page)

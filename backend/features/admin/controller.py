@@ -17,7 +17,8 @@ from backend.auth.roles import Capability
 from backend.db.models import AuditEvent, User
 from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden, Invalid
-from backend.features.accounts.chart import import_accounts
+from backend.features.accounts import chart
+from backend.features.accounts.chart import WordIn, WordOut, import_accounts
 from backend.features.municipality import service as municipality_service
 from backend.features.org.hr_csv import CsvUnreadable
 from backend.features.org.hr_import import ImportResult, import_staff, import_units
@@ -125,6 +126,22 @@ class AdminController(Controller):
     ) -> ImportResult:
         """Body: the municipality's chart of accounts as CSV (code;name;function;type)."""
         return await _import(db_session, principal, request, "accounts")
+
+    @get("/admin/account-words", operation_id="listAccountWords")
+    async def account_words(self, db_session: DbSession, principal: SignedIn) -> list[WordOut]:
+        """The municipality's everyday words for finding accounts ("kaffe" → "fødevarer"), with how
+        many accounts each finds."""
+        await _require_root(db_session, principal, Capability.IMPORT_HR)
+        return await chart.words_out(db_session, principal.municipality_id)
+
+    @put("/admin/account-words", operation_id="replaceAccountWords")
+    async def replace_account_words(
+        self, db_session: DbSession, principal: SignedIn, data: JSONBody[list[WordIn]]
+    ) -> list[WordOut]:
+        """The whole list replaces the one kept (safe to send twice); each word means one or more
+        words of the chart of accounts, separated by commas."""
+        await _require_root(db_session, principal, Capability.IMPORT_HR)
+        return await chart.replace_words(db_session, principal.municipality_id, data)
 
     @get("/audit", operation_id="listAudit")
     async def audit_log(

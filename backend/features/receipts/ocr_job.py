@@ -1,15 +1,23 @@
 """Reading a receipt's photos on the server: queued when the record and all its photos have arrived.
 
-The job fills only fields the employee left empty, marks them as machine-read until confirmed,
-and keeps the OCR's suggestions and reasons for the fields it would not fill. Devices get the
-result on their next pull. Duplicates (the same photo, or the same CVR + date + total, among the
-same person's receipts) are flagged on the record before it is submitted.
+The record and its photos arrive in either order (a receipt made offline: photos first, then the
+record; a slow upload: the record first), so both the push hook and the blob hook ask whether the
+receipt is ready. The job fills only fields the employee left empty, marks them as machine-read
+until confirmed, and keeps the OCR's suggestions and reasons for the fields it would not fill. A
+receipt sent before it was read (made and sent offline) is read too, but only suggests: the
+employee has decided. Duplicates (the same photo, or the same CVR + date + total, among the same
+person's receipts) are flagged on the record.
+
+Progress is on the record, for every device to show: `ocr.status` is "queued" (the job waits),
+"reading" (the job has started), "done" or "failed" (no photo could be read); `ocr.photos` are the
+photos queued or being read, `ocr.photos_read` the ones last read.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from typing import Any
 from uuid import UUID
 
@@ -28,6 +36,10 @@ from sync.apply import Record
 from sync.blobs import BlobStore
 
 KIND = "receipt-ocr"
+READ_IN = frozenset({"draft", "submitted"})
+"""States a receipt is read in (a draft is filled in; a submitted one only gets suggestions)."""
+IN_PROGRESS = frozenset({"queued", "reading"})
+log = logging.getLogger("felt.ocr")
 WARNINGS = {"date_old"}
 """Reasons kept beside a filled field: the employee and the leader are told (a date over a year old)."""
 
@@ -42,21 +54,30 @@ async def _all_photos_uploaded(db: AsyncSession, photos: list[str], uploader: in
 
 
 async def ocr_if_ready(db: AsyncSession, record: Record) -> list[Effect]:
-    """A reading of the receipt's photos, once the receipt and all its photos have arrived (in any order)."""
+    """A reading of the receipt's photos, once the receipt and all its photos have arrived (in any
+    order): the job, and the record marked "queued". Nothing when they are read, queued already, or
+    a photo is still on its way."""
     photos = record.fields.get("photos") or []
-    status = (record.fields.get("ocr") or {}).get("photos_read")
-    if record.type != "receipt" or record.deleted or record.state != "draft" or not photos:
+    ocr_now = record.fields.get("ocr") or {}
+    if record.type != "receipt" or record.deleted or record.state not in READ_IN or not photos:
         return []
-    if status == photos or not await _all_photos_uploaded(db, photos, record.owner_id):
+    if ocr_now.get("photos_read") == photos:
+        return []
+    if ocr_now.get("status") in IN_PROGRESS and ocr_now.get("photos") == photos:
+        return []
+    if not await _all_photos_uploaded(db, photos, record.owner_id):
         return []
     key = hashlib.sha256("|".join(photos).encode()).hexdigest()[:16]
+    queued = {**ocr_now, "status": "queued", "photos": photos}
     return [
         Enqueue(
             KIND,
             {"record_id": str(record.id)},
-            dedupe_key=f"{KIND}:{record.id}:{key}",
+            # The version: the same photos queued again later (removed and added back) are read again.
+            dedupe_key=f"{KIND}:{record.id}:{record.version}:{key}",
             municipality_id=record.municipality_id,
-        )
+        ),
+        Change(record, {**record.fields, "ocr": queued}),
     ]
 
 
@@ -116,6 +137,12 @@ async def _duplicates(db: AsyncSession, record: Record, fields: dict[str, Any]) 
     return sorted(found)
 
 
+UNREADABLE = {
+    "da": "Billedet kunne ikke læses. Udfyld felterne selv.",
+    "en": "The photo could not be read. Please fill in the fields yourself.",
+}
+
+
 async def _read_photos(photos: list[str]) -> list[dict[str, Any]]:
     from datetime import date
 
@@ -123,43 +150,70 @@ async def _read_photos(photos: list[str]) -> list[dict[str, Any]]:
     results = []
     for sha in photos:
         path = store.path(sha)
-        data = await asyncio.to_thread(path.read_bytes)
-        # Dates are judged against the upload day (an old date is filled with a warning).
-        uploaded = date.fromtimestamp(path.stat().st_mtime)
         try:
+            data = await asyncio.to_thread(path.read_bytes)
+            # Dates are judged against the upload day (an old date is filled with a warning).
+            uploaded = date.fromtimestamp(path.stat().st_mtime)
             # The OCR keeps its models loaded in this process between jobs (ocr.warm_up).
             results.append(await asyncio.to_thread(ocr.extract_bytes, data, today=uploaded))
         except ocr.OcrInputError as exc:
             results.append({"error": exc.message})
+        except Exception:  # a reader's crash must not leave the receipt "reading" for ever
+            log.exception("reading photo %s failed", sha)
+            results.append({"error": UNREADABLE})
     return results
 
 
+async def _mark(db: AsyncSession, platform: Platform, record: Record, ocr_status: dict[str, Any]) -> bool:
+    """Write the reading's progress on the record (committed, so devices see it); False if it changed."""
+    try:
+        await pipeline.save(db, platform, [Change(record, {**record.fields, "ocr": ocr_status})], commit=True)
+        return True
+    except engine.Stale:
+        await db.rollback()
+        return False
+
+
 async def read_receipt(db: AsyncSession, platform: Platform, payload: dict[str, Any]) -> None:
-    """The OCR job: read the photos (no transaction held meanwhile), then merge onto the latest version."""
+    """The OCR job: mark the receipt "reading", read the photos (no transaction held meanwhile), then
+    merge onto the latest version: a draft's empty fields are filled, a submitted one gets suggestions."""
     record_id = UUID(payload["record_id"])
     record = await engine.load(db, SYNC, record_id)
-    if record is None or record.state != "draft" or record.deleted:
-        return  # submitted or deleted meanwhile: the employee has decided without the OCR
+    if record is None or record.state not in READ_IN or record.deleted:
+        return  # paid or deleted meanwhile: nothing to read for
     photos = list(record.fields.get("photos") or [])
+    if (record.fields.get("ocr") or {}).get("photos_read") == photos:
+        return  # read already (a job run twice)
+    reading = {**(record.fields.get("ocr") or {}), "status": "reading", "photos": photos}
+    if not await _mark(db, platform, record, reading):
+        record = await engine.load(db, SYNC, record_id)  # edited meanwhile: mark that version
+        if record is None or record.fields.get("photos") != photos:
+            return
+        await _mark(db, platform, record, {**(record.fields.get("ocr") or {}), **reading})
     results = await _read_photos(photos)  # slow; no transaction is held open meanwhile
     for _attempt in range(3):
         record = await engine.load(db, SYNC, record_id)
-        if record is None or record.state != "draft" or record.fields.get("photos") != photos:
+        if record is None or record.state not in READ_IN or record.fields.get("photos") != photos:
             return  # the photos changed: a new job reads the new ones
         fields = dict(record.fields)
         found = _combine([r for r in results if "error" not in r])
+        fill = record.state == "draft"  # a submitted receipt is the employee's decision: suggest only
         machine = set(fields.get("machine_read") or [])
+        suggestions = dict(found["suggestions"])
         for name, value in found["fields"].items():
-            if not fields.get(name):  # never overwrite what the employee typed
+            if fill and not fields.get(name):  # never overwrite what the employee typed
                 fields[name] = value
                 machine.add(name)
+            elif not fields.get(name):
+                suggestions[name] = value
         errors = [r["error"] for r in results if "error" in r]
         fields["machine_read"] = sorted(machine)
         fields["ocr"] = {
             "status": "failed" if errors and len(errors) == len(results) else "done",
+            "photos": photos,
             "photos_read": photos,
             "confidence": found["confidence"],
-            "suggestions": found["suggestions"],
+            "suggestions": suggestions,
             "reasons": found["reasons"],
             "errors": errors,
         }

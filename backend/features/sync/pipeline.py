@@ -280,7 +280,9 @@ async def save(
 
 
 async def blob_stored(db: AsyncSession, platform: Platform, sha256: str) -> None:
-    """An upload completed: the workflows' blob hooks may queue work (a receipt's OCR)."""
+    """An upload completed: the workflows' blob hooks may queue work (a receipt's OCR) and change the
+    records waiting for it (marked "queued"), in the upload's transaction (the caller commits)."""
+    changes: list[Change] = []
     for hook in platform.blob_hooks:
         for effect in await hook(db, sha256):
             if isinstance(effect, Enqueue):
@@ -291,3 +293,12 @@ async def blob_stored(db: AsyncSession, platform: Platform, sha256: str) -> None
                     dedupe_key=effect.dedupe_key,
                     municipality_id=effect.municipality_id,
                 )
+            else:
+                changes.append(effect)
+    if not changes:
+        return
+    try:
+        async with _savepoint(db):
+            await save(db, platform, changes)
+    except engine.Stale:  # a device changed the record meanwhile: the job is queued all the same
+        log.info("blob %s: a record changed meanwhile; the job marks it when it starts", sha256)

@@ -4,6 +4,7 @@ import { formatDateTime, label, lang, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
 import { parseAmount } from "./Receipts";
+import { AccountWords } from "./AccountWords";
 
 function ImportForm(props: { id: string; title: string; path: string; onDone: () => void }) {
   const [file, setFile] = useState<File | null>(null);
@@ -259,6 +260,7 @@ export function Admin() {
         <ImportForm id="staff" title={t("importStaff")} path="/api/admin/import/staff" onDone={done} />
       </div>
       <ReceiptSettings />
+      <AccountWords />
       <AuditLog version={version} />
     </Page>
   );

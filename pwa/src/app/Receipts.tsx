@@ -3,13 +3,14 @@
 // in the background and they arrive with the next pull, marked "read by the machine" until confirmed.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Me } from "../api";
-import { type Attention, feltSync, type Fields, type LocalRecord } from "../data";
+import { type Attention, FileRefused, feltSync, type Fields, type LocalRecord } from "../data";
 import { lang, t } from "../i18n";
+import { useDraft } from "./draft";
 import { dateWindow, problemText, useFieldSpecs } from "./fieldText";
 import { go, useOnline } from "./hooks";
 import { fmtKr, monthName, payrollMonth, rejection, showDate, str, useRecord, useRecords } from "./records";
 import { Page } from "./Layout";
-import { useSyncStatus } from "./sync";
+import { syncSoon, useSyncStatus } from "./sync";
 
 export const RECEIPT = "receipt";
 const OCR_FIELDS = ["merchant", "date", "total", "vat", "cvr"] as const;
@@ -93,6 +94,10 @@ export interface Account {
   type: string | null;
   favourite: boolean;
   recent: boolean;
+  /** The employee's own unit's account. */
+  own?: boolean;
+  /** The municipality's everyday words that find it ("kaffe"). */
+  words?: string[];
 }
 
 const cacheKey = (me: Me) => `felt.accounts.${me.id}`;
@@ -109,7 +114,7 @@ function cachedAccounts(me: Me): Account[] {
 function filterAccounts(list: Account[], q: string): Account[] {
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
   return list.filter((a) => {
-    const text = [a.code, a.name, a.function, a.type].join(" ").toLowerCase();
+    const text = [a.code, a.name, a.function, a.type, ...(a.words ?? [])].join(" ").toLowerCase();
     return words.every((w) => text.includes(w));
   });
 }
@@ -125,7 +130,8 @@ export async function searchAccounts(me: Me, q: string): Promise<{ list: Account
   }
 }
 
-const accountText = (a: Account): string => `${a.code} ${a.name}`;
+/** The name first (what people look for), then the code. */
+const accountText = (a: Account): string => `${a.name} (${a.code})`;
 
 function AccountPicker(props: { me: Me; value: string; disabled: boolean; onPick: (code: string) => void }) {
   const { me, value } = props;
@@ -186,7 +192,7 @@ function AccountPicker(props: { me: Me; value: string; disabled: boolean; onPick
       )}
       {open && (
         <div class="acct-pick">
-          <label for="acct-q">{t("rc_accountSearch")}</label>
+          <label for="acct-q">{t("rc_accountSearchWords")}</label>
           <input
             id="acct-q"
             ref={search}
@@ -220,10 +226,12 @@ function AccountPicker(props: { me: Me; value: string; disabled: boolean; onPick
                     setQ("");
                   }}
                 >
-                  <span class="acct-code">{a.code}</span> <span>{a.name}</span>
+                  <span class="acct-name">{a.name}</span> <span class="acct-code">{a.code}</span>
                   {(a.favourite || a.recent) && (
                     <span class="acct-tag">{a.favourite ? t("rc_favourite") : t("rc_recent")}</span>
                   )}
+                  {a.own && <span class="acct-tag">{t("rc_accountOwn")}</span>}
+                  {!!a.words?.length && <span class="acct-words">{a.words.join(", ")}</span>}
                 </button>
                 {!found?.offline && (
                   <button
@@ -301,13 +309,17 @@ export function ReceiptList({ me }: { me: Me }) {
 
 export function Thumb({ hash, n }: { hash: string; n: number }) {
   const [src, setSrc] = useState<string | null>(null);
+  // A file no <img> can show here (a PDF; a HEIC photo before the server made it a JPEG): a labelled tile.
+  const [tile, setTile] = useState<string | null>(null);
   useEffect(() => {
     let url: string | null = null;
     let alive = true;
+    setTile(null);
     feltSync.photo(hash, { thumb: true }).then(
       (b) => {
         if (!alive) return;
-        if (b) setSrc((url = URL.createObjectURL(b)));
+        if (b && (b.type === "application/pdf" || b.type === "image/heic")) setTile(b.type === "application/pdf" ? "PDF" : "HEIC");
+        else if (b) setSrc((url = URL.createObjectURL(b)));
         else setSrc(feltSync.photoUrl(hash));
       },
       () => alive && setSrc(feltSync.photoUrl(hash)),
@@ -317,7 +329,17 @@ export function Thumb({ hash, n }: { hash: string; n: number }) {
       if (url) URL.revokeObjectURL(url);
     };
   }, [hash]);
-  return src ? <img class="thumb" src={src} alt={t("rc_photoAlt", { n })} /> : <span class="thumb" />;
+  if (tile)
+    return (
+      <span class="thumb thumb-file" role="img" aria-label={t("rc_photoAlt", { n })}>
+        {tile}
+      </span>
+    );
+  return src ? (
+    <img class="thumb" src={src} alt={t("rc_photoAlt", { n })} onError={() => setTile(t("rc_fileTile"))} />
+  ) : (
+    <span class="thumb" />
+  );
 }
 
 function RecordAttention({ items }: { items: Attention[] }) {
@@ -345,6 +367,39 @@ function RecordAttention({ items }: { items: Attention[] }) {
   );
 }
 
+const FILE_REFUSED = { type: "rc_errNotImage", damaged: "rc_errDamaged", size: "rc_errTooBig" } as const;
+/** What the file pickers offer: photos (HEIC too, for iPhones' files) and PDF e-receipts. */
+const ACCEPT_FILES = "image/*,.heic,.heif,application/pdf,.pdf";
+
+type OcrStatus = { status?: string; photos?: string[]; photos_read?: string[] };
+type ReadingStep = "offline" | "sending" | "queued" | "reading" | "done" | "failed";
+const READING_TEXT = {
+  offline: "rc_readingOffline",
+  sending: "rc_readSending",
+  queued: "rc_readQueued",
+  reading: "rc_reading",
+  done: "rc_readDone",
+  failed: "rc_readFailed",
+} as const;
+const same = (a: string[] | undefined, b: string[]) => !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Where the reading of these photos is: on this phone still, waiting, being read, read (the server's
+ * `ocr.status` for exactly these photos), or null when there is nothing to read (no photos; paid). */
+export function readingStep(
+  rec: LocalRecord | undefined,
+  ocr: OcrStatus,
+  photos: string[],
+  online: boolean,
+  photosWaiting: number,
+): ReadingStep | null {
+  if (!photos.length || !["draft", "submitted"].includes(rec?.state ?? "draft")) return null;
+  if (same(ocr.photos_read, photos) && (ocr.status === "done" || ocr.status === "failed")) return ocr.status;
+  if (same(ocr.photos, photos) && (ocr.status === "queued" || ocr.status === "reading")) return ocr.status;
+  if (!online) return "offline";
+  // Still on this phone (the receipt or a photo): being sent. Else the server has no reading to report.
+  return !rec || rec.pending > 0 || !rec.version || photosWaiting > 0 ? "sending" : null;
+}
+
 type TextName = "merchant" | "date" | "total" | "vat" | "cvr" | "purpose" | "project";
 
 export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
@@ -356,16 +411,20 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
   const [missing, setMissing] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState("");
+  const [fileError, setFileError] = useState("");
   const spec = useFieldSpecs(RECEIPT);
   const latest = useRef<LocalRecord | undefined>(undefined);
   latest.current = rec;
   const queue = useRef<Promise<unknown>>(Promise.resolve());
+  // What is typed and not yet saved (the field being typed) is kept on the phone: a reload or an app
+  // restart puts it back, and it is saved as if the field had been left (the record keeps the rest).
+  const draft = useDraft<Partial<Record<TextName, string>>>(`receipt:${id}`);
+  const restored = useRef(false);
 
   const f: Fields = rec?.fields ?? {};
   const photos = strings(f.photos);
   const machine = strings(f.machine_read);
-  const ocr = (f.ocr && typeof f.ocr === "object" ? f.ocr : {}) as {
-    status?: string;
+  const ocr = (f.ocr && typeof f.ocr === "object" ? f.ocr : {}) as OcrStatus & {
     suggestions?: Record<string, unknown>;
     reasons?: Record<string, { da?: string; en?: string }>;
     errors?: string[];
@@ -416,8 +475,22 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     return "";
   }
 
-  function commit(name: TextName) {
-    const raw = edits[name];
+  useEffect(() => {
+    if (restored.current || !draft.loaded || !loaded) return;
+    restored.current = true;
+    const kept = Object.entries(draft.kept ?? {}) as [TextName, string][];
+    if (!kept.length) return;
+    setEdits(Object.fromEntries(kept));
+    for (const [name, raw] of kept) commit(name, raw);
+  }, [draft.loaded, loaded]);
+
+  useEffect(() => {
+    if (!restored.current) return;
+    if (Object.keys(edits).length) draft.keep(edits);
+    else void draft.clear();
+  }, [edits]);
+
+  function commit(name: TextName, raw: string | undefined = edits[name]) {
     if (raw === undefined) return;
     const problem = problemOf(name, raw);
     setErrors((e) => ({ ...e, [name]: problem || undefined }));
@@ -436,14 +509,23 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
   async function addPhotos(files: FileList | null) {
     if (!files?.length) return;
     setBusy(true);
+    setFileError("");
+    const added: string[] = [];
+    const refused: string[] = [];
+    for (const file of Array.from(files)) {
+      try {
+        added.push(await feltSync.addPhoto(file));
+      } catch (e) {
+        // Say what is wrong with the file itself; "try again" only when trying again can help.
+        const why = e instanceof FileRefused ? FILE_REFUSED[e.reason] : "rc_errPhoto";
+        refused.push(t(why, { name: file.name || "?" }));
+      }
+    }
     try {
-      const added: string[] = [];
-      for (const file of Array.from(files)) added.push(await feltSync.addPhoto(file));
       const now = strings(latest.current?.fields.photos);
-      await save({ photos: [...now, ...added.filter((h) => !now.includes(h))] });
-    } catch {
-      setSaveError(t("rc_errPhoto"));
+      if (added.length) await save({ photos: [...now, ...added.filter((h) => !now.includes(h))] });
     } finally {
+      if (refused.length) setFileError(refused.join(" "));
       setBusy(false);
     }
   }
@@ -466,6 +548,7 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     setBusy(true);
     try {
       await feltSync.transition(RECEIPT, id, "submit");
+      await draft.clear();
       go("udlaeg");
     } catch {
       setSaveError(t("errorGeneric"));
@@ -484,10 +567,17 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
     if (!confirm(t("rc_deleteConfirm"))) return;
     await queue.current;
     if (rec) await feltSync.remove(RECEIPT, id);
+    await draft.clear();
     go("udlaeg");
   }
 
-  const reading = photos.length > 0 && !ocr.status;
+  const reading = readingStep(rec, ocr, photos, online, sync?.pendingBlobs ?? 0);
+  // While the server reads, ask it often (the regular sync is every 30 s) so each step shows soon.
+  useEffect(() => {
+    if (!online || !["sending", "queued", "reading"].includes(reading ?? "")) return;
+    const timer = setInterval(() => syncSoon(0), 3000);
+    return () => clearInterval(timer);
+  }, [online, reading]);
 
   function field(name: TextName, opts: { type?: "text" | "date"; inputMode?: "decimal" | "numeric"; hint?: string; area?: boolean } = {}) {
     const id = `rc-${name}`;
@@ -633,25 +723,49 @@ export function ReceiptEdit({ me, id }: { me: Me; id: string }) {
         </ul>
       )}
       {editable && (
-        <div class="field">
-          <label for="rc-photo">{photos.length ? t("rc_photoMore") : t("rc_photoTake")}</label>
-          <input
-            id="rc-photo"
-            type="file"
-            accept="image/*"
-            capture="environment"
-            multiple
-            disabled={busy}
-            onChange={(e) => {
-              const input = e.currentTarget;
-              void addPhotos(input.files).then(() => (input.value = ""));
-            }}
-          />
-        </div>
+        <>
+          <div class="field">
+            <label for="rc-photo">{photos.length ? t("rc_photoMore") : t("rc_photoTake")}</label>
+            <input
+              id="rc-photo"
+              type="file"
+              accept="image/*"
+              capture="environment"
+              multiple
+              disabled={busy}
+              onChange={(e) => {
+                const input = e.currentTarget;
+                void addPhotos(input.files).then(() => (input.value = ""));
+              }}
+            />
+          </div>
+          <div class="field">
+            <label for="rc-file">{t("rc_fileChoose")}</label>
+            <span class="muted" id="rc-file-hint">
+              {t("rc_fileHint")}
+            </span>
+            <input
+              id="rc-file"
+              type="file"
+              accept={ACCEPT_FILES}
+              multiple
+              disabled={busy}
+              aria-describedby="rc-file-hint"
+              onChange={(e) => {
+                const input = e.currentTarget;
+                void addPhotos(input.files).then(() => (input.value = ""));
+              }}
+            />
+          </div>
+          {fileError && (
+            <p class="error" role="alert">
+              {fileError}
+            </p>
+          )}
+        </>
       )}
       <div class="ocr-live" role="status" aria-live="polite">
-        {reading && <p class="note">{online ? t("rc_reading") : t("rc_readingOffline")}</p>}
-        {ocr.status === "failed" && <p class="note">{t("rc_readFailed")}</p>}
+        {reading && <p class={`note ocr-${reading}`}>{t(READING_TEXT[reading])}</p>}
       </div>
 
       <h2>{t("rc_details")}</h2>

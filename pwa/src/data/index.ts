@@ -14,6 +14,7 @@ import type { SyncStatus } from "./types";
 export type * from "./types";
 export type { FieldSpec, Parsed, Problem, TypeSpecs } from "./fields";
 export { NotLoggedIn, SCHEMA };
+export { FileRefused, MAX_FILE_BYTES } from "./photos";
 
 /** What the sync status in the header shows. */
 /** Records waiting, not field edits (three edits of one receipt are one thing to send): the distinct

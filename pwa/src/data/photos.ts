@@ -38,6 +38,50 @@ async function bitmap(file: Blob): Promise<ImageBitmap> {
   }
 }
 
+/** Why a file cannot be kept as a receipt: not an image or a PDF, an image that will not open, too big. */
+export class FileRefused extends Error {
+  constructor(readonly reason: "type" | "damaged" | "size") {
+    super(reason);
+  }
+}
+
+/** The server's limit for one file (sync/blobs.py MAX_BLOB_BYTES). */
+export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+const HEIC_BRANDS = ["heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1"];
+
+/** The file's type from its first bytes, as the server decides it (backend/features/sync/photos.py). */
+export async function sniff(file: Blob): Promise<"image/jpeg" | "image/png" | "image/heic" | "application/pdf" | null> {
+  const b = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+  const text = (from: number, to: number) => String.fromCharCode(...b.slice(from, to));
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
+  if (text(0, 8) === "\x89PNG\r\n\x1a\n") return "image/png";
+  if (text(4, 8) === "ftyp" && HEIC_BRANDS.includes(text(8, 12))) return "image/heic";
+  if (text(0, 5) === "%PDF-") return "application/pdf";
+  return null;
+}
+
+async function store(hash: string, blob: Blob, thumb: Blob | null, type: string): Promise<void> {
+  const { db } = await open();
+  const tx = db.transaction("blobs", "readwrite");
+  const had = await tx.store.get(hash);
+  if (!had)
+    await tx.store.put({ sha256: hash, blob, thumb, size: blob.size, type, offset: 0, uploaded: false, at: now() });
+  await tx.done;
+  notify("local");
+}
+
+/** A file this browser cannot draw (an iPhone's HEIC photo elsewhere than Safari, a PDF e-receipt) is
+ * kept and sent as it is: the server turns HEIC into JPEG and reads a PDF's first page. */
+async function keepOriginal(file: Blob): Promise<string> {
+  const kind = await sniff(file);
+  if (kind !== "image/heic" && kind !== "application/pdf") throw new FileRefused(kind ? "damaged" : "type");
+  if (file.size > MAX_FILE_BYTES) throw new FileRefused("size");
+  const blob = new Blob([file], { type: kind });
+  const hash = await sha256(blob);
+  await store(hash, blob, null, kind);
+  return hash;
+}
+
 export async function sha256(blob: Blob): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -46,9 +90,16 @@ export async function sha256(blob: Blob): Promise<string> {
 /**
  * Downsizes a photo (longest side 2000 px, JPEG 0.85; this also drops its EXIF data such as GPS),
  * keeps it for upload with a 320 px thumbnail, and returns its SHA-256 to put in a record's field.
+ * A HEIC photo this browser cannot draw, or a PDF, is kept as it is (no thumbnail); anything else
+ * raises FileRefused ("type": neither an image nor a PDF, "damaged", "size": over 25 MB).
  */
 export async function addPhoto(file: Blob): Promise<string> {
-  const img = await bitmap(file);
+  let img: ImageBitmap;
+  try {
+    img = await bitmap(file);
+  } catch {
+    return keepOriginal(file); // raises FileRefused when it is neither a photo nor a PDF
+  }
   let blob: Blob;
   let thumb: Blob;
   try {
@@ -58,22 +109,7 @@ export async function addPhoto(file: Blob): Promise<string> {
     img.close();
   }
   const hash = await sha256(blob);
-  const { db } = await open();
-  const tx = db.transaction("blobs", "readwrite");
-  const had = await tx.store.get(hash);
-  if (!had)
-    await tx.store.put({
-      sha256: hash,
-      blob,
-      thumb,
-      size: blob.size,
-      type: blob.type || "image/jpeg",
-      offset: 0,
-      uploaded: false,
-      at: now(),
-    });
-  await tx.done;
-  notify("local");
+  await store(hash, blob, thumb, blob.type || "image/jpeg");
   return hash;
 }
 

@@ -544,6 +544,28 @@ export const da = {
   fa_building: "Bygning",
   fa_thisWeek: "Inden for en uge",
   fa_open: "Åbne i alt",
+  // --- receipts: reading progress, files, drafts, accounts (issue 12) ---
+  rc_readSending: "Billedet bliver sendt. Derefter læser vi kvitteringen.",
+  rc_readQueued: "Kvitteringen venter på at blive læst …",
+  rc_readDone: "Kvitteringen er læst. Tjek de felter, maskinen har udfyldt.",
+  rc_fileChoose: "Vælg et billede eller en PDF",
+  rc_fileHint: "Fx en kvittering, du har fået på mail. JPEG, PNG, HEIC eller PDF, højst 25 MB.",
+  rc_fileTile: "Fil",
+  rc_errNotImage: "{name} er hverken et billede eller en PDF. Vælg et billede af kvitteringen (JPEG, PNG, HEIC) eller en PDF.",
+  rc_errDamaged: "{name} kan ikke åbnes som billede. Tag et nyt billede af kvitteringen.",
+  rc_errTooBig: "{name} er for stor (over 25 MB). Tag et billede af kvitteringen i stedet.",
+  rc_accountOwn: "Din enhed",
+  rc_accountSearchWords: "Søg efter konto (navn, nummer eller et ord som kaffe)",
+  aw_title: "Ord til kontosøgning",
+  aw_intro: "Hverdagsord, medarbejderne kan søge på, når de vælger konto. Skriv hvad ordet betyder i kontoplanen, fx kaffe → fødevarer. Flere betydninger adskilles med komma.",
+  aw_word: "Ord {n}",
+  aw_means: "Betyder (ord {n})",
+  aw_found: "Finder {n} konti",
+  aw_found1: "Finder 1 konto",
+  aw_remove: "Fjern {word}",
+  aw_add: "Tilføj et ord",
+  aw_save: "Gem ordene",
+  aw_saved: "Ordene er gemt.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };
