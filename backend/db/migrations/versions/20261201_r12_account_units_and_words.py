@@ -1,7 +1,7 @@
 """accounts: the unit an account belongs to, and everyday words for finding accounts (issue 12, item 18)
 
 Revision ID: b12f0e4a7c31
-Revises: a1c3e5f7b9d2
+Revises: c12d4a7e9b31
 Create Date: 2026-12-01 04:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b12f0e4a7c31"
-down_revision: str | None = "a1c3e5f7b9d2"
+down_revision: str | None = "c12d4a7e9b31"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
