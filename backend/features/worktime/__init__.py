@@ -5,4 +5,7 @@ Danish calendar and the same rest, supplement and holiday rules from here: one i
 rule, no web framework and no database (import-linter holds that), unit-tested without a database.
 
 - `holidays_dk` — Danish public holidays and working days.
+- `wallclock` — Europe/Copenhagen wall-clock times and real durations (daylight saving).
+- `supplements` — ulempetillæg (evening, night, Saturday, Sunday/holiday) from dated tables per
+  agreement (`supplement_tables.json`).
 """
