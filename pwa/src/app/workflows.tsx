@@ -11,6 +11,8 @@ import { Places } from "./Places";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
 import { fmtKr, monthOf, payrollMonth } from "./records";
+import { EntryForm, EntryList, EntryReview } from "./Substitutes";
+import { fmtHours, payOf } from "./substitutesText";
 import { TripForm } from "./TripForm";
 import { TripList } from "./Trips";
 import { TripReview } from "./TripReview";
@@ -50,6 +52,8 @@ export interface InboxKind {
   notes?: (f: Fields) => Line[];
   /** Marked for the leader's eye. */
   flagged?: (f: Fields) => boolean;
+  /** Settled by the group's one action only when true (rule-clean); the others are decided one by one. */
+  ready?: (f: Fields) => boolean;
 }
 
 export interface RecordKind {
@@ -117,6 +121,33 @@ export const WORKFLOWS: Workflow[] = [
         },
       },
       { type: "place" },
+    ],
+  },
+  {
+    key: "substitutes",
+    routes: [
+      { path: "vikar", Screen: EntryList, area: "substitutes" },
+      { path: "vikar/:id", Screen: EntryForm, area: "substitutes" },
+    ],
+    tiles: [{ route: "vikar", label: "area_substitutes", hint: "area_substitutes_hint", area: "substitutes" }],
+    types: [
+      {
+        type: "substitute_entry",
+        inbox: {
+          month: (f) => monthOf(f.date),
+          Body: EntryReview,
+          sum: (rows) =>
+            t("vk_total", {
+              hours: fmtHours(total(rows, (f) => payOf(f).paid_hours)),
+              amount: fmtKr(total(rows, (f) => payOf(f).amount)),
+            }),
+          all: "approve",
+          each: true,
+          notes: (f) => payOf(f).problems ?? [],
+          flagged: (f) => !!payOf(f).problems?.length,
+          ready: (f) => !payOf(f).problems?.length && !!payOf(f).amount,
+        },
+      },
     ],
   },
 ];

@@ -1,0 +1,115 @@
+"""Substitutes' agreement rules from worked examples: minimum paid time per call-in vs per working day,
+overlapping entries, the pay basis (hours, top-up, supplements, rate, amount), the profiles' data."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from backend.features.substitutes.rules.minimum_time import Worked, top_ups
+from backend.features.substitutes.rules.overlap import Span, first_overlap, overlap_message
+from backend.features.substitutes.rules.pay import pay_basis, worked_minutes
+from backend.features.substitutes.rules.profiles import for_unit_kind, load_profiles
+from backend.features.worktime.supplements import load_tables
+from backend.features.worktime.wallclock import span
+
+DAY = date(2026, 11, 24)  # a Tuesday
+TEACHER = load_profiles()["teacher_kl"]
+REGION = load_profiles()["teacher_region"]
+
+
+def test_minimum_time_per_call_in_pays_2_hours_for_one_hour():
+    # The issue's example: one call-in 10:00–11:00 is paid 2.00 h.
+    assert top_ups([Worked("a", DAY, 600, 60)], 120, "call_in") == {"a": 60}
+
+
+def test_minimum_time_per_call_in_tops_up_each_call_in_on_its_own():
+    entries = [Worked("a", DAY, 480, 60), Worked("b", DAY, 780, 90), Worked("c", DAY, 900, 180)]
+    assert top_ups(entries, 120, "call_in") == {"a": 60, "b": 30, "c": 0}
+
+
+def test_minimum_time_per_working_day_tops_up_the_day_on_its_last_entry():
+    # Regional text: two call-ins of 1 h and 30 min on one day are 1.5 h; the day is raised to 2 h.
+    entries = [
+        Worked("a", DAY, 480, 60),
+        Worked("b", DAY, 780, 30),
+        Worked("c", date(2026, 11, 25), 480, 150),
+    ]
+    assert top_ups(entries, 120, "day") == {"a": 0, "b": 30, "c": 0}
+
+
+def test_minimum_time_refuses_unknown_rule():
+    with pytest.raises(ValueError):
+        top_ups([], 120, "week")
+
+
+def test_profiles_follow_the_units_kind():
+    assert for_unit_kind("school") == TEACHER and TEACHER.minimum_minutes == 120
+    assert for_unit_kind("daycare").key == "paedagog_kl"
+    assert for_unit_kind("care_home") is None and for_unit_kind(None) is None
+    assert REGION.minimum_per == "day"
+
+
+def test_overlapping_entries_are_found_and_said_in_words():
+    a = Span("a", *span(DAY, 480, 720), place="Nordskolen")
+    b = Span("b", *span(DAY, 690, 780), place="Nordskolen")
+    touching = Span("c", *span(DAY, 720, 780), place="Nordskolen")
+    assert first_overlap(b, [a, b]) == a
+    assert first_overlap(touching, [a]) is None
+    assert overlap_message(a) == (
+        "Overlapper med din registrering på Nordskolen 24/11 08:00–12:00.",
+        "Overlaps your entry at Nordskolen on 24/11 08:00–12:00.",
+    )
+
+
+def test_a_checked_in_entry_overlaps_what_comes_after_its_start():
+    start, _ = span(DAY, 480, 481)
+    open_entry = Span("a", start, None, "Nordskolen")
+    later = Span("b", *span(DAY, 900, 960), place="Nordskolen")
+    assert first_overlap(later, [open_entry]) == open_entry
+    assert overlap_message(open_entry)[0] == "Overlapper med din registrering på Nordskolen 24/11 fra 08:00."
+
+
+def test_pay_basis_of_a_call_in_with_top_up_and_evening_supplement():
+    start, end = span(DAY, 16 * 60, 18 * 60)
+    calc = pay_basis(
+        start=start,
+        end=end,
+        break_minutes=0,
+        top_up_minutes=0,
+        profile=TEACHER,
+        table=load_tables()["kl_percent"],
+        hourly_kr=Decimal("250.00"),
+        unit_name="Nordskolen",
+    )
+    assert (calc["hours"], calc["paid_hours"], calc["base_amount"]) == ("2.00", "2.00", "500.00")
+    assert [(s["kind"], s["hours"], s["amount"]) for s in calc["supplements"]] == [
+        ("evening", "1.00", "90.00")
+    ]
+    assert calc["amount"] == "590.00" and calc["problems"] == []
+
+
+def test_pay_basis_says_a_missing_rate_and_has_no_amount():
+    start, end = span(DAY, 10 * 60, 11 * 60)
+    calc = pay_basis(
+        start=start,
+        end=end,
+        break_minutes=0,
+        top_up_minutes=60,
+        profile=TEACHER,
+        table=None,
+        hourly_kr=None,
+        unit_name="Nordskolen",
+    )
+    assert calc["amount"] is None and calc["paid_hours"] == "2.00"
+    assert calc["top_up_rule"]["en"].startswith("Raised to at least 2.00 hours per call-in")
+    assert [p["code"] for p in calc["problems"]] == ["rate_missing"]
+
+
+def test_a_break_as_long_as_the_time_is_refused():
+    start, end = span(DAY, 600, 660)
+    with pytest.raises(ValueError):
+        worked_minutes(start, end, 60)
+    assert worked_minutes(start, end, 15) == 45
