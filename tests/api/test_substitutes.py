@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Role
+from backend.clock import today
 from backend.features.payroll.models import WageLine
 from backend.features.substitutes.models import SubstituteRate
+from backend.features.worktime.holidays_dk import is_public_holiday
 from backend.settings import Settings
 from tests.api.test_sync_api import Device, new_id
 from tests.conftest import sign_in
@@ -23,8 +25,22 @@ from tests.world import World, build_world
 
 pytestmark = pytest.mark.anyio
 
-TUESDAY = "2026-11-24"
 ENTRY = "substitute_entry"
+
+
+def _recent_weekday() -> dt.date:
+    """A recent ordinary weekday (Tuesday–Thursday, not a holiday): no weekend supplement, never too old."""
+    day = today() - dt.timedelta(days=2)
+    while day.weekday() not in (1, 2, 3) or is_public_holiday(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+DAY = _recent_weekday()
+TUESDAY = DAY.isoformat()
+NEXT_DAY = (DAY + dt.timedelta(days=1)).isoformat()
+LATER_DAY = (DAY + dt.timedelta(days=2)).isoformat()
+SHOWN = f"{DAY.day}/{DAY.month}"
 
 
 def entry(world: World, **changes: Any) -> dict[str, Any]:
@@ -104,7 +120,7 @@ async def test_check_in_then_check_out_registers_the_entry(
     assert result["record"]["fields"]["calc"] == {}  # no end yet: nothing to pay
     [again] = (await device.push(device.put(new_id(), entry(world, start="09:00", end="10:00"))))["results"]
     assert again["status"] == "rejected"
-    assert again["reason"] == "Overlapper med din registrering på Unit A1 24/11 fra 08:00."
+    assert again["reason"] == f"Overlapper med din registrering på Unit A1 {SHOWN} fra 08:00."
     results = (
         await device.push(device.put(eid, {"end": "12:00", "cover": "4.A"}), device.move(eid, "submit"))
     )["results"]
@@ -124,8 +140,8 @@ async def test_overlapping_entries_are_refused_in_words(
         "results"
     ]
     assert overlapping["status"] == "rejected"
-    assert overlapping["reason"] == "Overlapper med din registrering på Unit A1 24/11 08:00–12:00."
-    assert overlapping["reason_en"] == "Overlaps your entry at Unit A1 on 24/11 08:00–12:00."
+    assert overlapping["reason"] == f"Overlapper med din registrering på Unit A1 {SHOWN} 08:00–12:00."
+    assert overlapping["reason_en"] == f"Overlaps your entry at Unit A1 on {SHOWN} 08:00–12:00."
     [touching] = (await device.push(device.put(new_id(), entry(world, start="12:00", end="13:00"))))[
         "results"
     ]
@@ -166,7 +182,7 @@ async def test_the_secretary_approves_in_one_go_rejects_with_a_reason_and_payrol
         device,
         entry(world, start="10:00", end="11:00"),
         entry(world, start="17:00", end="19:00"),
-        entry(world, date="2026-11-25", start="08:00", end="12:00"),
+        entry(world, date=NEXT_DAY, start="08:00", end="12:00"),
     )
     await sign_in(client, db, world.by_role[Role.LEADER], settings)
     assert not [i for i in (await client.get("/api/inbox")).json() if i["record"]["id"] in ids]
@@ -202,8 +218,22 @@ async def test_the_secretary_approves_in_one_go_rejects_with_a_reason_and_payrol
     assert records[ids[2]]["state"] == "rejected" and records[ids[2]]["history"][-1]["note"] == "Forkert dato"
     [locked] = (await device.push(device.put(ids[0], {"end": "12:00"})))["results"]
     assert locked["status"] == "rejected"  # approved entries are locked
-    fixed = (await device.push(device.put(ids[2], {"date": "2026-11-26"}), device.move(ids[2], "submit")))[
+    fixed = (await device.push(device.put(ids[2], {"date": LATER_DAY}), device.move(ids[2], "submit")))[
         "results"
     ]
     assert [r["status"] for r in fixed] == ["applied", "applied"]
     assert records[ids[2]]["history"]  # the history stays
+
+
+async def test_the_deadline_is_shown_and_an_entry_too_far_back_is_refused_with_the_reason(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await with_rate(db, world)
+    device = await as_substitute(client, db, settings, world)
+    [eid], _ = await register(device, entry(world))
+    shown = (await device.pull())[eid]["fields"]["calc"]["deadline"]
+    assert shown["da"].startswith(("Frist: 5. ", "Registreret efter fristen 5. "))
+    month_back = (today().replace(day=1) - dt.timedelta(days=100)).replace(day=15)
+    [old] = (await device.push(device.put(new_id(), entry(world, date=month_back.isoformat()))))["results"]
+    assert old["status"] == "rejected" and old["reason"].startswith("For gammel: timer for ")

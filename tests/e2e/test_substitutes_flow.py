@@ -44,6 +44,7 @@ def test_check_in_and_out_offline_then_the_secretary_approves_on_a_tablet(
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mine vikartimer")
     until(phone, "() => feltSync.list('substitute_entry').then((e) => e.length >= 4)", None, "demo entries")
     expect(phone.get_by_text("Afvist: Der var ikke lejrskole den dag: ret datoen.")).to_be_visible()
+    expect(phone.locator("main p.note")).to_contain_text("Frist: 5. ")  # the municipality's, before it passes
 
     phone.context.set_offline(True)
     phone.clock.set_fixed_time(at(8, 0))

@@ -3,17 +3,18 @@ overlapping entries, the pay basis (hours, top-up, supplements, rate, amount), t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
+from backend.features.substitutes.rules import deadline
 from backend.features.substitutes.rules.minimum_time import Worked, top_ups
 from backend.features.substitutes.rules.overlap import Span, first_overlap, overlap_message
 from backend.features.substitutes.rules.pay import pay_basis, worked_minutes
 from backend.features.substitutes.rules.profiles import for_unit_kind, load_profiles
 from backend.features.worktime.supplements import load_tables
-from backend.features.worktime.wallclock import span
+from backend.features.worktime.wallclock import COPENHAGEN, span
 
 DAY = date(2026, 11, 24)  # a Tuesday
 TEACHER = load_profiles()["teacher_kl"]
@@ -113,3 +114,42 @@ def test_a_break_as_long_as_the_time_is_refused():
     with pytest.raises(ValueError):
         worked_minutes(start, end, 60)
     assert worked_minutes(start, end, 15) == 45
+
+
+# The municipality's deadline (rules/deadline.py): the 5th at 16:00 for last month, at most 2 months back.
+RULE = deadline.Deadline(day_of_next_month=5, clock=16 * 60, max_months_back=2)
+
+
+def cph(*args: int) -> datetime:
+    return datetime(*args, tzinfo=COPENHAGEN)
+
+
+def test_deadline_for_last_month_is_the_5th_at_16():
+    assert deadline.due(RULE, date(2026, 11, 24)) == cph(2026, 12, 5, 16, 0)
+    assert deadline.due(RULE, date(2026, 12, 31)) == cph(2027, 1, 5, 16, 0)
+
+
+def test_deadline_is_shown_before_it_passes():
+    shown = deadline.status(RULE, date(2026, 11, 24), cph(2026, 12, 5, 15, 59))
+    assert shown["late"] is False and shown["da"] == "Frist: 5. december kl. 16:00."
+
+
+def test_a_late_entry_says_which_payroll_it_goes_to():
+    late = deadline.status(RULE, date(2026, 11, 24), cph(2026, 12, 5, 16, 1))
+    assert late["late"] is True
+    assert late["da"] == "Registreret efter fristen 5. december kl. 16:00: kommer med lønnen for januar 2027."
+    assert late["en"].endswith("goes with the payroll for January 2027.")
+
+
+def test_an_entry_more_than_2_months_back_is_refused_with_the_reason():
+    now = cph(2026, 12, 1, 9, 0)
+    assert deadline.too_old(RULE, date(2026, 10, 1), now) is None
+    da, en = deadline.too_old(RULE, date(2026, 9, 30), now) or ("", "")
+    assert da.startswith("For gammel: timer for september 2026 kan ikke registreres længere")
+    assert en.startswith("Too old: hours for September 2026")
+
+
+def test_the_default_deadline_is_data():
+    assert deadline.default() == RULE
+    with pytest.raises(ValueError):
+        deadline.Deadline(31, 960, 2)

@@ -9,7 +9,7 @@ push's answer and the next pull. Approved entries keep what was approved.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import OrgUnit
 from backend.db.sync_tables import SYNC
-from backend.features.substitutes.models import SubstituteRate
+from backend.features.substitutes.models import SubstituteRate, SubstituteSettings
 from backend.features.substitutes.record_type import ENTRY_TYPE, OPEN_STATES
+from backend.features.substitutes.rules import deadline
 from backend.features.substitutes.rules.minimum_time import Worked, top_ups
 from backend.features.substitutes.rules.overlap import Span, first_overlap, overlap_message
 from backend.features.substitutes.rules.pay import ORE, hours, pay_basis, worked_minutes
@@ -76,6 +77,27 @@ async def _rates(db: AsyncSession, municipality_id: int) -> list[SubstituteRate]
     return list(rows)
 
 
+async def _deadline(db: AsyncSession, municipality_id: int) -> deadline.Deadline:
+    found = await db.get(SubstituteSettings, municipality_id)
+    if found is None:
+        return deadline.default()
+    return deadline.Deadline(found.deadline_day, parse_clock(found.deadline_clock), found.max_months_back)
+
+
+def registered_at(record: Record, now: datetime) -> datetime:
+    """When she sent it (its last "submit"), or `now` while not sent."""
+    if record.state in ("draft", "rejected"):
+        return now
+    step = next((h for h in reversed(record.history) if h["transition"] == "submit"), None)
+    return datetime.fromisoformat(step["at"]) if step else now
+
+
+def _just_sent(record: Record) -> bool:
+    """Being written or sent by her now (not a decision by someone else on it)."""
+    last = record.history[-1]["transition"] if record.history else None
+    return record.state == "draft" or (record.state == "registered" and last == "submit")
+
+
 def _hourly(rates: Sequence[SubstituteRate], profile: str, day: date) -> Decimal | None:
     found = None
     for r in rates:
@@ -99,9 +121,16 @@ def _no_profile(unit_name: str) -> dict[str, Any]:
 
 
 def calculate(
-    entries: Sequence[Record], units: Mapping[int, tuple[str, str | None]], rates: Sequence[SubstituteRate]
+    entries: Sequence[Record],
+    units: Mapping[int, tuple[str, str | None]],
+    rates: Sequence[SubstituteRate],
+    rule: deadline.Deadline | None = None,
+    now: datetime | None = None,
 ) -> dict[UUID, dict[str, Any]]:
-    """The calc of each entry with a full span (one substitute's, not rejected or deleted)."""
+    """The calc of each entry with a full span (one substitute's, not rejected or deleted), with the
+    municipality's deadline as the entry shows it."""
+    rule = rule or deadline.default()
+    now = now or datetime.now(UTC)
     tables = load_tables()
     full: list[tuple[Record, datetime, datetime, int, Profile | None, str]] = []
     for e in entries:
@@ -131,7 +160,9 @@ def calculate(
         if found is None:
             calcs[e.id] = _no_profile(name)
             continue
-        calcs[e.id] = pay_basis(
+        calcs[e.id] = {
+            "deadline": deadline.status(rule, local(start).date(), registered_at(e, now))
+        } | pay_basis(
             start=start,
             end=end,
             break_minutes=int(e.fields.get("break_minutes") or 0),
@@ -159,14 +190,20 @@ async def recalculate(
     units = await _units(db, {e.unit_id for e in live if e.unit_id is not None})
     effects: list[Effect] = []
     refused: set[UUID] = set()
+    rule, now = await _deadline(db, municipality_id), datetime.now(UTC)
     for e in sorted((e for e in live if e.id in changed), key=lambda e: (e.updated_at, str(e.id))):
+        got = entry_span(e.fields)
+        if got is not None and _just_sent(e) and (old := deadline.too_old(rule, local(got[0]).date(), now)):
+            effects.append(Refuse(e, *old))
+            refused.add(e.id)
+            continue
         own = _span(e, units)
         others = [s for o in live if o.id not in refused and (s := _span(o, units)) is not None]
         if own is not None and (other := first_overlap(own, others)) is not None:
             effects.append(Refuse(e, *overlap_message(other)))
             refused.add(e.id)
     live = [e for e in live if e.id not in refused]
-    calcs = calculate(live, units, await _rates(db, municipality_id))
+    calcs = calculate(live, units, await _rates(db, municipality_id), rule, now)
     for e in live:
         calc = calcs.get(e.id, {})
         if e.state in OPEN_STATES and e.fields.get("calc") != calc:

@@ -27,3 +27,17 @@ class SubstituteRate(Timestamped, Base):
     effective_from: Mapped[date]
     hourly_kr: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     source: Mapped[str] = mapped_column(String(500), default="")
+
+
+class SubstituteSettings(Timestamped, Base):
+    """The municipality's deadline for substitutes' hours (rules/deadline.py): hours of a month are due
+    by `deadline_day` of the next month at `deadline_clock` ("HH:MM", Copenhagen); months more than
+    `max_months_back` back are closed. Without a row, rules/deadline_default.json applies."""
+
+    __tablename__ = "substitute_settings"
+    __audited__: ClassVar[bool] = True
+
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), primary_key=True)
+    deadline_day: Mapped[int] = mapped_column(default=5)
+    deadline_clock: Mapped[str] = mapped_column(String(5), default="16:00")
+    max_months_back: Mapped[int] = mapped_column(default=2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.features.substitutes import calculation
 from backend.features.substitutes.demo import seed_substitutes
-from backend.features.substitutes.models import SubstituteRate
+from backend.features.substitutes.models import SubstituteRate, SubstituteSettings
 from backend.features.substitutes.record_type import CAPABILITIES, ENTRY, ENTRY_TYPE
 from backend.features.workflow import Workflow
 
@@ -14,7 +14,7 @@ WORKFLOW = Workflow(
     hooks={ENTRY_TYPE: (calculation.entries_changed,)},
     wage_types=calculation.WAGE_TYPES,
     payables={ENTRY_TYPE: calculation.PAYABLE},
-    models=(SubstituteRate,),
+    models=(SubstituteRate, SubstituteSettings),
     capabilities=CAPABILITIES,
     areas={"substitutes": "register_substitute_hours"},
     seed=seed_substitutes,

@@ -5,7 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Me } from "../api";
 import { feltSync, type Fields, type LocalRecord } from "../data";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
 import { go } from "./hooks";
 import { Page } from "./Layout";
 import { parsedText, useFieldSpecs } from "./fieldText";
@@ -18,6 +18,7 @@ import {
   EDITABLE,
   ENTRY,
   entryState,
+  nextDeadline,
   overlapProblem,
   payLines,
   payOf,
@@ -43,6 +44,7 @@ function EntryCard({ me, r }: { me: Me; r: LocalRecord }) {
       ))}
       <strong>{amountText(r.fields)}</strong>
       {why && <span class="errors">{t("vk_rejectedBecause", { reason: why })}</span>}
+      {pay.deadline?.late && <span class="mark">{lang === "en" ? pay.deadline.en : pay.deadline.da}</span>}
       {(pay.problems ?? []).map((p) => (
         <span key={p.code} class="mark">
           {lineText(p)}
@@ -60,6 +62,7 @@ export function EntryList({ me }: { me: Me }) {
   const [error, setError] = useState("");
   const all = newest(rows ?? []);
   const open = all.find((r) => (r.state ?? "draft") === "draft" && r.fields.start && !r.fields.end);
+  const deadline = nextDeadline(all);
 
   async function checkIn(e: Event) {
     e.preventDefault();
@@ -82,6 +85,7 @@ export function EntryList({ me }: { me: Me }) {
 
   return (
     <Page title={t("vk_title")} back>
+      {deadline && <p class="note">{deadline}</p>}
       {open ? (
         <section class="card">
           <p aria-live="polite">
@@ -279,6 +283,7 @@ export function EntryReview({ fields }: { fields: Fields }) {
       <p>
         <strong>{amountText(fields)}</strong>
       </p>
+      {pay.deadline?.late && <p class="mark">{lang === "en" ? pay.deadline.en : pay.deadline.da}</p>}
     </>
   );
 }

@@ -32,6 +32,9 @@ export interface PayBasis {
   supplements?: Supplement[];
   amount?: string | null;
   problems?: Line[];
+  /** The municipality's deadline for the entry's month: "Frist: 5. december kl. 16:00." or, when sent
+   * after it, which payroll it goes to instead. */
+  deadline?: { due: string; late: boolean; da: string; en: string };
 }
 
 export const payOf = (f: Fields): PayBasis => (f.calc && typeof f.calc === "object" ? (f.calc as PayBasis) : {});
@@ -123,3 +126,12 @@ export function bookedUnits(me: Me): { id: string; name: string }[] {
 }
 
 export const today = (): string => feltSync.fields.today();
+
+/** The municipality's next deadline among these entries' months that has not passed yet, in words. */
+export function nextDeadline(rows: LocalRecord[], now = new Date()): string | null {
+  const open = rows
+    .map((r) => payOf(r.fields).deadline)
+    .filter((d): d is NonNullable<PayBasis["deadline"]> => !!d && !d.late && new Date(d.due) > now)
+    .sort((a, b) => a.due.localeCompare(b.due));
+  return open.length ? (lang === "en" ? open[0].en : open[0].da) : null;
+}
