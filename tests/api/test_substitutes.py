@@ -17,7 +17,7 @@ from backend.auth.roles import Role
 from backend.clock import today
 from backend.features.payroll.models import WageLine
 from backend.features.substitutes.models import SubstituteRate
-from backend.features.worktime.holidays_dk import is_public_holiday
+from backend.features.worktime.holidays_dk import is_public_holiday, is_working_day
 from backend.settings import Settings
 from tests.api.test_sync_api import Device, new_id
 from tests.conftest import sign_in
@@ -237,3 +237,27 @@ async def test_the_deadline_is_shown_and_an_entry_too_far_back_is_refused_with_t
     month_back = (today().replace(day=1) - dt.timedelta(days=100)).replace(day=15)
     [old] = (await device.push(device.put(new_id(), entry(world, date=month_back.isoformat()))))["results"]
     assert old["status"] == "rejected" and old["reason"].startswith("For gammel: timer for ")
+
+
+async def test_one_unbroken_month_flags_the_right_to_monthly_pay_on_her_entries(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await with_rate(db, world)
+    device = await as_substitute(client, db, settings, world)
+    days, day = [], today() - dt.timedelta(days=40)
+    while day < today():
+        if is_working_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    ids = [new_id() for _ in days]
+    results = (
+        await device.push(
+            *[device.put(i, entry(world, date=d.isoformat())) for i, d in zip(ids, days, strict=True)]
+        )
+    )["results"]
+    assert {r["status"] for r in results} == {"applied"}
+    calc = (await device.pull())[ids[-1]]["fields"]["calc"]
+    assert "monthly_pay" in calc, calc
+    flag = calc["monthly_pay"]
+    assert flag["status"] == "right" and flag["da"].startswith("Ret til månedsløn fra ")

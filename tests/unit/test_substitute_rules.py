@@ -3,16 +3,18 @@ overlapping entries, the pay basis (hours, top-up, supplements, rate, amount), t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from backend.features.substitutes.rules import deadline
 from backend.features.substitutes.rules.minimum_time import Worked, top_ups
+from backend.features.substitutes.rules.monthly_pay import monthly_pay
 from backend.features.substitutes.rules.overlap import Span, first_overlap, overlap_message
 from backend.features.substitutes.rules.pay import pay_basis, worked_minutes
 from backend.features.substitutes.rules.profiles import for_unit_kind, load_profiles
+from backend.features.worktime.holidays_dk import is_working_day
 from backend.features.worktime.supplements import load_tables
 from backend.features.worktime.wallclock import COPENHAGEN, span
 
@@ -153,3 +155,43 @@ def test_the_default_deadline_is_data():
     assert deadline.default() == RULE
     with pytest.raises(ValueError):
         deadline.Deadline(31, 960, 2)
+
+
+# The right to monthly pay (rules/monthly_pay.py): one unbroken month averaging more than 8 h a week
+# (teachers: 5.33 h attendance = 320 minutes).
+def working_days(first: date, last: date, minutes: int) -> dict[date, int]:
+    days, day = {}, first
+    while day <= last:
+        if is_working_day(day):
+            days[day] = minutes
+        day += timedelta(days=1)
+    return days
+
+
+def test_monthly_pay_after_one_unbroken_month_above_8_hours_a_week():
+    # Every working day 1 September – 15 October 2026, 2 h a day: 10 h a week on average.
+    flag = monthly_pay(working_days(date(2026, 9, 1), date(2026, 10, 15), 120), 320)
+    assert flag is not None and flag.status == "right"
+    assert (flag.run_start, flag.since) == (date(2026, 9, 1), date(2026, 9, 30))
+
+
+def test_monthly_pay_a_gap_day_restarts_the_month():
+    worked = working_days(date(2026, 9, 1), date(2026, 10, 15), 120)
+    del worked[date(2026, 9, 16)]  # a Wednesday without employment
+    assert monthly_pay(worked, 320) is None  # 17 September – 15 October is less than a month
+
+
+def test_monthly_pay_weekends_and_holidays_do_not_break_the_month():
+    # The fixed timetable's free days: Saturdays, Sundays and Easter 2026 (2–6 April) are not gaps.
+    flag = monthly_pay(working_days(date(2026, 3, 23), date(2026, 4, 24), 120), 320)
+    assert flag is not None and flag.run_start == date(2026, 3, 23)
+
+
+def test_monthly_pay_at_or_under_8_hours_a_week_is_her_choice():
+    flag = monthly_pay(working_days(date(2026, 9, 1), date(2026, 10, 2), 60), 320)  # 5 h a week
+    assert flag is not None and flag.status == "choice"
+
+
+def test_monthly_pay_needs_a_whole_month():
+    assert monthly_pay(working_days(date(2026, 9, 1), date(2026, 9, 28), 480), 320) is None
+    assert monthly_pay({}, 320) is None

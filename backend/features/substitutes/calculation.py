@@ -23,6 +23,7 @@ from backend.features.substitutes.models import SubstituteRate, SubstituteSettin
 from backend.features.substitutes.record_type import ENTRY_TYPE, OPEN_STATES
 from backend.features.substitutes.rules import deadline
 from backend.features.substitutes.rules.minimum_time import Worked, top_ups
+from backend.features.substitutes.rules.monthly_pay import MonthlyPay, monthly_pay
 from backend.features.substitutes.rules.overlap import Span, first_overlap, overlap_message
 from backend.features.substitutes.rules.pay import ORE, hours, pay_basis, worked_minutes
 from backend.features.substitutes.rules.profiles import Profile, for_unit_kind
@@ -106,6 +107,19 @@ def _hourly(rates: Sequence[SubstituteRate], profile: str, day: date) -> Decimal
     return found
 
 
+def _flag(flag: MonthlyPay) -> dict[str, Any]:
+    """The right to monthly pay as the entry shows it to her, the secretary and payroll."""
+    hours = f"{flag.weekly_minutes / 60:.2f}"
+    since = f"{flag.since.day}/{flag.since.month} {flag.since.year}"
+    if flag.status == "right":
+        da = f"Ret til månedsløn fra {since}: en sammenhængende måned med i gennemsnit {hours.replace('.', ',')} timer om ugen. Lønkontoret skal overføre til månedsløn."
+        en = f"Right to monthly pay from {since}: one unbroken month averaging {hours} hours a week. Payroll must move her to monthly pay."
+    else:
+        da = f"En sammenhængende måned fra {since} med i gennemsnit {hours.replace('.', ',')} timer om ugen (ikke over grænsen): hun kan vælge månedsløn."
+        en = f"One unbroken month from {since} averaging {hours} hours a week (not above the limit): she may choose monthly pay."
+    return {"status": flag.status, "since": flag.since.isoformat(), "code": "monthly_pay", "da": da, "en": en}
+
+
 def _no_profile(unit_name: str) -> dict[str, Any]:
     return {
         "unit_name": unit_name,
@@ -144,9 +158,14 @@ def calculate(
             continue
         full.append((e, got[0], got[1], worked, for_unit_kind(kind), name))
     added: dict[str, int] = {}
+    flags: dict[str, MonthlyPay | None] = {}
     for key in {p.key for *_, p, _ in full if p is not None}:
         same = [(e, s, w, p) for e, s, _, w, p, _ in full if p is not None and p.key == key]
         profile = same[0][3]
+        per_day: dict[date, int] = {}
+        for _e, s, w, _p in same:
+            per_day[local(s).date()] = per_day.get(local(s).date(), 0) + w
+        flags[key] = monthly_pay(per_day, profile.monthly_pay_weekly_minutes)
         added |= top_ups(
             [
                 Worked(str(e.id), local(s).date(), local(s).hour * 60 + local(s).minute, w)
@@ -160,8 +179,10 @@ def calculate(
         if found is None:
             calcs[e.id] = _no_profile(name)
             continue
+        flag = flags.get(found.key)
         calcs[e.id] = {
-            "deadline": deadline.status(rule, local(start).date(), registered_at(e, now))
+            "deadline": deadline.status(rule, local(start).date(), registered_at(e, now)),
+            "monthly_pay": _flag(flag) if flag and local(start).date() >= flag.run_start else None,
         } | pay_basis(
             start=start,
             end=end,

@@ -45,6 +45,7 @@ function EntryCard({ me, r }: { me: Me; r: LocalRecord }) {
       <strong>{amountText(r.fields)}</strong>
       {why && <span class="errors">{t("vk_rejectedBecause", { reason: why })}</span>}
       {pay.deadline?.late && <span class="mark">{lang === "en" ? pay.deadline.en : pay.deadline.da}</span>}
+      {pay.monthly_pay && <span class="mark">{lineText(pay.monthly_pay)}</span>}
       {(pay.problems ?? []).map((p) => (
         <span key={p.code} class="mark">
           {lineText(p)}
@@ -284,6 +285,7 @@ export function EntryReview({ fields }: { fields: Fields }) {
         <strong>{amountText(fields)}</strong>
       </p>
       {pay.deadline?.late && <p class="mark">{lang === "en" ? pay.deadline.en : pay.deadline.da}</p>}
+      {pay.monthly_pay && <p class="mark">{lineText(pay.monthly_pay)}</p>}
     </>
   );
 }

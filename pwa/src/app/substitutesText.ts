@@ -35,6 +35,8 @@ export interface PayBasis {
   /** The municipality's deadline for the entry's month: "Frist: 5. december kl. 16:00." or, when sent
    * after it, which payroll it goes to instead. */
   deadline?: { due: string; late: boolean; da: string; en: string };
+  /** The right to monthly pay (or her choice of it), said to her, the secretary and payroll. */
+  monthly_pay?: (Line & { status: "right" | "choice"; since: string }) | null;
 }
 
 export const payOf = (f: Fields): PayBasis => (f.calc && typeof f.calc === "object" ? (f.calc as PayBasis) : {});

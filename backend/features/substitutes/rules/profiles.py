@@ -21,7 +21,9 @@ PROFILES_FILE = Path(__file__).with_name("profiles.json")
 @dataclass(frozen=True)
 class Profile:
     """`minimum_minutes` of paid time `minimum_per` "call_in" (each time one is asked to come in) or
-    "day" (each working day); `supplement_table` names a table in worktime/supplement_tables.json."""
+    "day" (each working day); `monthly_pay_weekly_minutes` the weekly average one unbroken month must
+    exceed for the right to monthly pay (rules/monthly_pay.py); `supplement_table` names a table in
+    worktime/supplement_tables.json."""
 
     key: str
     name_da: str
@@ -29,6 +31,7 @@ class Profile:
     unit_kinds: frozenset[str]
     minimum_minutes: int
     minimum_per: str
+    monthly_pay_weekly_minutes: int
     supplement_table: str
     source: str
     unverified: frozenset[str]
@@ -44,6 +47,7 @@ def _profile(key: str, raw: Mapping[str, Any]) -> Profile:
         unit_kinds=frozenset(raw["unit_kinds"]),
         minimum_minutes=int(raw["minimum_minutes"]),
         minimum_per=raw["minimum_per"],
+        monthly_pay_weekly_minutes=int(raw["monthly_pay_weekly_minutes"]),
         supplement_table=raw["supplement_table"],
         source=raw["source"],
         unverified=frozenset(raw.get("unverified", ())),
