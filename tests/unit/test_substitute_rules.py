@@ -3,7 +3,7 @@ overlapping entries, the pay basis (hours, top-up, supplements, rate, amount), t
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,9 +16,16 @@ from backend.features.substitutes.rules.pay import pay_basis, worked_minutes
 from backend.features.substitutes.rules.profiles import for_unit_kind, load_profiles
 from backend.features.worktime.holidays_dk import is_working_day
 from backend.features.worktime.supplements import load_tables
-from backend.features.worktime.wallclock import COPENHAGEN, span
+from backend.features.worktime.wallclock import COPENHAGEN, place
 
 DAY = date(2026, 11, 24)  # a Tuesday
+
+
+def span(day: date, start: int, end: int) -> tuple[datetime, datetime]:
+    """A span from minutes after midnight, as a shift is placed (worktime.wallclock.place)."""
+    return place(day, time(start // 60, start % 60), time(end // 60, end % 60))
+
+
 TEACHER = load_profiles()["teacher_kl"]
 REGION = load_profiles()["teacher_region"]
 

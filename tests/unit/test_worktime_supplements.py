@@ -3,13 +3,13 @@ from worked examples: across 17:00 and midnight, daylight-saving nights, holiday
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
 
 from backend.features.worktime.supplements import day_kind, load_tables, split
-from backend.features.worktime.wallclock import elapsed_minutes, parse_clock, span
+from backend.features.worktime.wallclock import minutes_between, parse_clock, place
 
 KL = load_tables()["kl_percent"]
 DAYCARE = load_tables()["daycare_weekend_kr"]
@@ -21,6 +21,10 @@ def minutes(parts):
 
 def hm(text: str) -> int:
     return parse_clock(text)
+
+
+def span(day: date, start: int, end: int) -> tuple[datetime, datetime]:
+    return place(day, time(start // 60, start % 60), time(end // 60, end % 60))
 
 
 def test_evening_supplement_starts_at_17():
@@ -43,7 +47,7 @@ def test_no_supplement_in_daytime_on_a_weekday():
 def test_daylight_saving_spring_night_lasts_seven_hours():
     # Saturday 28 → Sunday 29 March 2026 (clocks go 02:00 → 03:00): 22:00–06:00 is 7 real hours.
     start, end = span(date(2026, 3, 28), hm("22:00"), hm("06:00"))
-    assert elapsed_minutes(start, end) == 7 * 60
+    assert minutes_between(start, end) == 7 * 60
     parts = split(KL, start, end)
     assert minutes(parts) == {("evening", 2026): 60, ("night", 2026): 60, ("sunday_holiday", 2026): 300}
 
@@ -51,7 +55,7 @@ def test_daylight_saving_spring_night_lasts_seven_hours():
 def test_daylight_saving_autumn_night_lasts_nine_hours():
     # Saturday 24 → Sunday 25 October 2026 (clocks go 03:00 → 02:00): 9 real hours.
     start, end = span(date(2026, 10, 24), hm("22:00"), hm("06:00"))
-    assert elapsed_minutes(start, end) == 9 * 60
+    assert minutes_between(start, end) == 9 * 60
     assert sum(p.minutes for p in split(KL, start, end)) == 9 * 60
 
 

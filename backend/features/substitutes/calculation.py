@@ -9,7 +9,7 @@ push's answer and the next pull. Approved entries keep what was approved.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
@@ -29,7 +29,7 @@ from backend.features.substitutes.rules.pay import ORE, hours, pay_basis, worked
 from backend.features.substitutes.rules.profiles import Profile, for_unit_kind
 from backend.features.workflow import Change, Effect, Payable, PayLine, Refuse, WageType
 from backend.features.worktime.supplements import load_tables
-from backend.features.worktime.wallclock import local, parse_clock, span
+from backend.features.worktime.wallclock import at, local, parse_clock, place
 from sync import engine
 from sync.apply import Record
 
@@ -60,8 +60,8 @@ def entry_span(fields: Mapping[str, Any]) -> tuple[datetime, datetime | None] | 
     except ValueError:
         return None
     if end is None:
-        return span(day, start, start + 1)[0], None
-    return span(day, start, end)
+        return at(day, start), None
+    return place(day, time(start // 60, start % 60), time(end // 60, end % 60))
 
 
 async def _units(db: AsyncSession, ids: set[int]) -> dict[int, tuple[str, str | None]]:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.features.worktime.holidays_dk import is_public_holiday
-from backend.features.worktime.wallclock import at, elapsed_minutes, local, parse_clock
+from backend.features.worktime.wallclock import at, local, minutes_between, parse_clock
 
 TABLES_FILE = Path(__file__).with_name("supplement_tables.json")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -212,7 +212,9 @@ def split(
     ordinary (unsupplemented) minutes first, then from the supplements in time order, so a break never
     earns a supplement (a convention for breaks recorded only as a length, not an agreement's text).
     Raises ValueError when the span is empty, reversed or naive, or the break negative."""
-    if elapsed_minutes(start, end) <= 0:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("times must carry their time zone")
+    if minutes_between(start, end) <= 0:
         raise ValueError("the span must end after it starts")
     if break_minutes < 0:
         raise ValueError("a break cannot be negative")
@@ -220,7 +222,7 @@ def split(
     ordinary = 0
     points = _boundaries(table, start, end)
     for a, b in pairwise(points):
-        minutes = elapsed_minutes(a, b)
+        minutes = minutes_between(a, b)
         if minutes <= 0:
             continue
         middle = local(a.astimezone(UTC) + (b.astimezone(UTC) - a.astimezone(UTC)) / 2)

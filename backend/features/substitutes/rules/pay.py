@@ -15,7 +15,7 @@ from typing import Any
 
 from backend.features.substitutes.rules.profiles import Profile
 from backend.features.worktime.supplements import SupplementTable, split
-from backend.features.worktime.wallclock import elapsed_minutes
+from backend.features.worktime.wallclock import minutes_between
 
 ORE = Decimal("0.01")
 
@@ -38,7 +38,7 @@ class Problem:
 def worked_minutes(start: datetime, end: datetime, break_minutes: int) -> int:
     """Real minutes from start to end, less the unpaid break. Raises ValueError when the break is as
     long as the span or longer, or negative."""
-    span = elapsed_minutes(start, end)
+    span = minutes_between(start, end)
     if break_minutes < 0 or break_minutes >= span:
         raise ValueError("the break must be shorter than the time worked")
     return span - break_minutes
