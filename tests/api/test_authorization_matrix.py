@@ -160,7 +160,8 @@ ENDPOINTS = [
         only({R.ADMIN}),
         body=lambda w: {"mileage_low": "1234"},
         targeted=False,
-    ),
+    ),  # Substitutes' hours: the unit's printable check-in code, for its secretary.
+    Endpoint("GET", "/api/substitutes/units/{unit}/checkin.svg", scoped({R.SECRETARY})),
 ]
 PUBLIC = {
     ("GET", "/api/health"),

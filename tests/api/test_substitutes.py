@@ -5,10 +5,12 @@ go or rejects with a reason, and approved entries feed payroll with their wage t
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import segno
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.roles import Role
 from backend.clock import today
 from backend.features.payroll.models import WageLine
+from backend.features.substitutes.controller import checkin_link
 from backend.features.substitutes.models import SubstituteRate
 from backend.features.worktime.holidays_dk import is_public_holiday, is_working_day
 from backend.settings import Settings
@@ -261,3 +264,22 @@ async def test_one_unbroken_month_flags_the_right_to_monthly_pay_on_her_entries(
     assert "monthly_pay" in calc, calc
     flag = calc["monthly_pay"]
     assert flag["status"] == "right" and flag["da"].startswith("Ret til månedsløn fra ")
+
+
+async def test_the_secretary_prints_her_units_check_in_code(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    unit = world.units["A1"]
+    await sign_in(client, db, world.by_role[Role.SECRETARY], settings)
+    answer = await client.get(f"/api/substitutes/units/{unit.id}/checkin.svg")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+    base = str(client.base_url).rstrip("/")
+    link = checkin_link(base, unit.id)
+    assert link == f"{base}/?vikar_enhed={unit.id}#/vikar"
+    expected = io.BytesIO()
+    segno.make(link, error="m").save(expected, kind="svg", scale=8, border=4, title=unit.name)
+    assert answer.content == expected.getvalue()  # the code carries exactly the check-in link
+    await sign_in(client, db, world.by_role[Role.SUBSTITUTE], settings)
+    refused = await client.get(f"/api/substitutes/units/{unit.id}/checkin.svg")
+    assert refused.status_code == 403 and "sekretær" in refused.json()["detail"]

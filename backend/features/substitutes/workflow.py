@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backend.features.substitutes import calculation
+from backend.features.substitutes.controller import SubstitutesController
 from backend.features.substitutes.demo import seed_substitutes
 from backend.features.substitutes.models import SubstituteRate, SubstituteSettings
 from backend.features.substitutes.record_type import CAPABILITIES, ENTRY, ENTRY_TYPE
@@ -14,8 +15,9 @@ WORKFLOW = Workflow(
     hooks={ENTRY_TYPE: (calculation.entries_changed,)},
     wage_types=calculation.WAGE_TYPES,
     payables={ENTRY_TYPE: calculation.PAYABLE},
+    controllers=(SubstitutesController,),
     models=(SubstituteRate, SubstituteSettings),
     capabilities=CAPABILITIES,
-    areas={"substitutes": "register_substitute_hours"},
+    areas={"substitutes": "register_substitute_hours", "substitute_codes": "approve_substitute_hours"},
     seed=seed_substitutes,
 )

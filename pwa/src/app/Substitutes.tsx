@@ -55,10 +55,15 @@ function EntryCard({ me, r }: { me: Me; r: LocalRecord }) {
   );
 }
 
+/** The unit a scanned check-in code names (`/?vikar_enhed=<id>#/vikar`), or "". */
+const scannedUnit = (): string => new URLSearchParams(location.search).get("vikar_enhed") ?? "";
+
 export function EntryList({ me }: { me: Me }) {
   const rows = useRecords(ENTRY);
   const units = bookedUnits(me);
-  const [unit, setUnit] = useState(units[0]?.id ?? "");
+  const scanned = scannedUnit();
+  const [unit, setUnit] = useState(units.find((u) => u.id === scanned)?.id ?? units[0]?.id ?? "");
+  const notBooked = scanned && !units.some((u) => u.id === scanned);
   const [cover, setCover] = useState("");
   const [error, setError] = useState("");
   const all = newest(rows ?? []);
@@ -87,6 +92,7 @@ export function EntryList({ me }: { me: Me }) {
   return (
     <Page title={t("vk_title")} back>
       {deadline && <p class="note">{deadline}</p>}
+      {notBooked && <p class="errors">{t("vk_notBooked")}</p>}
       {open ? (
         <section class="card">
           <p aria-live="polite">
@@ -120,7 +126,7 @@ export function EntryList({ me }: { me: Me }) {
             <input id="vk-cover" value={cover} maxLength={300} onInput={(e) => setCover(e.currentTarget.value)} />
           </div>
           <button type="submit" class="btn btn-primary btn-big">
-            {units.length === 1 ? t("vk_checkInAt", { unit: units[0].name }) : t("vk_checkIn")}
+            {unit ? t("vk_checkInAt", { unit: units.find((u) => u.id === unit)?.name ?? "" }) : t("vk_checkIn")}
           </button>
           {error && (
             <p class="errors" role="alert">
@@ -287,5 +293,25 @@ export function EntryReview({ fields }: { fields: Fields }) {
       {pay.deadline?.late && <p class="mark">{lang === "en" ? pay.deadline.en : pay.deadline.da}</p>}
       {pay.monthly_pay && <p class="mark">{lineText(pay.monthly_pay)}</p>}
     </>
+  );
+}
+
+/** The secretary's printable check-in codes: one QR code per unit she is secretary of. */
+export function CheckinCodes({ me }: { me: Me }) {
+  const units = new Map<string, string>();
+  for (const g of me.roles) if (g.role === "secretary" && g.unit_id != null) units.set(String(g.unit_id), g.unit_name ?? "?");
+  return (
+    <Page title={t("vk_codesTitle")} back>
+      <p>{t("vk_codesHint")}</p>
+      <button type="button" class="btn btn-primary no-print" onClick={() => window.print()}>
+        {t("vk_print")}
+      </button>
+      {[...units].map(([id, name]) => (
+        <section key={id} class="card checkin-code" aria-label={name}>
+          <h2>{t("vk_codeFor", { unit: name })}</h2>
+          <img src={`/api/substitutes/units/${id}/checkin.svg`} alt={t("vk_codeAlt", { unit: name })} width={264} height={264} />
+        </section>
+      ))}
+    </Page>
   );
 }

@@ -11,7 +11,7 @@ import { Places } from "./Places";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
 import { fmtKr, monthOf, payrollMonth } from "./records";
-import { EntryForm, EntryList, EntryReview } from "./Substitutes";
+import { CheckinCodes, EntryForm, EntryList, EntryReview } from "./Substitutes";
 import { fmtHours, payOf } from "./substitutesText";
 import { TripForm } from "./TripForm";
 import { TripList } from "./Trips";
@@ -128,8 +128,12 @@ export const WORKFLOWS: Workflow[] = [
     routes: [
       { path: "vikar", Screen: EntryList, area: "substitutes" },
       { path: "vikar/:id", Screen: EntryForm, area: "substitutes" },
+      { path: "vikar/koder", Screen: CheckinCodes, area: "substitute_codes" },
     ],
-    tiles: [{ route: "vikar", label: "area_substitutes", hint: "area_substitutes_hint", area: "substitutes" }],
+    tiles: [
+      { route: "vikar", label: "area_substitutes", hint: "area_substitutes_hint", area: "substitutes" },
+      { route: "vikar/koder", label: "area_substitute_codes", hint: "area_substitute_codes_hint", area: "substitute_codes" },
+    ],
     types: [
       {
         type: "substitute_entry",

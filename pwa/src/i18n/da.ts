@@ -462,6 +462,14 @@ export const da = {
   vk_state_approved: "godkendt",
   vk_state_rejected: "afvist",
   vk_state_sent_to_payroll: "sendt til løn",
+  area_substitute_codes: "Vikarernes tjek-ind-koder",
+  area_substitute_codes_hint: "Udskriv enhedens QR-kode, som vikarerne scanner for at tjekke ind",
+  vk_codesTitle: "Tjek-ind-koder",
+  vk_codesHint: "Hæng koden op ved indgangen. Vikaren scanner den med telefonens kamera og tjekker ind med ét tryk.",
+  vk_print: "Udskriv",
+  vk_codeFor: "Tjek ind som vikar: {unit}",
+  vk_codeAlt: "QR-kode til tjek ind på {unit}",
+  vk_notBooked: "Du er ikke booket på den enhed, koden hører til. Kontakt enhedens sekretær.",
   vk_state_paid: "udbetalt",
 };
 

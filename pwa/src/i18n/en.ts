@@ -460,5 +460,13 @@ export const en: Dict = {
   vk_state_approved: "approved",
   vk_state_rejected: "rejected",
   vk_state_sent_to_payroll: "sent to payroll",
+  area_substitute_codes: "Substitutes' check-in codes",
+  area_substitute_codes_hint: "Print the unit's QR code that substitutes scan to check in",
+  vk_codesTitle: "Check-in codes",
+  vk_codesHint: "Hang the code up by the entrance. The substitute scans it with the phone's camera and checks in with one press.",
+  vk_print: "Print",
+  vk_codeFor: "Check in as a substitute: {unit}",
+  vk_codeAlt: "QR code to check in at {unit}",
+  vk_notBooked: "You are not booked at the unit this code belongs to. Contact the unit's secretary.",
   vk_state_paid: "paid",
 };
