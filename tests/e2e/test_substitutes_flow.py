@@ -1,5 +1,5 @@
-"""Substitutes' hours in real Chromium against the real backend: Bo (substitute) checks in and out at
-Nordskolen offline on a 360 px phone, is refused an overlapping entry in words, syncs and sees the pay
+"""Substitutes' hours in real Chromium against the real backend: Bo (substitute) opens Nordskolen's
+check-in code's link, checks in and out offline on a 360 px phone, is refused an overlapping entry in words, syncs and sees the pay
 basis; Dorte (secretary) approves the morning queue on a tablet, in one go for the rule-clean entries."""
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ def test_check_in_and_out_offline_then_the_secretary_approves_on_a_tablet(
 ) -> None:
     phone = new_context(viewport={"width": 360, "height": 780}).new_page()
     login(phone, BO)
-    phone.get_by_role("link", name="Vikartimer").click()
+    # She scans Nordskolen's check-in code: its link opens check-in at that unit.
+    unit = phone.evaluate("() => fetch('/api/me').then((r) => r.json()).then((m) => m.roles[0].unit_id)")
+    phone.goto(f"/?vikar_enhed={unit}#/vikar")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mine vikartimer")
     until(phone, "() => feltSync.list('substitute_entry').then((e) => e.length >= 4)", None, "demo entries")
     expect(phone.get_by_text("Afvist: Der var ikke lejrskole den dag: ret datoen.")).to_be_visible()
@@ -84,6 +86,12 @@ def test_check_in_and_out_offline_then_the_secretary_approves_on_a_tablet(
 
     tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
     login(tablet, DORTE)
+    # Her units' printable check-in codes: the QR image loads.
+    tablet.get_by_role("link", name="Vikarernes tjek-ind-koder").click()
+    code = tablet.get_by_role("img", name="QR-kode til tjek ind på Nordskolen")
+    expect(code).to_be_visible()
+    tablet.wait_for_function("() => [...document.images].some((i) => i.complete && i.naturalWidth > 0)")
+    tablet.go_back()
     tablet.get_by_role("link", name="Til godkendelse").first.click()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Til godkendelse")
     # Yesterday's demo entries: rule-clean, approved in one go; the 10–11 call-in shows its top-up to 2 h.
