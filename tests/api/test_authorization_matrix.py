@@ -162,6 +162,14 @@ ENDPOINTS = [
         targeted=False,
     ),  # Substitutes' hours: the unit's printable check-in code, for its secretary.
     Endpoint("GET", "/api/substitutes/units/{unit}/checkin.svg", scoped({R.SECRETARY})),
+    Endpoint("GET", "/api/substitutes/settings", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/substitutes/settings",
+        only({R.ADMIN}),
+        body=lambda w: {"rates": [], "deadline_day": 5, "deadline_clock": "16:00", "max_months_back": 2},
+        targeted=False,
+    ),
 ]
 PUBLIC = {
     ("GET", "/api/health"),

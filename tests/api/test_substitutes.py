@@ -283,3 +283,31 @@ async def test_the_secretary_prints_her_units_check_in_code(
     await sign_in(client, db, world.by_role[Role.SUBSTITUTE], settings)
     refused = await client.get(f"/api/substitutes/units/{unit.id}/checkin.svg")
     assert refused.status_code == 403 and "sekretær" in refused.json()["detail"]
+
+
+async def test_an_admin_enters_the_hourly_wage_and_open_entries_are_recalculated(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    device = await as_substitute(client, db, settings, world)
+    [eid], _ = await register(device, entry(world))
+    assert (await device.pull())[eid]["fields"]["calc"]["amount"] is None  # no wage yet: said, not 0
+    await sign_in(client, db, world.by_role[Role.ADMIN], settings)
+    figures = {
+        "rates": [{"profile": "teacher_kl", "effective_from": "2026-01-01", "hourly_kr": "210.50"}],
+        "deadline_day": 5,
+        "deadline_clock": "16:00",
+        "max_months_back": 2,
+    }
+    for _ in range(2):  # the same figures twice change nothing
+        saved = await client.put("/api/substitutes/settings", json=figures)
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["rates"][0]["hourly_kr"] in ("210.50", 210.5)
+    wrong = await client.put(
+        "/api/substitutes/settings", json=figures | {"rates": [{**figures["rates"][0], "profile": "x"}]}
+    )
+    assert wrong.status_code == 400 and wrong.json()["detail"] == "Ukendt overenskomst: x."
+    late = await client.put("/api/substitutes/settings", json=figures | {"deadline_clock": "25:00"})
+    assert late.status_code == 400
+    await sign_in(client, db, world.by_role[Role.SUBSTITUTE], settings)
+    assert (await device.pull())[eid]["fields"]["calc"]["amount"] == "842.00"  # 4 h × 210.50

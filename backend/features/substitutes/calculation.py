@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import OrgUnit
 from backend.db.sync_tables import SYNC
-from backend.features.substitutes.models import SubstituteRate, SubstituteSettings
+from backend.features.substitutes import settings
+from backend.features.substitutes.models import SubstituteRate
 from backend.features.substitutes.record_type import ENTRY_TYPE, OPEN_STATES
 from backend.features.substitutes.rules import deadline
 from backend.features.substitutes.rules.minimum_time import Worked, top_ups
@@ -76,13 +77,6 @@ async def _rates(db: AsyncSession, municipality_id: int) -> list[SubstituteRate]
         .order_by(SubstituteRate.effective_from)
     )
     return list(rows)
-
-
-async def _deadline(db: AsyncSession, municipality_id: int) -> deadline.Deadline:
-    found = await db.get(SubstituteSettings, municipality_id)
-    if found is None:
-        return deadline.default()
-    return deadline.Deadline(found.deadline_day, parse_clock(found.deadline_clock), found.max_months_back)
 
 
 def registered_at(record: Record, now: datetime) -> datetime:
@@ -211,7 +205,7 @@ async def recalculate(
     units = await _units(db, {e.unit_id for e in live if e.unit_id is not None})
     effects: list[Effect] = []
     refused: set[UUID] = set()
-    rule, now = await _deadline(db, municipality_id), datetime.now(UTC)
+    rule, now = await settings.deadline_of(db, municipality_id), datetime.now(UTC)
     for e in sorted((e for e in live if e.id in changed), key=lambda e: (e.updated_at, str(e.id))):
         got = entry_span(e.fields)
         if got is not None and _just_sent(e) and (old := deadline.too_old(rule, local(got[0]).date(), now)):
@@ -230,6 +224,18 @@ async def recalculate(
         if e.state in OPEN_STATES and e.fields.get("calc") != calc:
             effects.append(Change(e, {**e.fields, "calc": calc}))
     return effects
+
+
+async def recalculate_municipality(db: AsyncSession, municipality_id: int) -> list[Change]:
+    """After the rates or the deadline changed: the changes for every substitute with open entries."""
+    r = SYNC.record.c
+    owners = await db.scalars(
+        select(r.owner_id)
+        .where(r.municipality_id == municipality_id, r.type == ENTRY_TYPE, r.state.in_(OPEN_STATES))
+        .distinct()
+    )
+    effects = [e for owner in list(owners) for e in await recalculate(db, municipality_id, owner, {})]
+    return [e for e in effects if isinstance(e, Change)]
 
 
 def _span(e: Record, units: Mapping[int, tuple[str, str | None]]) -> Span | None:

@@ -1,4 +1,5 @@
-"""HTTP for substitutes' hours beyond sync: the unit's printable check-in code.
+"""HTTP for substitutes' hours beyond sync: the municipality's figures (hourly wages per agreement,
+the deadline), and the unit's printable check-in code.
 
 The code is a QR image of the link that opens Felt's check-in at that unit
 (`/?vikar_enhed=<unit id>#/vikar`): the substitute scans it with the phone's camera, signs in if she
@@ -12,12 +13,17 @@ from __future__ import annotations
 import io
 
 import segno
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, put
+from litestar.params import JSONBody
 
+from backend import platform
 from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden
+from backend.features.municipality import service as municipality
 from backend.features.org import service as org
+from backend.features.substitutes import calculation, settings
 from backend.features.substitutes.record_type import APPROVE
+from backend.features.sync import pipeline
 from backend.web.params import PathId
 
 SVG = "image/svg+xml"
@@ -53,3 +59,20 @@ class SubstitutesController(Controller):
             out, kind="svg", scale=8, border=4, title=unit.name
         )
         return Response(out.getvalue(), media_type=SVG)
+
+    @get("/settings", operation_id="getSubstituteSettings")
+    async def get_settings(self, db_session: DbSession, principal: SignedIn) -> settings.Figures:
+        """The hourly wages per agreement profile (dated) and the deadline for hours."""
+        await municipality.get_settings(db_session, principal)
+        return await settings.read(db_session, principal.municipality_id)
+
+    @put("/settings", operation_id="updateSubstituteSettings")
+    async def update_settings(
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[settings.Figures]
+    ) -> settings.Figures:
+        """Replace the hourly wages and the deadline; every open entry is recalculated with them."""
+        await municipality.update_settings(db_session, principal, {})
+        await settings.replace(db_session, principal.municipality_id, data)
+        changes = await calculation.recalculate_municipality(db_session, principal.municipality_id)
+        await pipeline.save(db_session, platform.of(request), changes)
+        return await settings.read(db_session, principal.municipality_id)
