@@ -50,7 +50,19 @@ class Enqueue:
     municipality_id: int | None = None
 
 
-Effect = Change | Enqueue
+@dataclass(frozen=True)
+class Refuse:
+    """A hook's refusal of a record's change, in words (Danish, English): the batch's mutations of that
+    record are refused with this reason and nothing of them is written, e.g. a substitute's entry that
+    overlaps another of hers. For rules that need the database; rules on the fields alone belong in the
+    record type's `check` or a transition's `guard`."""
+
+    record: Record
+    reason: str
+    reason_en: str
+
+
+Effect = Change | Enqueue | Refuse
 
 Hook = Callable[[AsyncSession, list[Record]], Awaitable[list[Effect]]]
 """Runs once per push (or batch of transitions) with every record of its type the batch changed, as

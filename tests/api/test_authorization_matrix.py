@@ -176,6 +176,15 @@ ENDPOINTS = [
         only({R.ADMIN}),
         body=lambda w: {"mileage_low": "1234"},
         targeted=False,
+    ),  # Substitutes' hours: the unit's printable check-in code, for its secretary.
+    Endpoint("GET", "/api/substitutes/units/{unit}/checkin.svg", scoped({R.SECRETARY})),
+    Endpoint("GET", "/api/substitutes/settings", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/substitutes/settings",
+        only({R.ADMIN}),
+        body=lambda w: {"rates": [], "deadline_day": 5, "deadline_clock": "16:00", "max_months_back": 2},
+        targeted=False,
     ),
     # --- facility (issue 15); the public door and links: tests/api/test_facility.py ---
     Endpoint("GET", "/api/facility/buildings", only({R.PROPERTY_OFFICE, R.ADMIN}), targeted=False),

@@ -28,7 +28,7 @@ from backend.db import audit
 from backend.db.models import OrgUnit, User
 from backend.db.sync_tables import SYNC
 from backend.features.payroll import feed
-from backend.features.workflow import Change, Effect, Enqueue, Hook
+from backend.features.workflow import Change, Effect, Enqueue, Hook, Refuse
 from backend.jobs.queue import enqueue
 from backend.platform import Platform
 from sync import engine
@@ -86,15 +86,22 @@ async def _run_hook(db: AsyncSession, hook: Hook, records: list[Record], failed:
     return effects
 
 
-def _reject(batch: engine.Batch, failed: set[UUID]) -> None:
-    """The mutations of records whose hooks failed are refused after all; nothing of them is written."""
-    numbers = {m.n for m, _ in batch.applied if m.id in failed}
+def _reject(batch: engine.Batch, failed: set[UUID], reasons: dict[UUID, Refuse] | None = None) -> None:
+    """The mutations of records whose hooks failed (or refused them, in words) are refused after all;
+    nothing of them is written."""
+    reasons = reasons or {}
+    numbers = {m.n: m.id for m, _ in batch.applied if m.id in failed}
     for record_id in failed:
         batch.revert(record_id)
     results = batch.response.results
     for i, result in enumerate(results):
         if result.n in numbers and not result.duplicate:
-            results[i] = engine.server_error(result.n)
+            refusal = reasons.get(numbers[result.n])
+            results[i] = (
+                engine.server_error(result.n)
+                if refusal is None
+                else MutationResult(result.n, "rejected", refusal.reason, refusal.reason_en)
+            )
 
 
 async def _effects(db: AsyncSession, platform: Platform, batch: engine.Batch) -> list[Enqueue]:
@@ -104,16 +111,20 @@ async def _effects(db: AsyncSession, platform: Platform, batch: engine.Batch) ->
         by_type[record.type].append(record)
     jobs: list[Enqueue] = []
     failed: set[UUID] = set()
+    refused: dict[UUID, Refuse] = {}
     for type_name, records in sorted(by_type.items()):
         for hook in platform.hooks.get(type_name, ()):
             live = [batch.records[r.id] for r in records if r.id in batch.touched]
             for effect in await _run_hook(db, hook, live, failed) if live else []:
                 if isinstance(effect, Enqueue):
                     jobs.append(effect)
+                elif isinstance(effect, Refuse):
+                    refused.setdefault(effect.record.id, effect)
+                    failed.add(effect.record.id)
                 elif effect.record.id not in failed:
                     _apply_change(batch, effect)
     if failed:
-        _reject(batch, failed)
+        _reject(batch, failed, refused)
     return jobs
 
 

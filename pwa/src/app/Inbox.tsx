@@ -119,7 +119,9 @@ export function Inbox({ me }: { me: Me }) {
       ) : (
         groups(inbox.data).map((g) => {
           const kind = recordKind(g.type)?.inbox;
-          const settleAll = g.items.filter((i) => kind && i.actions.includes(kind.all)).map((i) => str(i.record.id));
+          const settleAll = g.items
+            .filter((i) => kind && i.actions.includes(kind.all) && (!kind.ready || kind.ready(i.record.fields)))
+            .map((i) => str(i.record.id));
           return (
             <section key={g.key} class="card inbox-group" aria-label={g.title}>
               <h2>{g.title}</h2>

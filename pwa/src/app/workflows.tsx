@@ -17,6 +17,8 @@ import { FacilityTriage } from "./FacilityTriage";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
 import { fmtKr, monthOf, payrollMonth } from "./records";
+import { CheckinCodes, EntryForm, EntryList, EntryReview } from "./Substitutes";
+import { fmtHours, payOf } from "./substitutesText";
 import { TripForm } from "./TripForm";
 import { TripList } from "./Trips";
 import { TripReview } from "./TripReview";
@@ -63,6 +65,8 @@ export interface InboxKind {
   notes?: (f: Fields) => Line[];
   /** Marked for the leader's eye. */
   flagged?: (f: Fields) => boolean;
+  /** Settled by the group's one action only when true (rule-clean); the others are decided one by one. */
+  ready?: (f: Fields) => boolean;
 }
 
 export interface RecordKind {
@@ -151,6 +155,37 @@ export const WORKFLOWS: Workflow[] = [
     open: [
       { path: "meld/:key", Screen: FacilityReport },
       { path: "kvittering/:id/:key", Screen: FacilityReceipt },
+    ],
+  },
+  {
+    key: "substitutes",
+    routes: [
+      { path: "vikar", Screen: EntryList, area: "substitutes" },
+      { path: "vikar/:id", Screen: EntryForm, area: "substitutes" },
+      { path: "vikar/koder", Screen: CheckinCodes, area: "substitute_codes" },
+    ],
+    tiles: [
+      { route: "vikar", label: "area_substitutes", hint: "area_substitutes_hint", area: "substitutes" },
+      { route: "vikar/koder", label: "area_substitute_codes", hint: "area_substitute_codes_hint", area: "substitute_codes" },
+    ],
+    types: [
+      {
+        type: "substitute_entry",
+        inbox: {
+          month: (f) => monthOf(f.date),
+          Body: EntryReview,
+          sum: (rows) =>
+            t("vk_total", {
+              hours: fmtHours(total(rows, (f) => payOf(f).paid_hours)),
+              amount: fmtKr(total(rows, (f) => payOf(f).amount)),
+            }),
+          all: "approve",
+          each: true,
+          notes: (f) => payOf(f).problems ?? [],
+          flagged: (f) => !!payOf(f).problems?.length,
+          ready: (f) => !payOf(f).problems?.length && !!payOf(f).amount,
+        },
+      },
     ],
   },
 ];

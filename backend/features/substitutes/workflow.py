@@ -1,0 +1,23 @@
+"""Substitutes' hours (vikartimer) as one workflow: everything it brings to the platform, in one place."""
+
+from __future__ import annotations
+
+from backend.features.substitutes import calculation
+from backend.features.substitutes.controller import SubstitutesController
+from backend.features.substitutes.demo import seed_substitutes
+from backend.features.substitutes.models import SubstituteRate, SubstituteSettings
+from backend.features.substitutes.record_type import CAPABILITIES, ENTRY, ENTRY_TYPE
+from backend.features.workflow import Workflow
+
+WORKFLOW = Workflow(
+    name="substitutes",
+    record_types=(ENTRY,),
+    hooks={ENTRY_TYPE: (calculation.entries_changed,)},
+    wage_types=calculation.WAGE_TYPES,
+    payables={ENTRY_TYPE: calculation.PAYABLE},
+    controllers=(SubstitutesController,),
+    models=(SubstituteRate, SubstituteSettings),
+    capabilities=CAPABILITIES,
+    areas={"substitutes": "register_substitute_hours", "substitute_codes": "approve_substitute_hours"},
+    seed=seed_substitutes,
+)
