@@ -304,7 +304,7 @@ async def blob_stored(db: AsyncSession, platform: Platform, sha256: str) -> None
                     dedupe_key=effect.dedupe_key,
                     municipality_id=effect.municipality_id,
                 )
-            else:
+            elif isinstance(effect, Change):  # an upload has no mutation a Refuse could refuse
                 changes.append(effect)
     if not changes:
         return
