@@ -11,12 +11,13 @@ import os
 from functools import cache
 
 from backend.features.mileage.workflow import WORKFLOW as MILEAGE
+from backend.features.notify.feature import NOTIFY
 from backend.features.receipts.workflow import WORKFLOW as RECEIPTS
 from backend.features.sync.upkeep import UPKEEP
 from backend.features.workflow import Workflow
 from backend.platform import Platform, build
 
-WORKFLOWS: tuple[Workflow, ...] = (UPKEEP, RECEIPTS, MILEAGE)
+WORKFLOWS: tuple[Workflow, ...] = (UPKEEP, NOTIFY, RECEIPTS, MILEAGE)
 
 
 def with_extras() -> tuple[Workflow, ...]:
