@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import _contexts, _serve
 from tests.e2e.test_mileage_flow import ANNA, login
 from tests.push.fixture import SUBJECT
 from tests.push.service import PushService
@@ -37,38 +35,15 @@ SHOWN = """async () => (await (await navigator.serviceWorker.ready).getNotificat
   (n) => ({ title: n.title, body: n.body, url: n.data && n.data.url }))"""
 
 
-@pytest.fixture(scope="module")
-def push_service() -> Iterator[PushService]:
-    service = PushService().start()
-    yield service
-    service.stop()
-
-
-@pytest.fixture(scope="module")
-def push_server(
-    tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, push_service: PushService
-) -> Iterator[str]:
-    yield from _serve(
-        tmp_path_factory.mktemp("felt-push-data"),
-        pwa_dist,
-        {"FELT_VAPID_SUBJECT": SUBJECT, "FELT_PUSH_SERVICES": push_service.origin},
-    )
-
-
-@pytest.fixture
-def push_context(browser: Browser, push_server: str) -> Iterator[Callable[..., BrowserContext]]:
-    yield from _contexts(browser, push_server)
-
-
 def _csrf(page: Page) -> dict[str, str]:
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     return {"x-csrftoken": token}
 
 
 def test_an_approval_is_pushed_encrypted_and_shown_by_the_service_worker(
-    push_context: Callable[..., BrowserContext], push_service: PushService
+    new_context: Callable[..., BrowserContext], e2e_push_service: PushService
 ) -> None:
-    ctx = push_context(viewport={"width": 360, "height": 780}, permissions=["notifications"])
+    ctx = new_context(viewport={"width": 360, "height": 780}, permissions=["notifications"])
     phone = ctx.new_page()
     login(phone, ANNA)
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -90,7 +65,7 @@ def test_an_approval_is_pushed_encrypted_and_shown_by_the_service_worker(
         expect(refusal).to_contain_text("Browseren svarede: AbortError")
 
     # (2) The device's subscription as the browser would send it, made by the local push service.
-    sub = push_service.subscribe()
+    sub = e2e_push_service.subscribe()
     answer = phone.request.post(
         "/api/push/subscriptions",
         data=json.dumps(sub),
@@ -113,7 +88,7 @@ def test_an_approval_is_pushed_encrypted_and_shown_by_the_service_worker(
         }""",
         trip,
     )
-    tablet = push_context(viewport={"width": 1024, "height": 768}).new_page()
+    tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
     login(tablet, CAMILLA)
     done = tablet.request.post(
         "/api/inbox/trip/approve",
@@ -123,15 +98,15 @@ def test_an_approval_is_pushed_encrypted_and_shown_by_the_service_worker(
     assert done.ok and done.json()[0]["status"] == "applied", done.text()
 
     deadline = time.monotonic() + 30
-    while not (got := push_service.for_endpoint(sub["endpoint"])):
-        assert time.monotonic() < deadline, f"no push arrived; refused: {push_service.refused}"
+    url = f"/#/koersel/{tid}"
+    while not (
+        got := [r for r in e2e_push_service.for_endpoint(sub["endpoint"]) if r.payload.get("url") == url]
+    ):
+        assert time.monotonic() < deadline, f"no push arrived; refused: {e2e_push_service.refused}"
         time.sleep(0.2)
     [received] = got
-    assert (
-        received.payload["title"] == "Din kørsel er godkendt"
-        and received.payload["url"] == f"/#/koersel/{tid}"
-    )
-    assert received.claims["aud"] == push_service.origin and received.claims["sub"] == SUBJECT
+    assert received.payload["title"] == "Din kørsel er godkendt"
+    assert received.claims["aud"] == e2e_push_service.origin and received.claims["sub"] == SUBJECT
 
     # (4) Chromium delivers the decrypted payload to the service worker as a push event.
     cdp = ctx.new_cdp_session(phone)
