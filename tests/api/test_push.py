@@ -351,3 +351,66 @@ def test_the_key_is_made_once_and_kept(settings: Settings, monkeypatch: pytest.M
     vapid._identity.cache_clear()
     assert vapid.identity(settings).public_key == first
     assert (settings.data_dir / vapid.KEY_FILE).stat().st_mode & 0o077 == 0
+
+
+def test_an_operators_key_is_used_as_pem_or_raw_and_a_broken_one_refused(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from py_vapid import Vapid, b64urlencode
+
+    from backend.features.notify import vapid
+
+    key = Vapid()
+    key.generate_keys()
+    point = key.public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    raw = key.private_key.private_numbers().private_value.to_bytes(32, "big")
+    for configured in (key.private_pem().decode(), b64urlencode(raw)):
+        monkeypatch.setenv("FELT_VAPID_PRIVATE_KEY", configured)
+        assert vapid.identity(settings).public_key == b64urlencode(point)
+    monkeypatch.setenv("FELT_VAPID_PRIVATE_KEY", "not a key")
+    with pytest.raises(BadSubject, match="FELT_VAPID_PRIVATE_KEY"):
+        create_app(settings)
+
+
+async def test_drawn_receipts_reach_the_leader_and_the_review_reaches_the_employee(
+    push_service: PushService,
+    quiet_queue: None,
+    client: AsyncTestClient,
+    db: AsyncSession,
+    settings: Settings,
+    platform: Platform,
+) -> None:
+    from backend.db.models import Municipality
+    from backend.features.receipts.review import draw_month
+    from tests.api.test_receipt_review import _paid_receipts, _this_month
+
+    world = await build_world(db)
+    leader = world.by_role[Role.LEADER]
+    await sign_in(client, db, leader, settings)
+    tablet = push_service.subscribe()
+    await subscribe(client, tablet)
+    await sign_in(client, db, world.in_a1, settings)
+    phone = push_service.subscribe()
+    await subscribe(client, phone)
+    ok, wrong = await _paid_receipts(client, db, settings, world.in_a1, ["120.00", "80.50"])
+    municipality = await db.get(Municipality, world.municipality.id)
+    assert municipality is not None
+    await draw_month(db, platform, municipality, _this_month())
+    await db.commit()
+    await run_notify_jobs(settings, platform)
+    [told] = push_service.for_endpoint(tablet["endpoint"])
+    assert told.payload["title"] == "2 ting venter på din beslutning"
+
+    await sign_in(client, db, leader, settings)
+    assert (await client.post("/api/inbox/receipt/sign_off", json={"ids": [ok]})).json()[0][
+        "status"
+    ] == "applied"
+    rejected = await client.post("/api/inbox/receipt/reject", json={"ids": [wrong], "note": "Privat køb"})
+    assert rejected.json()[0]["status"] == "applied"
+    await run_notify_jobs(settings, platform)
+    got = {r.payload["url"]: r.payload for r in push_service.for_endpoint(phone["endpoint"])}
+    assert got[f"/#/udlaeg/{ok}"]["title"] == "Dit udlæg er godkendt"
+    assert got[f"/#/udlaeg/{wrong}"]["body"] == "Se hvorfor i Felt. Begrundelse: Privat køb"

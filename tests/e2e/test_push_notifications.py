@@ -25,6 +25,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.test_mileage_flow import ANNA, login
+from tests.e2e.test_receipts_flow import assert_accessible
 from tests.push.fixture import SUBJECT
 from tests.push.service import PushService
 
@@ -54,6 +55,7 @@ def test_an_approval_is_pushed_encrypted_and_shown_by_the_service_worker(
     expect(
         section.get_by_role("checkbox", name="Svar på det, du har sendt (godkendt, afvist)")
     ).to_be_checked()
+    assert_accessible(phone)
     section.get_by_role("button", name="Slå beskeder til på denne enhed").click()
     refusal, accepted = (
         section.get_by_role("alert"),
@@ -136,3 +138,21 @@ def test_an_approval_is_pushed_encrypted_and_shown_by_the_service_worker(
     assert shown == [
         {"title": "Din kørsel er godkendt", "body": "Den kommer med lønnen.", "url": f"/#/koersel/{tid}"}
     ]
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/18.1 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_an_iphone_outside_the_installed_app_is_told_to_add_felt_to_the_home_screen(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    phone = new_context(viewport={"width": 360, "height": 780}, user_agent=IPHONE).new_page()
+    login(phone, ANNA)
+    phone.goto("/#/profile")
+    section = phone.get_by_role("region", name="Beskeder")
+    expect(section.get_by_text("Føj Felt til hjemmeskærmen for at få beskeder")).to_be_visible()
+    expect(section).to_contain_text("Føj til hjemmeskærm")
+    expect(section.get_by_role("button")).to_have_count(0)  # no button that cannot work here

@@ -1,7 +1,7 @@
 """The server's VAPID identity (RFC 8292): a P-256 key pair and a contact address (`sub`).
 
-Keys: FELT_VAPID_PRIVATE_KEY (the private key as base64url, raw 32 bytes or DER, e.g. from
-`vapid --gen` or `npx web-push generate-vapid-keys`) when the operator sets it, which every host
+Keys: FELT_VAPID_PRIVATE_KEY (the private key: a PEM as `vapid --gen` writes it, or base64url of the
+raw 32 bytes as `npx web-push generate-vapid-keys` prints it, or of the DER) when the operator sets it, which every host
 serving Felt must share; otherwise generated on first run into `<data dir>/vapid_private.pem` (mode
 600) and kept, because browsers bind each subscription to the public key: a new key silently ends
 every subscription.
@@ -41,11 +41,13 @@ class Identity:
 def _key(data_dir: Path, configured: str) -> Vapid:
     if configured:
         try:
+            if configured.lstrip().startswith("-----BEGIN"):
+                return Vapid.from_pem(configured.strip().encode())
             return Vapid.from_string(configured.strip())
         except Exception as exc:
             raise BadSubject(
-                "FELT_VAPID_PRIVATE_KEY kan ikke læses (base64url, rå 32 byte eller DER). / "
-                f"FELT_VAPID_PRIVATE_KEY cannot be read (base64url, raw 32 bytes or DER): {exc}"
+                "FELT_VAPID_PRIVATE_KEY kan ikke læses (PEM, eller base64url af 32 rå byte eller DER). / "
+                f"FELT_VAPID_PRIVATE_KEY cannot be read (PEM, or base64url of raw 32 bytes or DER): {exc}"
             ) from exc
     path = data_dir / KEY_FILE
     if not path.exists():
