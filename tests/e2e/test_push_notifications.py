@@ -24,14 +24,15 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.test_mileage_flow import ANNA, login
+from tests.e2e.test_mileage_flow import login
 from tests.e2e.test_receipts_flow import assert_accessible
 from tests.push.fixture import SUBJECT
 from tests.push.service import PushService
 
 pytestmark = pytest.mark.e2e
 
-CAMILLA = "Camilla Hansen"  # leader of Nordskolen, Anna's unit
+CAMILLA = "Camilla Hansen"  # leader of Nordskolen
+DORTE = "Dorte Pedersen"  # secretary and employee at Nordskolen; no other browser test uses her trips
 SHOWN = """async () => (await (await navigator.serviceWorker.ready).getNotifications()).map(
   (n) => ({ title: n.title, body: n.body, url: n.data && n.data.url }))"""
 
@@ -46,7 +47,7 @@ def test_an_approval_is_pushed_encrypted_and_shown_by_the_service_worker(
 ) -> None:
     ctx = new_context(viewport={"width": 360, "height": 780}, permissions=["notifications"])
     phone = ctx.new_page()
-    login(phone, ANNA)
+    login(phone, DORTE)
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
     # (1) A real subscription: Chromium's push service is FCM, out of reach here; the app says so.
@@ -78,7 +79,7 @@ def test_an_approval_is_pushed_encrypted_and_shown_by_the_service_worker(
     # Anna logs a trip and sends it; (3) Camilla approves it on her tablet.
     trip = {
         "date": time.strftime("%Y-%m-%d"), "purpose": "Forældremøde", "from_place": "Nordskolen",
-        "to_place": "Rådhuset", "km": "12", "vehicle": "car", "own_vehicle": True,
+        "to_place": "Skolebiblioteket", "km": "12", "vehicle": "car", "own_vehicle": True,
     }  # fmt: skip
     tid = phone.evaluate(
         """async (fields) => {
@@ -150,7 +151,7 @@ def test_an_iphone_outside_the_installed_app_is_told_to_add_felt_to_the_home_scr
     new_context: Callable[..., BrowserContext],
 ) -> None:
     phone = new_context(viewport={"width": 360, "height": 780}, user_agent=IPHONE).new_page()
-    login(phone, ANNA)
+    login(phone, DORTE)
     phone.goto("/#/profile")
     section = phone.get_by_role("region", name="Beskeder")
     expect(section.get_by_text("Føj Felt til hjemmeskærmen for at få beskeder")).to_be_visible()

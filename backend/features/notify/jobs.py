@@ -73,7 +73,13 @@ async def _send_now(db: AsyncSession, user_ids: list[int], msg: dict[str, Any]) 
     me = identity(load_settings())
     if me.subject is None or not user_ids:
         return 0
-    subs = (await db.scalars(select(PushSubscription).where(PushSubscription.user_id.in_(user_ids)))).all()
+    subs = (
+        await db.scalars(
+            select(PushSubscription)
+            .join(User, User.id == PushSubscription.user_id)
+            .where(PushSubscription.user_id.in_(user_ids), User.active.is_(True))  # leavers hear nothing
+        )
+    ).all()
     targets = [as_target(s) for s in subs]
     if not targets:
         return 0
