@@ -6,7 +6,7 @@ stops the others, and each person's choices are kept."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -414,3 +414,25 @@ async def test_drawn_receipts_reach_the_leader_and_the_review_reaches_the_employ
     got = {r.payload["url"]: r.payload for r in push_service.for_endpoint(phone["endpoint"])}
     assert got[f"/#/udlaeg/{ok}"]["title"] == "Dit udlæg er godkendt"
     assert got[f"/#/udlaeg/{wrong}"]["body"] == "Se hvorfor i Felt. Begrundelse: Privat køb"
+
+
+async def test_who_decides_is_the_nearest_leader_above_the_unit(db: AsyncSession) -> None:
+    from backend.db.models import RoleAssignment
+    from backend.features.org.deciders import who_decides
+
+    world = await build_world(db)
+    leader, day = world.by_role[Role.LEADER], date(2026, 12, 1)
+    a, a1, b = world.units["A"].id, world.units["A1"].id, world.units["B"].id
+    assert await who_decides(db, a1, day) == [leader.id]  # A's leader decides for A1 below it
+    assert await who_decides(db, b, day) == []  # nobody leads B
+    assert await who_decides(db, 987654321, day) == []
+    db.add(
+        RoleAssignment(
+            municipality_id=world.municipality.id, user_id=world.in_b.id, role="leader", unit_id=a1
+        )
+    )
+    await db.commit()
+    assert await who_decides(db, a1, day) == [world.in_b.id]  # A1's own leader, not the one above
+    assert await who_decides(db, a, day) == [leader.id]
+    finance = world.by_role[Role.FINANCE]
+    assert await who_decides(db, b, day, {Role.LEADER, Role.FINANCE}) == [finance.id]  # on the root
