@@ -166,14 +166,15 @@ async def test_gone_devices_are_removed_busy_ones_retried_and_the_rest_still_get
     world = await build_world(db)
     person = world.in_a1
     await sign_in(client, db, person, settings)
-    gone, moved, busy, failing, fine = (
+    gone, moved, busy, failing, too_big, fine = (
         push_service.subscribe(410),
         push_service.subscribe(404),
         push_service.subscribe((429, "120"), 201),
         push_service.subscribe(503, 503, 503, 503),
+        push_service.subscribe(413),
         push_service.subscribe(),
     )
-    for sub in (gone, moved, busy, failing, fine):
+    for sub in (gone, moved, busy, failing, too_big, fine):
         await subscribe(client, sub)
     msg = message("follows", Text("Nyt", "News"), Text("Se det.", "See it."), "/", topic="t1")
     effect = to_people([person.id], msg, key=f"test-{person.id}")
@@ -183,7 +184,9 @@ async def test_gone_devices_are_removed_busy_ones_retried_and_the_rest_still_get
     await run_notify_jobs(settings, platform)
 
     assert [r.status for r in push_service.for_endpoint(fine["endpoint"])] == [201]
-    assert sorted(await _devices(db, person)) == sorted(s["endpoint"] for s in (busy, failing, fine))
+    # 413: kept (the device is fine, the message was not), and not tried again.
+    assert [r.status for r in push_service.for_endpoint(too_big["endpoint"])] == [413]
+    assert sorted(await _devices(db, person)) == sorted(s["endpoint"] for s in (busy, failing, too_big, fine))
     retries = (
         await db.scalars(select(JobRow).where(JobRow.kind == jobs.RETRY, JobRow.status == "queued"))
     ).all()
@@ -209,6 +212,7 @@ async def test_gone_devices_are_removed_busy_ones_retried_and_the_rest_still_get
     [_, delivered] = push_service.for_endpoint(busy["endpoint"])
     assert delivered.payload["title"] == "Nyt" and delivered.topic == "t1" and 0 < delivered.ttl <= TTL_S
     assert [r.status for r in push_service.for_endpoint(failing["endpoint"])] == [503] * 4
+    assert len(push_service.for_endpoint(too_big["endpoint"])) == 1
     assert (
         await db.scalars(select(JobRow).where(JobRow.kind == jobs.RETRY, JobRow.status == "queued"))
     ).all() == []
