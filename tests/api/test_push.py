@@ -21,7 +21,7 @@ from backend.db.base import utcnow
 from backend.db.engine import make_engine
 from backend.db.models import Job as JobRow
 from backend.db.models import User
-from backend.features.notify import jobs
+from backend.features.notify import jobs, morning
 from backend.features.notify.emit import Text, message, to_people
 from backend.features.notify.models import PendingMessage, PushSubscription
 from backend.features.notify.rules.delivery import TTL_S
@@ -249,7 +249,7 @@ async def test_choices_switch_a_kind_off_or_keep_it_for_the_morning_digest(
     kept = (await db.scalars(select(PendingMessage).where(PendingMessage.user_id == person.id))).all()
     assert [m.message["title"][0] for m in kept] == ["Besked 1", "Besked 2"]
 
-    await enqueue(db, jobs.MORNING, {"day": "2026-06-02"})
+    await enqueue(db, morning.MORNING, {"day": "2026-06-02"})
     await db.commit()
     await run_notify_jobs(settings, platform)
     [digest] = push_service.for_endpoint(phone["endpoint"])
@@ -274,7 +274,7 @@ async def test_employees_with_unsent_trips_are_reminded_two_working_days_before_
     # Cut-off on the 18th: Friday 18 December 2026 → the reminder on Wednesday the 16th.
     for day in ("2026-12-15", "2026-12-16"):
         await enqueue(
-            db, jobs.MORNING, {"day": day}, dedupe_key=f"{jobs.MORNING}:{day}:{world.municipality.id}"
+            db, morning.MORNING, {"day": day}, dedupe_key=f"{morning.MORNING}:{day}:{world.municipality.id}"
         )
     await db.commit()
     await run_notify_jobs(settings, platform)
@@ -306,7 +306,9 @@ async def test_the_municipalitys_own_reminder_day_and_the_leaders_reminder(
     await run_notify_jobs(settings, platform)
     before = len(push_service.for_endpoint(phone["endpoint"]))
     # Monday 7 December 2026, the leaders' own day (the 18th's cut-off is this month).
-    await enqueue(db, jobs.MORNING, {"day": "2026-12-07"}, dedupe_key=f"m:2026-12-07:{world.municipality.id}")
+    await enqueue(
+        db, morning.MORNING, {"day": "2026-12-07"}, dedupe_key=f"m:2026-12-07:{world.municipality.id}"
+    )
     await db.commit()
     await run_notify_jobs(settings, platform)
     [*_, got] = push_service.for_endpoint(phone["endpoint"])

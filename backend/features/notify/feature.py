@@ -3,7 +3,7 @@ it is a shared feature (no workflow.py): workflows reach it through `emit`, it n
 
 from __future__ import annotations
 
-from backend.features.notify import jobs
+from backend.features.notify import jobs, morning
 from backend.features.notify.controller import NotifyController
 from backend.features.notify.emit import SEND, WAITING
 from backend.features.notify.models import NotifyPreference, PendingMessage, PushSubscription, ReminderDays
@@ -15,8 +15,8 @@ NOTIFY = Workflow(
         Job(SEND, jobs.send_job),
         Job(jobs.RETRY, jobs.retry_job),
         Job(WAITING, jobs.waiting_job),
-        Job(jobs.DAILY, jobs.daily_job, daily=True),
-        Job(jobs.MORNING, jobs.morning_job),
+        Job(morning.DAILY, morning.daily_job, daily=True),
+        Job(morning.MORNING, morning.morning_job),
     ),
     controllers=(NotifyController,),
     models=(PushSubscription, NotifyPreference, PendingMessage, ReminderDays),
