@@ -1,8 +1,8 @@
 """How a workflow emits events: its hooks return these `Enqueue` effects (or it adds `announce(...)` to
 its hooks). Nothing is sent in the request: the effect becomes a job in the same transaction as the
-change, and the job sends (backend/features/notify/jobs.py).
+change, and the job sends (backend/features/notify/jobs.py). README, "Adding a workflow", step 5.
 
-    hooks={"trip": (calculation.trips_changed, notify.announce(TRIP, "koersel", DECIDED))}
+    hooks={"trip": (calculation.trips_changed, announce(TRIP, "koersel", DECIDED))}
 
 A message is plain data, so it survives the job queue: {"category", "title": [da, en], "body": [da, en],
 "url", "topic"}. The categories are what a person can switch off in their profile (CATEGORIES).
