@@ -442,3 +442,14 @@ async def test_who_decides_is_the_nearest_leader_above_the_unit(db: AsyncSession
     assert await who_decides(db, a, day) == [leader.id]
     finance = world.by_role[Role.FINANCE]
     assert await who_decides(db, b, day, {Role.LEADER, Role.FINANCE}) == [finance.id]  # on the root
+
+
+async def test_a_control_character_in_an_endpoint_is_refused_not_a_server_error(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.in_a1, settings)
+    for path in ("/api/push/subscriptions/check", "/api/push/subscriptions/remove"):
+        assert (
+            await client.post(path, json={"endpoint": "https://fcm.googleapis.com/a\x00b"})
+        ).status_code == 400

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import msgspec
@@ -40,7 +41,9 @@ class Category(msgspec.Struct):
 
 
 class Choices(msgspec.Struct):
-    off: list[str] = msgspec.field(default_factory=list)
+    off: Annotated[list[Annotated[str, msgspec.Meta(max_length=40)]], msgspec.Meta(max_length=20)] = (
+        msgspec.field(default_factory=list)
+    )
     """Categories switched off."""
     digest: bool = False
     """One quiet message in the morning instead of one per item (reminders still come on their day)."""
@@ -56,21 +59,26 @@ class PushOut(msgspec.Struct):
     devices: int
 
 
+Endpoint = Annotated[str, msgspec.Meta(max_length=1000, pattern=r"^https?://[!-~]+$")]
+"""A push service's URL: printable ASCII only (a control character never reaches the database)."""
+B64 = Annotated[str, msgspec.Meta(max_length=200, pattern=r"^[A-Za-z0-9_=-]*$")]
+
+
 class Keys(msgspec.Struct):
-    p256dh: str
-    auth: str
+    p256dh: B64
+    auth: B64
 
 
 class SubscriptionIn(msgspec.Struct):
     """What the browser's PushSubscription.toJSON() gives, and the app's language."""
 
-    endpoint: str
+    endpoint: Endpoint
     keys: Keys
     lang: str = "da"
 
 
 class EndpointIn(msgspec.Struct):
-    endpoint: str
+    endpoint: Endpoint
 
 
 class Known(msgspec.Struct):
