@@ -25,6 +25,7 @@ from backend.db.engine import make_engine
 from backend.deps import DbSession
 from backend.features.admin.controller import AdminController
 from backend.features.inbox.controller import InboxController
+from backend.features.notify import vapid
 from backend.features.org.controller import OrgController
 from backend.features.payroll.controller import PayrollController
 from backend.features.sync.controller import BlobController, SyncController
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, workflows: Sequence[Workflow] |
 
         workflows = with_extras()
     platform = build(workflows)
+    vapid.identity(settings)  # refuses to start on a VAPID subject or key that cannot be used
     engine = make_engine(settings.database_url, settings.database_schema)
     alchemy = SQLAlchemyAsyncConfig(
         engine_instance=engine,

@@ -32,8 +32,10 @@ async def enqueue(
     dedupe_key: str | None = None,
     municipality_id: int | None = None,
     max_attempts: int = 3,
+    run_after: datetime | None = None,
 ) -> None:
-    """Add a job in the caller's transaction: it exists exactly when the change that needs it commits."""
+    """Add a job in the caller's transaction: it exists exactly when the change that needs it commits.
+    `run_after`: not before then (a retry a push service asked for; the morning's reminders)."""
     values = {
         "kind": kind,
         "payload": payload,
@@ -42,7 +44,7 @@ async def enqueue(
         "max_attempts": max_attempts,
         "status": "queued",
         "attempts": 0,
-        "run_after": utcnow(),
+        "run_after": run_after or utcnow(),
         "created_at": utcnow(),
     }
     dialect = db.get_bind().dialect.name

@@ -1,10 +1,12 @@
 // The service worker: precaches the shell (Felt opens offline), serves index.html for navigations,
 // and syncs by Background Sync when the page could not (closed, or offline when the change was made).
+// Web push: pushWorker.ts.
 // /api, /auth and /schema are never cached: those answers always come from the server.
 import { clientsClaim } from "workbox-core";
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { syncNow } from "./data/sync";
+import { installPush } from "./pushWorker";
 
 const SYNC_TAG = "felt-sync";
 
@@ -27,6 +29,7 @@ const sw = self as unknown as {
 
 void sw.skipWaiting();
 clientsClaim();
+installPush(self);
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();

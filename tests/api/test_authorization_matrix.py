@@ -31,6 +31,10 @@ R = Role
 STAFF_VIEWERS = {R.LEADER, R.SECRETARY, R.PLANNER, R.PAYROLL, R.ADMIN}
 WIDE = {R.PAYROLL, R.FINANCE, R.PROPERTY_OFFICE, R.ADMIN}
 TARGETS = ("own", "other", "foreign")
+PUSH_SUBSCRIPTION = {
+    "endpoint": "https://fcm.googleapis.com/fcm/send/matrix",
+    "keys": {"p256dh": "B" + "A" * 85 + "Q", "auth": "A" * 22},
+}
 
 
 def scoped(allowed: set[Role]) -> Callable[[Role, str], int]:
@@ -216,6 +220,38 @@ ENDPOINTS = [
         lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
         targeted=False,
     ),
+    # Web push: each person's own devices and choices; the reminder days are the municipality's settings.
+    Endpoint("GET", "/api/push", lambda r, t: 200, targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/push/choices",
+        lambda r, t: 200,
+        body=lambda w: {"off": [], "digest": False},
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/push/subscriptions",
+        lambda r, t: 200,
+        body=lambda w: PUSH_SUBSCRIPTION,
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/push/subscriptions/check",
+        lambda r, t: 200,
+        body=lambda w: {"endpoint": "https://fcm.googleapis.com/x"},
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/push/subscriptions/remove",
+        lambda r, t: 200,
+        body=lambda w: {"endpoint": "https://fcm.googleapis.com/x"},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/push/reminder-days", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
+    Endpoint("PUT", "/api/push/reminder-days", only({R.ADMIN}), body=lambda w: {}, targeted=False),
 ]
 PUBLIC = {
     ("GET", "/api/health"),

@@ -20,6 +20,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests.push.fixture import SUBJECT as PUSH_SUBJECT
+from tests.push.service import PushService
+
 REPO = Path(__file__).resolve().parents[2]
 PWA = REPO / "pwa"
 CHROMIUM = "/usr/bin/chromium"
@@ -93,8 +96,19 @@ def _serve(data: Path, pwa_dist: Path, extra_env: dict[str, str] | None = None) 
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path) -> Iterator[str]:
-    yield from _serve(tmp_path_factory.mktemp("felt-data"), pwa_dist)
+def e2e_push_service() -> Iterator[PushService]:
+    """A local push service the test server may send to (tests/push/service.py; test_push_notifications.py)."""
+    service = PushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, e2e_push_service: PushService
+) -> Iterator[str]:
+    push = {"FELT_VAPID_SUBJECT": PUSH_SUBJECT, "FELT_PUSH_SERVICES": e2e_push_service.origin}
+    yield from _serve(tmp_path_factory.mktemp("felt-data"), pwa_dist, push)
 
 
 @pytest.fixture(scope="session")

@@ -21,9 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.clock import DANISH_TIME
 from backend.db.models import Municipality, OrgUnit, ReceiptReviewDraw, User
 from backend.db.sync_tables import SYNC
+from backend.features.notify.emit import waiting
+from backend.features.receipts.record_type import REVIEW_RECEIPTS
 from backend.features.receipts.review_sample import PaidReceipt, SampleSettings, draw, month_seed
 from backend.features.sync import pipeline
 from backend.features.workflow import Change
+from backend.jobs.queue import enqueue
 from backend.platform import Platform
 from backend.settings import load_settings
 from backend.web import csv_cells
@@ -147,6 +150,11 @@ async def draw_month(
             if by_id[d.receipt_id].state == "paid"
         ]
         await pipeline.save(db, platform, changes)
+        if changes:  # whoever decides for the unit hears that receipts wait for their review
+            tell = waiting(changes[0].record, REVIEW_RECEIPTS, key=f"receipt-draw:{row.id}")
+            await enqueue(
+                db, tell.kind, tell.payload, dedupe_key=tell.dedupe_key, municipality_id=tell.municipality_id
+            )
         made.append(row)
     return made
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ocr
+from backend.features.notify.emit import Text, announce
 from backend.features.receipts import ocr_job, retention, review
 from backend.features.receipts.controller import ReceiptsController
 from backend.features.receipts.demo import seed_receipts
@@ -10,10 +11,21 @@ from backend.features.receipts.payment import OUTLAY, PAYABLE
 from backend.features.receipts.record_type import BOOK_RECEIPTS, CAPABILITIES, RECEIPT
 from backend.features.workflow import Job, Workflow
 
+DECIDED = {
+    "sign_off": (
+        Text("Dit udlæg er godkendt", "Your receipt was approved"),
+        Text("Gennemsynet er færdigt.", "The review is done."),
+    ),
+    "reject": (
+        Text("Dit udlæg er afvist", "Your receipt was rejected"),
+        Text("Se hvorfor i Felt.", "See why in Felt."),
+    ),
+}
+
 WORKFLOW = Workflow(
     name="receipts",
     record_types=(RECEIPT,),
-    hooks={"receipt": (ocr_job.receipts_changed,)},
+    hooks={"receipt": (ocr_job.receipts_changed, announce(RECEIPT, "udlaeg", DECIDED))},
     blob_hooks=(ocr_job.photo_stored,),
     jobs=(
         Job(ocr_job.KIND, ocr_job.read_receipt),

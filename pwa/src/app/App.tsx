@@ -12,6 +12,7 @@ import { errorText, go, useOnline, useRoute } from "./hooks";
 import { Layout, Page, Status } from "./Layout";
 import { Login } from "./Login";
 import { Profile } from "./Profile";
+import { turnOff } from "./push";
 import { Staff } from "./Staff";
 import { loadSession, logout } from "./session";
 import { Statement } from "./Statement";
@@ -101,6 +102,7 @@ export function App() {
           me={view.me}
           onLang={switchLang}
           onLogout={async () => {
+            await turnOff().catch(() => undefined); // a shared device stops showing this person's messages
             await logout();
             await feltSync.setUser(null).catch(() => undefined);
             setView({ kind: "anon" });

@@ -3,6 +3,7 @@ import type { Me } from "../api";
 import { grantText, lang, type Lang, t } from "../i18n";
 import { errorText } from "./hooks";
 import { Facts, Page } from "./Layout";
+import { PushSettings } from "./PushSettings";
 
 const LANGS: [Lang, string][] = [
   ["da", "Dansk"],
@@ -66,6 +67,8 @@ export function Profile(props: { me: Me; onLang: (l: Lang) => void; onLogout: ()
           </button>
         ))}
       </div>
+
+      <PushSettings />
 
       <h2>{t("logout")}</h2>
       {error && (

@@ -27,7 +27,7 @@ export function setLanguage(next: string): void {
   void sessionSet("lang", next).catch(() => undefined);
 }
 
-async function language(): Promise<string> {
+export async function language(): Promise<string> {
   if (!("document" in globalThis)) lang = (await sessionGet<string>("lang").catch(() => undefined)) ?? lang;
   return lang;
 }

@@ -617,6 +617,22 @@ export const da = {
   vk_codeAlt: "QR-kode til tjek ind på {unit}",
   vk_notBooked: "Du er ikke booket på den enhed, koden hører til. Kontakt enhedens sekretær.",
   vk_state_paid: "udbetalt",
+  // --- push ---
+  push_title: "Beskeder",
+  push_on: "Slå beskeder til på denne enhed",
+  push_off: "Slå beskeder fra på denne enhed",
+  push_onSaved: "Beskeder er slået til på denne enhed.",
+  push_offSaved: "Beskeder er slået fra på denne enhed.",
+  push_choicesSaved: "Dine valg er gemt.",
+  push_which: "Hvad vil du have besked om?",
+  push_digest: "Saml beskederne i ét stille overblik hver morgen",
+  push_serverOff: "Beskeder er ikke sat op på denne server endnu.",
+  push_unsupported: "Denne browser kan ikke modtage beskeder. Prøv en anden browser.",
+  push_blocked: "Beskeder er blokeret for Felt i browserens indstillinger. Tillad dem dér, og prøv igen.",
+  push_serviceFailed: "Browserens push-tjeneste kunne ikke oprette et abonnement. Beskeder kan ikke slås til i denne browser lige nu. Browseren svarede: {reason}",
+  push_installTitle: "Føj Felt til hjemmeskærmen for at få beskeder",
+  push_installHow:
+    "På iPhone og iPad kan Felt kun sende beskeder, når appen er føjet til hjemmeskærmen: tryk på Del (firkanten med pilen op), vælg \"Føj til hjemmeskærm\", og åbn Felt derfra. Slå så beskeder til her.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

@@ -615,4 +615,20 @@ export const en: Dict = {
   vk_codeAlt: "QR code to check in at {unit}",
   vk_notBooked: "You are not booked at the unit this code belongs to. Contact the unit's secretary.",
   vk_state_paid: "paid",
+  // --- push ---
+  push_title: "Notifications",
+  push_on: "Turn on notifications on this device",
+  push_off: "Turn off notifications on this device",
+  push_onSaved: "Notifications are on for this device.",
+  push_offSaved: "Notifications are off for this device.",
+  push_choicesSaved: "Your choices are saved.",
+  push_which: "What do you want to hear about?",
+  push_digest: "Gather them in one quiet summary each morning",
+  push_serverOff: "Notifications are not set up on this server yet.",
+  push_unsupported: "This browser cannot receive notifications. Try another browser.",
+  push_blocked: "Notifications are blocked for Felt in the browser's settings. Allow them there and try again.",
+  push_serviceFailed: "The browser's push service could not make a subscription. Notifications cannot be turned on in this browser right now. The browser said: {reason}",
+  push_installTitle: "Add Felt to your Home Screen to get notifications",
+  push_installHow:
+    "On iPhone and iPad, Felt can only send notifications once it is on the Home Screen: tap Share (the square with the arrow up), choose \"Add to Home Screen\", and open Felt from there. Then turn notifications on here.",
 };
