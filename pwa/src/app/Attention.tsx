@@ -25,9 +25,11 @@ function described(f: Fields): string {
 /** "Kørsel: 10. mar. 2025 · Møde med forældre · 111,50 kr." — the type's label, then the record's own words
  * (its workflow may declare a title of its own in workflows.tsx). */
 function title(a: Item): string {
-  const fields = { ...(a.server?.fields ?? {}), ...a.mine };
-  const declared = recordKind(a.type)?.title?.(fields);
-  const name = typeof declared === "string" && declared ? declared : described(fields);
+  const pick = (f: Fields): string => {
+    const declared = recordKind(a.type)?.title?.(f);
+    return typeof declared === "string" && declared ? declared : described(f);
+  };
+  const name = pick(a.server?.fields ?? {}) || pick(a.mine); // the record as the server has it, else as sent
   const type = label("type", a.type);
   return name ? `${type}: ${name}` : type;
 }

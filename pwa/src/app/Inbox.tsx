@@ -95,18 +95,21 @@ export function Reasoned(props: { id: string; label: string; confirm: string; on
   );
 }
 
-/** The line every item shares: type and person, what and how much, the deadline, the rules' badges. */
-export function ItemHead({ item, decided }: { item: Item; decided?: boolean }) {
+/** The line every item shares: type and person, what and how much (unless its workflow's details say it), the
+ * deadline, the rules' badges. */
+export function ItemHead({ item, decided, details }: { item: Item; decided?: boolean; details?: boolean }) {
   const amount = item.amount != null ? fmtKr(item.amount) : item.hours != null ? t("ib_hours", { n: item.hours }) : "";
   return (
     <>
       <h2 class="inbox-head">
         <span class="inbox-type">{label("type", item.record.type)}</span> {item.owner_name}
       </h2>
-      <p class="inbox-line">
-        <strong>{titleOf(item)}</strong>
-        {amount && <> · <strong>{amount}</strong></>}
-      </p>
+      {!details && (
+        <p class="inbox-line">
+          <strong>{titleOf(item)}</strong>
+          {amount && <> · <strong>{amount}</strong></>}
+        </p>
+      )}
       {!decided && (
         <p class="muted">
           {item.deadline ? t("ib_deadline", { date: showDate(item.deadline) }) : t("ib_noDeadline")}
@@ -190,8 +193,28 @@ function Decided({ onChange }: { onChange: (message: string) => void }) {
   );
 }
 
+/** The list, reloaded on demand; `refresh` resolves once the new list is shown (so nothing is decided on an old
+ * version of an item the server has just said has changed). */
+function useItems(me: Me) {
+  const [state, setState] = useState<{ data?: { items: Item[]; offline: boolean }; error: string; loading: boolean }>({
+    error: "",
+    loading: true,
+  });
+  const refresh = async () => {
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const data = await loadItems(me);
+      setState({ data, error: "", loading: false });
+    } catch (e) {
+      setState((s) => ({ ...s, error: errorText(e), loading: false }));
+    }
+  };
+  useEffect(() => void refresh(), []);
+  return { ...state, reload: () => void refresh(), refresh };
+}
+
 export function Inbox({ me }: { me: Me }) {
-  const inbox = useLoad(() => loadItems(me), []);
+  const inbox = useItems(me);
   const online = useOnline();
   const [pending, setPending] = useState<Decision[]>(() => queued(me.id));
   const [open, setOpen] = useState<{ id: string; why: "reject" | "approve"; action: string } | null>(null);
@@ -202,12 +225,12 @@ export function Inbox({ me }: { me: Me }) {
   // Send what was decided offline as soon as there is a connection, and say what the server did with it.
   useEffect(() => {
     if (!online || !queued(me.id).length) return;
-    void flush(me.id).then((answers) => {
+    void flush(me.id).then(async (answers) => {
+      if (answers.length) await inbox.refresh();
       setPending(queued(me.id));
       if (!answers.length) return;
       const done = answers.filter((a) => a.status === "applied").length;
       setMessage([done ? t("ib_queuedSent", { n: done }) : "", ...answers.map(answerText)].filter(Boolean).join(" "));
-      inbox.reload();
     });
   }, [online]);
 
@@ -241,9 +264,9 @@ export function Inbox({ me }: { me: Me }) {
       setMessage(
         [rejecting ? (done.length ? t("ib_rejected") : "") : t("ib_done", { n: done.length }), ...answers.map(answerText)].filter(Boolean).join(" "),
       );
+      await inbox.refresh();
       setOpen(null);
       setConfirmAll(false);
-      inbox.reload();
     } catch (e) {
       if (e instanceof ApiError && e.status === 0) toQueue();
       else setMessage(errorText(e));
@@ -310,7 +333,7 @@ export function Inbox({ me }: { me: Me }) {
               const approvals = i.actions.filter((a) => a !== "reject");
               return (
                 <li key={id} class={`card inbox-item${i.blocked ? " inbox-flagged" : ""}`} aria-label={`${label("type", i.record.type)}: ${titleOf(i)}, ${i.owner_name}`}>
-                  <ItemHead item={i} />
+                  <ItemHead item={i} details={!!kind} />
                   {kind ? <kind.Body fields={i.record.fields} /> : <p>{t("ib_other", { type: label("type", i.record.type), state: str(i.record.state) })}</p>}
                   {isQueued ? (
                     <p class="mark">{t("ib_itemQueued")}</p>

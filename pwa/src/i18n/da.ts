@@ -452,7 +452,7 @@ export const da = {
   ib_tileCountNoDate: "{n} venter på dig",
   si_title: "Stedfortræder",
   si_intro: "I perioden går nye poster til din stedfortræder, som afgør på dine vegne. Stedfortræderens egne poster går til din leder.",
-  si_who: "Stedfortræder",
+  si_who: "Hvem skal være stedfortræder?",
   si_choose: "Vælg en person",
   si_starts: "Fra og med",
   si_ends: "Til og med",

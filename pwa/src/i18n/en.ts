@@ -450,7 +450,7 @@ export const en: Dict = {
   ib_tileCountNoDate: "{n} waiting for you",
   si_title: "Stand-in",
   si_intro: "During the period new items go to your stand-in, who decides on your behalf. The stand-in's own items go to your leader.",
-  si_who: "Stand-in",
+  si_who: "Who will stand in?",
   si_choose: "Choose a person",
   si_starts: "From",
   si_ends: "Until (included)",
