@@ -103,7 +103,7 @@ export function StandIns({ me }: { me: Me }) {
       {periods.error && <Status error={periods.error} onRetry={periods.reload} />}
       {forOthers.map((p) => (
         <p key={`o${p.id}`} class="mark">
-          {t("si_youStandIn", { leader: p.leader_name, from: showDate(p.starts), to: showDate(p.ends) })}
+          {t("si_youStandIn", { name: p.leader_name, from: showDate(p.starts), to: showDate(p.ends) })}
         </p>
       ))}
       {mine.length > 0 && (

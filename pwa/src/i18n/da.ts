@@ -464,7 +464,7 @@ export const da = {
   si_withdrawn: "Perioden er slettet.",
   si_active: "i gang nu",
   si_startedNote: "Perioden er begyndt: kun slutdatoen kan ændres.",
-  si_youStandIn: "Du er stedfortræder for {leader} fra {from} til {to}.",
+  si_youStandIn: "Du er stedfortræder for {name} fra {from} til {to}.",
   att_stepRefused: "«{name}» blev ikke gennemført. Posten er gemt, som den var.",
   att_deleteRefused: "Posten blev ikke slettet.",
   att_savedStill: "Det, du har skrevet, er gemt. Ret det, der mangler, og prøv igen.",
