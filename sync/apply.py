@@ -328,9 +328,10 @@ def _transition(
     moved = dataclasses.replace(
         record, state=step.target, version=record.version + 1, updated_at=now, history=history
     )
-    return Outcome(
-        MutationResult(m.n, "applied", record=moved.out()), moved, {"state": [record.state, step.target]}
+    changed: dict[str, Any] = {"state": [record.state, step.target]} | (
+        {"on_behalf_of": leader} if leader else {}
     )
+    return Outcome(MutationResult(m.n, "applied", record=moved.out()), moved, changed)
 
 
 MAX_NOTE = 500

@@ -189,6 +189,11 @@ async def test_a_stand_in_decides_on_the_leaders_behalf_but_not_their_own_items(
         done["record"]["history"][-1]["by"] == deputy.id
         and done["record"]["history"][-1]["on_behalf_of"] == leader.id
     )
+    event = await db.scalar(
+        select(AuditEvent).where(AuditEvent.action == "approve", AuditEvent.entity_id == theirs)
+    )
+    assert event is not None and event.actor_user_id == deputy.id
+    assert event.changes["on_behalf_of"] == leader.id
 
     await sign_in(client, db, above, settings)  # the stand-in's own trip waits for the leader's leader
     assert [i["record"]["id"] for i in await _inbox(client, [own])] == [own]

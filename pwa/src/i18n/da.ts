@@ -485,6 +485,11 @@ export const da = {
   av_reopen: "genåbnede",
   av_send_to_payroll: "sendte til løn",
   entity_stand_in: "stedfortræder",
+  field_state: "Tilstand",
+  field_reason: "Begrundelse",
+  field_on_behalf_of: "På vegne af (bruger-nr.)",
+  field_decided_by: "Afgjort af (bruger-nr.)",
+  field_decided_at: "Afgjort",
   pl_markPaidConfirm: "Markér lønkørslen for {period} som udbetalt? Medarbejderne ser derefter deres poster som udbetalt.",
 };
 

@@ -483,5 +483,10 @@ export const en: Dict = {
   av_reopen: "reopened",
   av_send_to_payroll: "sent to payroll",
   entity_stand_in: "stand-in",
+  field_state: "State",
+  field_reason: "Reason",
+  field_on_behalf_of: "On behalf of (user no.)",
+  field_decided_by: "Decided by (user no.)",
+  field_decided_at: "Decided",
   pl_markPaidConfirm: "Mark the payroll run for {period} as paid? Employees will then see their items as paid.",
 };
