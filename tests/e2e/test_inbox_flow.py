@@ -36,6 +36,24 @@ def test_the_leader_decides_offline_reopens_and_names_a_stand_in(
         }""",
         PURPOSE,
     )
+    # Issue 12, item 14: a refused submission is named (date, purpose), links to the trip, and says that the
+    # submission was refused, not the save.
+    refused = phone.evaluate(
+        """async () => {
+            const id = crypto.randomUUID();
+            await feltSync.put("trip", id, { date: new Date().toISOString().slice(0, 10), purpose: "Uden eget køretøj",
+              from_place: "Nordskolen", to_place: "Rådhuset", km: "12", vehicle: "car", own_vehicle: false });
+            await feltSync.transition("trip", id, "submit");
+            await feltSync.syncNow();
+            return id;
+        }"""
+    )
+    phone.get_by_role("link", name=re.compile("Kræver din opmærksomhed")).click()
+    heading = phone.get_by_role("heading", name=re.compile("Tur: .* · Uden eget køretøj"))
+    card = phone.get_by_role("listitem").filter(has=heading)
+    expect(card).to_contain_text("«Indsend» blev ikke gennemført. Posten er gemt, som den var.")
+    expect(heading.get_by_role("link")).to_have_attribute("href", f"#/koersel/{refused}")
+    card.get_by_role("button", name="OK").click()
     until(
         phone,
         "(id) => feltSync.get(id).then((t) => t.state === 'submitted' && t.fields.calc?.amount)",
