@@ -177,6 +177,9 @@ async def test_a_stand_in_decides_on_the_leaders_behalf_but_not_their_own_items(
         Decider(leader.id)
     ]
 
+    [mine] = await _inbox(client, [theirs])  # the leader still sees it, marked as the stand-in's now
+    assert mine["with_stand_in"] == deputy.name
+
     await sign_in(client, db, deputy, settings)
     items = await _inbox(client, [theirs, own])
     assert [i["record"]["id"] for i in items] == [theirs] and items[0]["on_behalf_of"] == leader.name

@@ -27,10 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.roles import Principal
 from backend.clock import today
 from backend.db import audit
-from backend.db.models import Municipality, User
+from backend.db.models import Municipality, OrgUnit, User
 from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Invalid, NotFound
 from backend.features.inbox.deciders import with_stand_ins
+from backend.features.inbox.models import StandIn
 from backend.features.payroll.cutoff import next_cutoff
 from backend.features.sync import pipeline
 from backend.features.workflow import Change, InboxSummary
@@ -85,6 +86,8 @@ class InboxItem(msgspec.Struct):
     waiting_since: datetime | None = None
     on_behalf_of: str | None = None
     """The leader's name, when this person sees it as their stand-in."""
+    with_stand_in: str | None = None
+    """The stand-in's name, when this leader has one for the item's unit today (new items go to them)."""
 
 
 class Counts(msgspec.Struct):
@@ -224,12 +227,29 @@ async def inbox(db: AsyncSession, principal: Principal, platform: Platform) -> l
     rows = await _rows(db, acting, _scope_clauses(acting, steps, "source"))
     deadline = next_cutoff(today(), await _cutoff_day(db, principal.municipality_id))
     names = await _names(db, {g.on_behalf_of for g in acting.grants if g.on_behalf_of})
+    covered = await _my_stand_ins(db, principal, today())
     items = []
     for row in rows:
         actions = [step.name for name, step in steps if name == row.type and _may(acting, step, row)]
         if actions:
-            items.append(_item(platform, row, actions, deadline, names, acting))
+            item = _item(platform, row, actions, deadline, names, acting)
+            item.with_stand_in = next(
+                (n for path, who, n in covered if row.unit_path.startswith(path) and who != row.owner_id),
+                None,
+            )
+            items.append(item)
     return sorted(items, key=_sort_key)
+
+
+async def _my_stand_ins(db: AsyncSession, principal: Principal, on: date) -> list[tuple[str, int, str]]:
+    """(unit path, stand-in id, stand-in name) of this leader's periods covering `on`."""
+    rows = await db.execute(
+        select(OrgUnit.path, StandIn.stand_in_id, User.name)
+        .join(OrgUnit, OrgUnit.id == StandIn.unit_id)
+        .join(User, User.id == StandIn.stand_in_id)
+        .where(StandIn.leader_id == principal.user_id, StandIn.starts <= on, StandIn.ends >= on)
+    )
+    return [(path, who, name) for path, who, name in rows]
 
 
 async def counts(db: AsyncSession, principal: Principal, platform: Platform) -> Counts:

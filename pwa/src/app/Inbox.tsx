@@ -37,6 +37,7 @@ export interface Item {
   deadline: string | null;
   waiting_since: string | null;
   on_behalf_of: string | null;
+  with_stand_in: string | null;
 }
 
 interface Result {
@@ -114,6 +115,7 @@ export function ItemHead({ item, decided, details }: { item: Item; decided?: boo
         <p class="muted">
           {item.deadline ? t("ib_deadline", { date: showDate(item.deadline) }) : t("ib_noDeadline")}
           {item.on_behalf_of && ` · ${t("ib_onBehalf", { name: item.on_behalf_of })}`}
+          {item.with_stand_in && ` · ${t("ib_withStandIn", { name: item.with_stand_in })}`}
         </p>
       )}
       {item.badges.length > 0 && (
