@@ -23,7 +23,10 @@ from backend.jobs.schedule import enqueue_due
 from backend.platform import Platform
 from backend.settings import Settings
 from tests.api.test_mileage import as_leader, log_trips, trip
+from tests.api.test_receipts import _upload
+from tests.api.test_sync_api import Device, new_id
 from tests.conftest import sign_in
+from tests.images import jpeg
 from tests.world import World, build_world
 
 pytestmark = pytest.mark.anyio
@@ -283,3 +286,30 @@ async def test_the_audit_log_says_what_each_event_was_about_and_a_log_in_is_not_
     assert not [
         e for e in logins if "last_login_at" in e["changes"]
     ]  # signing in is not a change of the user
+
+
+async def test_a_stand_in_sees_the_photos_of_the_receipts_they_review_only_in_the_period(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    deputy = world.by_role[Role.PLANNER]
+    await sign_in(client, db, world.in_a1, settings)
+    sha = await _upload(client, jpeg())
+    device = Device(client, "receipt")
+    fields = {
+        "photos": [sha],
+        "merchant": "Netto",
+        "date": "2025-02-03",
+        "total": "49.90",
+        "purpose": "Frugt",
+    }
+    assert (await device.push(device.put(new_id(), fields)))["results"][0]["status"] == "applied"
+    await sign_in(client, db, deputy, settings)
+    assert (await client.get(f"/api/sync/blobs/{sha}")).status_code == 404
+    await as_leader(client, db, settings, world)
+    day = today().isoformat()
+    assert (
+        await client.post("/api/stand-ins", json={"stand_in_id": deputy.id, "starts": day, "ends": day})
+    ).status_code == 201
+    await sign_in(client, db, deputy, settings)
+    assert (await client.get(f"/api/sync/blobs/{sha}")).status_code == 200
