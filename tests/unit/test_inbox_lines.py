@@ -39,12 +39,17 @@ def test_a_trip_without_notes_is_rule_clean() -> None:
     assert line.badges == ()
 
 
-def test_a_receipt_drawn_as_a_suspected_duplicate_blocks_but_one_drawn_at_random_does_not() -> None:
+def test_a_receipt_drawn_as_a_suspected_duplicate_blocks_one_over_the_limit_is_marked_one_drawn_at_random_is_clean() -> (
+    None
+):
     drawn = {"rule": "random_share", "reason": "Udtaget tilfældigt.", "reason_en": "Drawn at random."}
     clean = receipt_line(
         record("receipt", {"merchant": "Netto", "date": "2025-02-03", "total": "249.90", "review": drawn})
     )
     assert clean.title[0] == "Netto · 03.02.2025" and clean.amount == Decimal("249.90") and not clean.pays
-    assert [(b.code, b.blocking) for b in clean.badges] == [("random_share", False)]
+    assert clean.badges == ()  # how it was drawn is not a finding about the receipt
+    over = {"rule": "over_amount_limit", "reason": "Beløbet er over 5000 kr.", "reason_en": "Over DKK 5000."}
+    marked = receipt_line(record("receipt", {"total": "6000.00", "review": over}))
+    assert [(b.code, b.blocking) for b in marked.badges] == [("over_amount_limit", False)]
     twice = receipt_line(record("receipt", {"total": "10.00", "duplicate_of": ["x"], "review": drawn}))
-    assert any(b.blocking for b in twice.badges)
+    assert [(b.code, b.blocking) for b in twice.badges] == [("suspected_duplicate", True)]

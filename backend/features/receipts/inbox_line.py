@@ -21,6 +21,11 @@ def _day(value: Any) -> date | None:
         return None
 
 
+FINDINGS = frozenset({"over_amount_limit", "suspected_duplicate"})
+"""The draw's rules (review_sample.py) that say something about the receipt; the others (all of a small
+unit's, a random share) only say how it was drawn."""
+
+
 def receipt_line(record: Record) -> InboxSummary:
     """The receipt's line: "Netto · 03.02.2025", its total (kr) and why it was drawn."""
     fields = record.fields
@@ -33,7 +38,8 @@ def receipt_line(record: Record) -> InboxSummary:
         amount = None
     review = fields.get("review") or {}
     badges = []
-    if isinstance(review, dict) and review.get("rule"):
+    # Why it was drawn is said in the review's own details; a badge is a finding about the receipt itself.
+    if isinstance(review, dict) and review.get("rule") in FINDINGS:
         rule = str(review["rule"])
         badges.append(
             Badge(
