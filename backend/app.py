@@ -24,7 +24,7 @@ from backend.auth.deps import provide_principal
 from backend.db.engine import make_engine
 from backend.deps import DbSession
 from backend.features.admin.controller import AdminController
-from backend.features.inbox.controller import InboxController
+from backend.features.inbox.controller import InboxController, StandInController
 from backend.features.notify import vapid
 from backend.features.org.controller import OrgController
 from backend.features.payroll.controller import PayrollController
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, workflows: Sequence[Workflow] |
             DoorController,
             PayrollController,
             InboxController,
+            StandInController,
             *platform.controllers(),
             *_static(settings),
         ],

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from litestar import Request
 
 from backend.auth.roles import CAPABILITIES, Principal, Role
-from backend.features.workflow import BlobHook, DoorFn, Hook, Job, Payable, WageType, Workflow
+from backend.features.workflow import BlobHook, DoorFn, Hook, Job, Payable, SummaryFn, WageType, Workflow
 from sync.registry import Registry
 
 T = TypeVar("T")
@@ -38,6 +38,7 @@ class Platform:
     capabilities: Mapping[str, frozenset[Role]]
     areas: Mapping[str, str] = field(default_factory=dict)
     doors: Mapping[str, DoorFn] = field(default_factory=dict)
+    inbox: Mapping[str, SummaryFn] = field(default_factory=dict)
 
     @property
     def daily(self) -> list[str]:
@@ -69,6 +70,7 @@ def build(workflows: Iterable[Workflow]) -> Platform:
     capabilities: dict[str, frozenset[Role]] = dict(CAPABILITIES)
     areas: dict[str, str] = {}
     doors: dict[str, DoorFn] = {}
+    inbox: dict[str, SummaryFn] = {}
     names = [w.name for w in workflows]
     if len(set(names)) != len(names):
         raise HalfRegistered(f"a workflow is listed twice: {names}")
@@ -82,6 +84,7 @@ def build(workflows: Iterable[Workflow]) -> Platform:
         _merge(w, "capability", capabilities, dict(w.capabilities))
         _merge(w, "area", areas, dict(w.areas))
         _merge(w, "door", doors, dict(w.doors))
+        _merge(w, "inbox line", inbox, dict(w.inbox))
         for type_name, type_hooks in w.hooks.items():
             hooks[type_name] = (*hooks.get(type_name, ()), *type_hooks)
         payables.update(w.payables)
@@ -96,6 +99,7 @@ def build(workflows: Iterable[Workflow]) -> Platform:
         capabilities=MappingProxyType(capabilities),
         areas=MappingProxyType(areas),
         doors=MappingProxyType(doors),
+        inbox=MappingProxyType(inbox),
     )
     check(platform)
     return platform
@@ -110,9 +114,9 @@ def check(platform: Platform) -> None:
         for capability in sorted(record_type.capabilities()):
             if not platform.capabilities.get(capability):
                 problems.append(f"record type {name!r} needs capability {capability!r}, which no role has")
-    for name in [*platform.hooks, *platform.payables]:
+    for name in [*platform.hooks, *platform.payables, *platform.inbox]:
         if platform.registry.get(name) is None:
-            problems.append(f"hooks or payroll declared for unknown record type {name!r}")
+            problems.append(f"hooks, payroll or an inbox line declared for unknown record type {name!r}")
     for name, payable in platform.payables.items():
         record_type = platform.registry.get(name)
         states = (

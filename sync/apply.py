@@ -316,17 +316,22 @@ def _transition(
     if step.guard is not None and (missing := step.guard(record.fields)):
         raise Refusal(*missing)
     note = _note(step, m.fields.get("note"))
+    # A stand-in (stedfortræder) decides on behalf of the leader whose grant they borrow.
+    behalf = getattr(viewer, "on_behalf_of", None)
+    leader = behalf(step.by, record.unit_path) if callable(behalf) and step.by != OWNER else None
     history = [
         *record.history,
         {"transition": step.name, "by": viewer.user_id, "at": now.isoformat(), "state": step.target}
-        | ({"note": note} if note else {}),
+        | ({"note": note} if note else {})
+        | ({"on_behalf_of": leader} if leader else {}),
     ]
     moved = dataclasses.replace(
         record, state=step.target, version=record.version + 1, updated_at=now, history=history
     )
-    return Outcome(
-        MutationResult(m.n, "applied", record=moved.out()), moved, {"state": [record.state, step.target]}
+    changed: dict[str, Any] = {"state": [record.state, step.target]} | (
+        {"on_behalf_of": leader} if leader else {}
     )
+    return Outcome(MutationResult(m.n, "applied", record=moved.out()), moved, changed)
 
 
 MAX_NOTE = 500

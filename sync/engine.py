@@ -82,9 +82,11 @@ class Batch:
         step: str | None = None,
         deleted: bool = False,
         now: datetime | None = None,
+        said: dict[str, Any] | None = None,
     ) -> Record:
         """A change the server makes itself (a calculation, OCR findings, a draw, a deletion), applied to
-        the batch's copy of `record`. A change of `state` is kept in the history as `step`, by 0."""
+        the batch's copy of `record`. A change of `state` is kept in the history as `step`, by 0 unless
+        `said` names who (and why: {"by": 7, "note": "…"})."""
         current = self.add(record)
         now = now or datetime.now(UTC)
         new_fields = current.fields if fields is None else fields
@@ -92,7 +94,7 @@ class Batch:
         if state is not None and state != current.state:
             history = [
                 *history,
-                {"transition": step or state, "by": 0, "at": now.isoformat(), "state": state},
+                {"transition": step or state, "by": 0, "at": now.isoformat(), "state": state} | (said or {}),
             ]
         if new_fields == current.fields and history is current.history and deleted <= current.deleted:
             return current

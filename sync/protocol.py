@@ -45,6 +45,8 @@ class Step(msgspec.Struct):
     state: str
     note: str | None = None
     """Why, when the transition asks for it (a rejection's reason)."""
+    on_behalf_of: int | None = None
+    """The leader a stand-in (stedfortræder) decided for, when it was a stand-in's decision."""
 
 
 class Party(msgspec.Struct):

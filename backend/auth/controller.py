@@ -24,10 +24,12 @@ from backend.auth.sessions import (
     open_session,
     session_cookie,
 )
+from backend.clock import today
 from backend.db import audit
 from backend.db.models import Municipality, RoleAssignment, User
 from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden, NotFound
+from backend.features.inbox.deciders import with_stand_ins
 from backend.features.municipality.service import by_slug
 from backend.features.org.schemas import UserOut
 from backend.platform import Platform
@@ -258,6 +260,7 @@ async def _me(db: AsyncSession, found: Platform, user_id: int) -> Me:
     principal = found.principal(
         Principal(user.id, user.municipality_id, user.name, user.unit_id, await load_grants(db, user.id))
     )
+    principal = await with_stand_ins(db, principal, today())  # a stand-in gets the inbox for the period
     base = UserOut.of(user)
     return Me(
         **{f: getattr(base, f) for f in base.__struct_fields__},

@@ -63,6 +63,8 @@ class Grant:
     role: Role
     unit_id: int
     unit_path: str
+    on_behalf_of: int | None = None
+    """Set on a grant borrowed as a stand-in (stedfortræder): the leader whose grant it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,15 @@ class Principal:
     def can_anywhere(self, capability: Capability | str) -> bool:
         allowed = self.capabilities.get(capability, frozenset())
         return any(g.role in allowed for g in self.grants)
+
+    def on_behalf_of(self, capability: Capability | str, unit_path: str) -> int | None:
+        """The leader this person acts for when only a stand-in's borrowed grant gives `capability`
+        over `unit_path`; None when a grant of their own does (or none does)."""
+        allowed = self.capabilities.get(capability, frozenset())
+        covering = [g for g in self.grants if g.role in allowed and unit_path.startswith(g.unit_path)]
+        if not covering or any(g.on_behalf_of is None for g in covering):
+            return None
+        return covering[0].on_behalf_of
 
     def scopes(self, capability: Capability | str) -> list[str]:
         """The unit paths under which `capability` holds, for filtering queries."""

@@ -21,7 +21,8 @@ from backend.db.models import AuditEvent, Municipality
 
 actor: ContextVar[int | None] = ContextVar("felt_audit_actor", default=None)
 
-_SKIP = {"created_at", "updated_at"}
+_SKIP = {"created_at", "updated_at", "last_login_at"}
+"""Not changes anyone made: a log-in is one line of its own ("login"), not also an update of the user."""
 _SECRET = {"oidc_client_secret"}
 
 

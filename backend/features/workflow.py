@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,9 @@ class Change:
     state: str | None = None
     step: str | None = None
     deleted: bool = False
+    said: dict[str, Any] | None = None
+    """Extra keys for the history step of a state change: who made it and why (a reopening's
+    {"by": user id, "note": reason, "on_behalf_of": leader id})."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,37 @@ class Payable:
 DoorFn = Callable[[AsyncSession, str], Awaitable[Place | None]]
 """(db, the door's key, e.g. a room's QR code) → where a record made through it belongs, or None."""
 
+
+@dataclass(frozen=True)
+class Badge:
+    """A rule's mark on a waiting item (e.g. the 60-day rule, a suspected duplicate), in words.
+
+    `blocking`: the item may not be settled in a batch ("Godkend alle"); the leader decides it on its
+    own and gives a reason."""
+
+    code: str
+    da: str
+    en: str
+    blocking: bool = False
+
+
+@dataclass(frozen=True)
+class InboxSummary:
+    """How the leader's inbox shows one waiting record in a line: `title` (Danish, English: a date and
+    purpose, a merchant), `amount` (kr) or `hours`, its rule `badges`, the `day` it is about (for
+    sorting), and whether it `pays` (its deadline is the payroll cut-off; a review afterwards has none)."""
+
+    title: tuple[str, str]
+    day: date | None = None
+    amount: Decimal | None = None
+    hours: Decimal | None = None
+    badges: tuple[Badge, ...] = ()
+    pays: bool = True
+
+
+SummaryFn = Callable[[Record], InboxSummary]
+"""A waiting record → its line in the inbox (plain: reads only the record's fields)."""
+
 SeedFn = Callable[[AsyncSession, "Platform", int], Awaitable[None]]
 """(db, the platform, the demo municipality's id): the workflow's demo data, idempotent."""
 
@@ -160,3 +194,6 @@ class Workflow:
     """Record type name → how a key (a QR code) places a record made by someone not logged in; the type
     must be declared `door=True`. POST /api/doors/{type}/{key}, rate-limited per address."""
     seed: SeedFn | None = None
+    inbox: Mapping[str, SummaryFn] = field(default_factory=dict)
+    """Record type name → its line in the leader's inbox (type, person, amount or hours, rule badges,
+    deadline); a type without one shows its state only."""

@@ -64,6 +64,10 @@ export interface AuditEntry {
   entity: string;
   entity_id: number | string | null;
   changes: unknown;
+  /** What the record is, in words (its date and purpose; a user's name), and whose it is. */
+  about?: string | null;
+  about_en?: string | null;
+  whose?: string | null;
 }
 
 /** status 0 means the request never reached the server (offline, DNS, server down). */

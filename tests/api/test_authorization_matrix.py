@@ -121,6 +121,33 @@ ENDPOINTS = [
         body=lambda w: {"ids": [str(uuid.uuid4())]},
         targeted=False,
     ),
+    # --- inbox (issue 16): counts, decisions to reopen, stand-ins; a leader names a stand-in ---
+    Endpoint("GET", "/api/inbox/count", lambda r, t: 200, targeted=False),
+    Endpoint("GET", "/api/inbox/decided", lambda r, t: 200, targeted=False),
+    Endpoint(
+        "POST",
+        "/api/inbox/{record_type}/{record}/reopen",
+        lambda r, t: 404,
+        body=lambda w: {"reason": "Fejl i km"},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/stand-ins", lambda r, t: 200, targeted=False),
+    Endpoint("GET", "/api/stand-ins/candidates", lambda r, t: 200, targeted=False),
+    Endpoint(
+        "POST",
+        "/api/stand-ins",
+        lambda r, t: 201 if r == R.LEADER else 403,
+        body=lambda w: {"stand_in_id": w.in_a1.id, "starts": "2099-07-01", "ends": "2099-07-21"},
+        targeted=False,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/stand-ins/{standin}",
+        lambda r, t: 404,
+        body=lambda w: {"ends": "2099-08-01"},
+        targeted=False,
+    ),
+    Endpoint("DELETE", "/api/stand-ins/{standin}", lambda r, t: 404, targeted=False),
     Endpoint("GET", "/api/mileage/settings", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
     Endpoint(
         "PUT",
@@ -290,6 +317,8 @@ def _path(endpoint: Endpoint, world: World, target: str) -> str:
         transition="approve",
         export=987654,
         authorisation=987654,
+        record="00000000-0000-4000-8000-000000000001",
+        standin=987654,
     )
 
 
@@ -352,6 +381,8 @@ async def test_every_route_is_in_the_matrix_or_public(settings: Settings) -> Non
             .replace("{transition}", "{transition:str}")
             .replace("{export}", "{export_id:int}")
             .replace("{authorisation}", "{authorisation_id:int}")
+            .replace("{record}", "{record_id:uuid}")
+            .replace("{standin}", "{stand_in_id:int}")
             .split("?")[0],
         )
         for e in ENDPOINTS

@@ -422,26 +422,30 @@ async def test_drawn_receipts_reach_the_leader_and_the_review_reaches_the_employ
     assert got[f"/#/udlaeg/{wrong}"]["body"] == "Se hvorfor i Felt. Begrundelse: Privat køb"
 
 
-async def test_who_decides_is_the_nearest_leader_above_the_unit(db: AsyncSession) -> None:
+async def test_who_decides_is_the_nearest_holder_of_the_deciding_roles_above_the_unit(
+    db: AsyncSession,
+) -> None:
     from backend.db.models import RoleAssignment
-    from backend.features.org.deciders import who_decides
+    from backend.features.inbox.deciders import Decider, who_decides
 
     world = await build_world(db)
-    leader, day = world.by_role[Role.LEADER], date(2026, 12, 1)
-    a, a1, b = world.units["A"].id, world.units["A1"].id, world.units["B"].id
-    assert await who_decides(db, a1, day) == [leader.id]  # A's leader decides for A1 below it
-    assert await who_decides(db, b, day) == []  # nobody leads B
-    assert await who_decides(db, 987654321, day) == []
+    leader, day, mid = world.by_role[Role.LEADER], date(2026, 12, 1), world.municipality.id
+    a, a1, b = (world.units[k].path for k in ("A", "A1", "B"))
+    assert await who_decides(db, mid, a1, day) == [Decider(leader.id)]  # A's leader decides for A1 below it
+    assert await who_decides(db, mid, b, day) == []  # nobody leads B
     db.add(
         RoleAssignment(
-            municipality_id=world.municipality.id, user_id=world.in_b.id, role="leader", unit_id=a1
+            municipality_id=mid, user_id=world.in_b.id, role="leader", unit_id=world.units["A1"].id
         )
     )
     await db.commit()
-    assert await who_decides(db, a1, day) == [world.in_b.id]  # A1's own leader, not the one above
-    assert await who_decides(db, a, day) == [leader.id]
+    assert await who_decides(db, mid, a1, day) == [
+        Decider(world.in_b.id)
+    ]  # A1's own leader, not the one above
+    assert await who_decides(db, mid, a, day) == [Decider(leader.id)]
     finance = world.by_role[Role.FINANCE]
-    assert await who_decides(db, b, day, {Role.LEADER, Role.FINANCE}) == [finance.id]  # on the root
+    on_root = await who_decides(db, mid, b, day, roles={Role.LEADER, Role.FINANCE})
+    assert on_root == [Decider(finance.id)]
 
 
 async def test_a_control_character_in_an_endpoint_is_refused_not_a_server_error(

@@ -3,6 +3,7 @@ sends the month; the leader approves the month on a tablet; payroll exports the 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -100,11 +101,15 @@ def test_log_offline_submit_approve_on_a_tablet_and_export(
     expect(first_tile).to_contain_text("Til godkendelse")
     first_tile.click()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Til godkendelse")
-    month = tablet.get_by_role("region").filter(has_text=PURPOSE)  # the trip's month (others may wait too)
-    expect(month.get_by_text(PURPOSE)).to_be_visible()
+    item = tablet.locator(".inbox-item").filter(has_text=PURPOSE)  # one list (others may wait too)
+    expect(item.get_by_text(PURPOSE)).to_be_visible()
+    expect(item).to_contain_text("Frist:")  # issue 16: each item shows its payroll deadline
     assert_accessible(tablet)
-    month.get_by_role("button", name="Godkend alle").click()
-    expect(tablet.locator("main").get_by_role("status")).to_contain_text("godkendt")
+    tablet.get_by_role("button", name=re.compile(r"^Godkend alle \d+$")).click()
+    tablet.get_by_role(
+        "button", name=re.compile(r"^Ja, godkend \d+$")
+    ).click()  # issue 12, item 19: asks first
+    expect(tablet.locator("main").get_by_role("status").first).to_contain_text("godkendt")
     expect(tablet.get_by_text(PURPOSE)).to_have_count(0)
 
     until(

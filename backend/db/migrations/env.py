@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 import backend.db.models
 import backend.db.sync_tables
+import backend.features.inbox.models
 import backend.features.payroll.models  # noqa: F401
 from backend.db.base import Base
 from backend.db.engine import make_engine

@@ -12,6 +12,7 @@ from litestar.params import JSONBody, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import platform
 from backend.auth import oidc
 from backend.auth.roles import Capability
 from backend.db.models import AuditEvent, User
@@ -19,6 +20,7 @@ from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden, Invalid
 from backend.features.accounts import chart
 from backend.features.accounts.chart import WordIn, WordOut, import_accounts
+from backend.features.admin import audit_subjects
 from backend.features.municipality import service as municipality_service
 from backend.features.org.hr_csv import CsvUnreadable
 from backend.features.org.hr_import import ImportResult, import_staff, import_units
@@ -34,6 +36,11 @@ class AuditOut(msgspec.Struct):
     entity: str
     entity_id: str | None
     changes: dict[str, Any]
+    about: str | None = None
+    """What the record is, in words (a trip's date and purpose; a user's name), Danish."""
+    about_en: str | None = None
+    whose: str | None = None
+    """Whose record it is (its subject), when it is someone's."""
 
 
 class SettingsOut(msgspec.Struct):
@@ -146,6 +153,7 @@ class AdminController(Controller):
     @get("/audit", operation_id="listAudit")
     async def audit_log(
         self,
+        request: Request,
         db_session: DbSession,
         principal: SignedIn,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
@@ -161,9 +169,24 @@ class AdminController(Controller):
         )
         if before_id:
             query = query.where(AuditEvent.id < before_id)
+        rows = list(await db_session.execute(query))
+        about = await audit_subjects.subjects(
+            db_session, platform.of(request), principal.municipality_id, [e for e, _ in rows]
+        )
         return [
-            AuditOut(e.id, e.at, name, e.action, e.entity, e.entity_id, e.changes)
-            for e, name in await db_session.execute(query)
+            AuditOut(
+                e.id,
+                e.at,
+                name,
+                e.action,
+                e.entity,
+                e.entity_id,
+                e.changes,
+                about[e.id].about if e.id in about else None,
+                about[e.id].about_en if e.id in about else None,
+                about[e.id].whose if e.id in about else None,
+            )
+            for e, name in rows
         ]
 
     @get("/municipality/settings", operation_id="getSettings")

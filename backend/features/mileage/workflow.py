@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.features.mileage import calculation
+from backend.features.mileage import calculation, inbox_line
 from backend.features.mileage.controller import MileageController
 from backend.features.mileage.demo import seed_mileage
 from backend.features.mileage.models import DrivingAuthorisation, MileageLimits, MileageRate
@@ -34,5 +34,6 @@ WORKFLOW = Workflow(
     controllers=(MileageController,),
     models=(MileageRate, MileageLimits, DrivingAuthorisation),
     capabilities=CAPABILITIES,
+    inbox={"trip": inbox_line.trip_line},
     seed=seed_mileage,
 )

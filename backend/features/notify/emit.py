@@ -82,7 +82,7 @@ def to_people(
 
 def waiting(record: Record, capability: str, *, key: str | None = None) -> Enqueue:
     """`record` now waits for a decision by someone holding `capability` over its unit: whoever
-    decides for the unit today (backend.features.org.deciders) hears how many items wait for them."""
+    decides for the unit today (backend.features.inbox.deciders) hears how many items wait for them."""
     return Enqueue(
         WAITING,
         {"unit_id": record.unit_id, "capability": str(capability), "municipality_id": record.municipality_id},

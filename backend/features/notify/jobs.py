@@ -16,13 +16,13 @@ from backend.auth.sessions import load_grants
 from backend.clock import today
 from backend.db.base import utcnow
 from backend.db.models import OrgUnit, User
+from backend.features.inbox.deciders import who_decides
 from backend.features.inbox.service import inbox
 from backend.features.notify.emit import Text, message
 from backend.features.notify.models import NotifyPreference, PendingMessage, PushSubscription
 from backend.features.notify.rules.delivery import MAX_ATTEMPTS, TTL_S, Outcome, retry_delay
 from backend.features.notify.send import as_target, deliver, payload
 from backend.features.notify.vapid import identity
-from backend.features.org.deciders import who_decides
 from backend.jobs.queue import enqueue
 from backend.platform import Platform
 from backend.settings import load_settings
@@ -151,7 +151,7 @@ async def _principal(db: AsyncSession, user_id: int, platform: Platform) -> Prin
 async def waiting_count(db: AsyncSession, platform: Platform, user_id: int) -> int:
     """How many items wait in `user_id`'s inbox (0 for someone who has left)."""
     principal = await _principal(db, user_id, platform)
-    return len(await inbox(db, principal, platform.registry)) if principal else 0
+    return len(await inbox(db, principal, platform)) if principal else 0
 
 
 def waiting_message(count: int) -> dict[str, Any]:
@@ -174,8 +174,11 @@ async def waiting_job(db: AsyncSession, platform: Platform, payload_: dict[str, 
     roles = roles_for(platform, payload_["capability"])
     if not roles or payload_.get("unit_id") is None:
         return
-    deciders = await who_decides(db, int(payload_["unit_id"]), today(), roles)
-    for uid in deciders:
+    unit = await db.get(OrgUnit, int(payload_["unit_id"]))
+    if unit is None:
+        return
+    deciders = await who_decides(db, unit.municipality_id, unit.path, today(), roles=roles)
+    for uid in dict.fromkeys(d.user_id for d in deciders):
         count = await waiting_count(db, platform, uid)
         if count:
             await notify(db, [uid], waiting_message(count))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ocr
 from backend.features.notify.emit import Text, announce
-from backend.features.receipts import ocr_job, retention, review
+from backend.features.receipts import inbox_line, ocr_job, retention, review
 from backend.features.receipts.controller import ReceiptsController
 from backend.features.receipts.demo import seed_receipts
 from backend.features.receipts.payment import OUTLAY, PAYABLE
@@ -38,5 +38,6 @@ WORKFLOW = Workflow(
     capabilities=CAPABILITIES,
     areas={"bookings": BOOK_RECEIPTS},
     warm_up=(ocr.warm_up,),
+    inbox={"receipt": inbox_line.receipt_line},
     seed=seed_receipts,
 )

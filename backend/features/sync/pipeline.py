@@ -129,7 +129,14 @@ async def _effects(db: AsyncSession, platform: Platform, batch: engine.Batch) ->
 
 
 def _apply_change(batch: engine.Batch, change: Change) -> None:
-    batch.change(change.record, change.fields, state=change.state, step=change.step, deleted=change.deleted)
+    batch.change(
+        change.record,
+        change.fields,
+        state=change.state,
+        step=change.step,
+        deleted=change.deleted,
+        said=change.said,
+    )
 
 
 async def _finish(

@@ -91,12 +91,39 @@ function show(v: unknown): string {
   return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
-/** Audit changes are {field: value} for new rows and {field: [old, new]} for changed ones. */
+/** Audit changes are {field: value} for new rows and {field: [old, new]} for changed ones; a value that is
+ * itself a set of fields is shown as its fields, never as raw JSON. */
+function plain(v: unknown): string {
+  if (v != null && typeof v === "object" && !Array.isArray(v)) {
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${label("field", k)}: ${plain(x)}`)
+      .join(", ");
+  }
+  return Array.isArray(v) ? v.map(plain).join(", ") : show(v);
+}
+
 function changeLines(changes: unknown): string[] {
   if (changes == null || typeof changes !== "object") return changes == null ? [] : [show(changes)];
   return Object.entries(changes).map(([k, v]) =>
-    Array.isArray(v) && v.length === 2 ? `${k}: ${show(v[0])} → ${show(v[1])}` : `${k}: ${show(v)}`,
+    Array.isArray(v) && v.length === 2 ? `${label("field", k)}: ${plain(v[0])} → ${plain(v[1])}` : `${label("field", k)}: ${plain(v)}`,
   );
+}
+
+const VERBS = ["insert", "update", "delete", "login", "logout", "import", "put", "submit", "withdraw", "approve", "reject", "sign_off", "reopen", "send_to_payroll"] as const;
+type Verb = (typeof VERBS)[number];
+
+/** "Camilla Leder godkendte kørsel «10.03.2025 · Møde» (Anna Andersen)": who did what to which record. */
+function sentence(a: AuditEntry): string {
+  const known = (VERBS as readonly string[]).includes(a.action);
+  const verb = known ? t(`av_${a.action as Verb}`) : label("action", a.action).toLowerCase();
+  const about = (lang === "en" && a.about_en) || a.about;
+  const kind = label("type", a.entity) !== a.entity ? label("type", a.entity) : label("entity", a.entity);
+  const what = [kind.toLowerCase(), about ? `«${about}»` : ""]
+    .filter(Boolean)
+    .join(" ");
+  const whose = a.whose ? ` (${a.whose})` : "";
+  const who = a.actor_name ?? t("av_system");
+  return a.action === "login" || a.action === "logout" ? `${who} ${verb}` : `${who} ${verb} ${what}${whose}`;
 }
 
 function AuditLog({ version }: { version: number }) {
@@ -110,19 +137,20 @@ function AuditLog({ version }: { version: number }) {
         {log.data?.map((a) => (
           <li key={a.id} class="card">
             <p>
-              <strong>{label("action", a.action)}</strong>: {label("entity", a.entity)}
-              {a.entity_id != null ? ` #${a.entity_id}` : ""}
+              <strong>{sentence(a)}</strong>
             </p>
             <p class="muted">
               <time dateTime={a.at}>{formatDateTime(a.at)}</time>
-              {a.actor_name ? ` · ${a.actor_name}` : ""}
             </p>
             {changeLines(a.changes).length > 0 && (
-              <ul class="plain changes">
-                {changeLines(a.changes).map((line) => (
-                  <li key={line}>{line}</li>
-                ))}
-              </ul>
+              <details>
+                <summary>{t("av_details")}</summary>
+                <ul class="plain changes">
+                  {changeLines(a.changes).map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </details>
             )}
           </li>
         ))}

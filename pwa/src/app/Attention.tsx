@@ -3,7 +3,8 @@ import { type Attention as Item, feltSync, type Fields } from "../data";
 import { label, lang, t } from "../i18n";
 import { useSyncStatus } from "./sync";
 import { Page } from "./Layout";
-import { recordKind } from "./workflows";
+import { fmtKr, showDate } from "./records";
+import { recordKind, WORKFLOWS } from "./workflows";
 
 function show(v: unknown): string {
   if (v == null || v === "") return t("emptyValue");
@@ -11,12 +12,34 @@ function show(v: unknown): string {
   return typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
-/** "Note: Shopping" — the type's label, and the record's name as its workflow declares it (workflows.tsx). */
+/** What the record is, in its own words: its date, purpose (or name) and amount, as far as it has them. */
+function described(f: Fields): string {
+  const calc = (f.calc ?? {}) as { amount?: unknown };
+  const amount = f.total ?? calc.amount;
+  const name = f.purpose ?? f.merchant ?? f.title;
+  return [f.date ? showDate(f.date) : "", typeof name === "string" ? name : "", amount != null && amount !== "" ? fmtKr(amount) : ""]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/** "Kørsel: 10. mar. 2025 · Møde med forældre · 111,50 kr." — the type's label, then the record's own words
+ * (its workflow may declare a title of its own in workflows.tsx). */
 function title(a: Item): string {
-  const pick = recordKind(a.type)?.title ?? ((f: Fields) => f.title);
-  const name = pick(a.server?.fields ?? {}) ?? pick(a.mine);
+  const pick = (f: Fields): string => {
+    const declared = recordKind(a.type)?.title?.(f);
+    return typeof declared === "string" && declared ? declared : described(f);
+  };
+  const name = pick(a.server?.fields ?? {}) || pick(a.mine); // the record as the server has it, else as sent
   const type = label("type", a.type);
-  return typeof name === "string" && name ? `${type}: ${name}` : type;
+  return name ? `${type}: ${name}` : type;
+}
+
+/** The record's own screen, when its workflow has one ("udlaeg/:id"): the first ":id" route of the workflow
+ * whose first record type it is. */
+function linkTo(a: Item): string | null {
+  const w = WORKFLOWS.find((x) => x.types[0]?.type === a.type);
+  const route = w?.routes.find((r) => r.path.endsWith("/:id") && !r.area);
+  return route ? `#/${route.path.replace(":id", a.record_id)}` : null;
 }
 
 const reasonOf = (a: Item): string => (lang === "en" && a.reason_en) || a.reason;
@@ -64,13 +87,16 @@ function Rejected({ a, busy, act }: { a: Item; busy: boolean; act: (f: () => Pro
   return (
     <>
       <p>
-        <strong>{t("rejectedText")}</strong>
+        <strong>
+          {a.kind === "transition" && a.transition
+            ? t("att_stepRefused", { name: label("transition", a.transition) })
+            : a.kind === "delete"
+              ? t("att_deleteRefused")
+              : t("rejectedText")}
+        </strong>
       </p>
       {reasonOf(a) && <p>{t("rejectedReason", { reason: reasonOf(a) })}</p>}
-      {a.kind === "transition" && a.transition && (
-        <p>{t("rejectedTransition", { name: label("transition", a.transition) })}</p>
-      )}
-      {a.kind === "delete" && <p>{t("rejectedDelete")}</p>}
+      {a.kind === "transition" && <p>{t("att_savedStill")}</p>}
       {a.kind === "put" && sent.length > 0 && (
         <>
           <p>{t("rejectedSent")}</p>
@@ -114,7 +140,7 @@ export function Attention() {
       <ul class="cards">
         {items.map((a) => (
           <li key={a.key} class="card">
-            <h2 id={`att-${a.key}`}>{title(a)}</h2>
+            <h2 id={`att-${a.key}`}>{linkTo(a) ? <a href={linkTo(a)!}>{title(a)}</a> : title(a)}</h2>
             {a.status === "conflict" ? <Conflict a={a} busy={busy} act={act} /> : <Rejected a={a} busy={busy} act={act} />}
           </li>
         ))}

@@ -1,5 +1,7 @@
-import type { Me } from "../api";
+import { api, type Me } from "../api";
 import { t } from "../i18n";
+import { useLoad } from "./hooks";
+import { showDate } from "./records";
 import { InstallHint } from "./install";
 import { Page } from "./Layout";
 import { tilesFor } from "./workflows";
@@ -17,6 +19,17 @@ export function Home({ me }: { me: Me }) {
   const mine = knownAreas(me).map((a) => ({ route: a, label: `area_${a}`, hint: `area_${a}_hint` }) as const);
   const areas = [...mine.filter((a) => a.route === "inbox"), ...tilesFor(me), ...mine.filter((a) => a.route !== "inbox")];
   const where = [me.unit?.name, me.municipality.name].filter(Boolean).join(", ");
+  // The inbox tile counts what waits (issue 16); offline it keeps its plain hint.
+  const hasInbox = me.areas.includes("inbox");
+  const count = useLoad(
+    () => (hasInbox ? api.get<{ waiting: number; deadline: string | null }>("/api/inbox/count") : Promise.resolve(null)),
+    [hasInbox],
+  );
+  const hint = (route: string, fallback: string): string => {
+    const c = route === "inbox" ? count.data : null;
+    if (!c?.waiting) return fallback;
+    return c.deadline ? t("ib_tileCount", { n: c.waiting, date: showDate(c.deadline) }) : t("ib_tileCountNoDate", { n: c.waiting });
+  };
   return (
     <Page title={t("greeting", { name: me.name })}>
       <p class="lead">{where}</p>
@@ -29,7 +42,7 @@ export function Home({ me }: { me: Me }) {
               <li key={a.route}>
                 <a class="tile" href={`#/${a.route}`}>
                   <span class="tile-title">{t(a.label)}</span>
-                  <span class="tile-hint">{t(a.hint)}</span>
+                  <span class="tile-hint">{hint(a.route, t(a.hint))}</span>
                 </a>
               </li>
             ))}

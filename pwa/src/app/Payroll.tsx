@@ -102,8 +102,10 @@ export function Payroll() {
     unapproved.reload();
   }
 
-  async function markPaid(id: number) {
+  async function markPaid(id: number, period: string) {
     if (running.current) return;
+    // It moves every record of the export to "paid" on the employees' phones: asked first (issue 12, item 19).
+    if (!window.confirm(t("pl_markPaidConfirm", { period: monthName(period) }))) return;
     running.current = true;
     setBusy(true);
     try {
@@ -157,7 +159,7 @@ export function Payroll() {
             {x.paid_at ? (
               <p>{t("pl_paidAt", { at: formatDateTime(x.paid_at) })}</p>
             ) : (
-              <button type="button" class="btn" disabled={busy} onClick={() => void markPaid(x.id)}>
+              <button type="button" class="btn" disabled={busy} onClick={() => void markPaid(x.id, x.period)}>
                 {t("pl_markPaid")}
               </button>
             )}

@@ -1,11 +1,31 @@
 // A receipt drawn for the leader's review, as the inbox shows it: what was bought, on which account and
 // why, why it was drawn, and its photos (a tap opens one large, in a modal dialog that Esc closes).
 import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api";
 import { feltSync, type Fields } from "../data";
 import { lang, t } from "../i18n";
 import { Facts } from "./Layout";
 import { fmtKr, showDate, str } from "./records";
-import { reviewReason, Thumb } from "./Receipts";
+import { type Account, reviewReason, Thumb } from "./Receipts";
+
+// The chart of accounts, fetched once per page for the inbox: a receipt shows its account's name, not its code.
+let chart: Promise<Map<string, string>> | null = null;
+function accountNames(): Promise<Map<string, string>> {
+  chart ??= api.get<Account[]>("/api/receipts/accounts").then(
+    (list) => new Map(list.map((a) => [a.code, a.name])),
+    () => ((chart = null), new Map<string, string>()),
+  );
+  return chart;
+}
+
+/** "Kontorartikler (1-2.9)": the name first, then the code; the code alone until the names are known. */
+function useAccountName(code: string): string {
+  const [name, setName] = useState("");
+  useEffect(() => {
+    if (code) void accountNames().then((names) => setName(names.get(code) ?? ""));
+  }, [code]);
+  return name ? `${name} (${code})` : code;
+}
 
 function Photos({ hashes }: { hashes: string[] }) {
   const [open, setOpen] = useState<number | null>(null);
@@ -38,9 +58,10 @@ function Photos({ hashes }: { hashes: string[] }) {
 }
 
 export function ReceiptReview({ fields }: { fields: Fields }) {
+  const account = useAccountName(str(fields.account));
   const facts: [string, string][] = [
     [t("ib_vat"), fields.vat ? fmtKr(fields.vat) : "–"],
-    [t("ib_account"), str(fields.account) || "–"],
+    [t("ib_account"), account || "–"],
     [t("ib_purpose"), str(fields.purpose) || "–"],
   ];
   if (fields.project) facts.push([t("ib_project"), str(fields.project)]);
