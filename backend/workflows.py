@@ -12,11 +12,12 @@ from functools import cache
 
 from backend.features.mileage.workflow import WORKFLOW as MILEAGE
 from backend.features.receipts.workflow import WORKFLOW as RECEIPTS
+from backend.features.shifts.workflow import WORKFLOW as SHIFTS
 from backend.features.sync.upkeep import UPKEEP
 from backend.features.workflow import Workflow
 from backend.platform import Platform, build
 
-WORKFLOWS: tuple[Workflow, ...] = (UPKEEP, RECEIPTS, MILEAGE)
+WORKFLOWS: tuple[Workflow, ...] = (UPKEEP, RECEIPTS, MILEAGE, SHIFTS)
 
 
 def with_extras() -> tuple[Workflow, ...]:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.app import create_app
 from backend.auth.roles import Role
+from backend.clock import today
 from backend.db.models import User
 from backend.settings import Settings
 from tests.conftest import sign_in
@@ -150,6 +151,31 @@ ENDPOINTS = [
         "POST",
         "/api/payroll/exports/{export}/paid",
         lambda r, t: 404 if r == R.PAYROLL else 403,
+        targeted=False,
+    ),
+    # --- shift planning (issue 13): planners and leaders of the unit; the rules are in test_shifts.py ---
+    Endpoint("GET", "/api/shifts/units/{unit}/types", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "POST",
+        "/api/shifts/units/{unit}/types",
+        lambda r, t: (
+            201 if scoped({R.PLANNER, R.LEADER})(r, t) == 200 else scoped({R.PLANNER, R.LEADER})(r, t)
+        ),
+        body=lambda w: {"name": "Dag", "start": "07:00", "end": "15:00", "break_minutes": 30},
+    ),
+    Endpoint("GET", "/api/shifts/units/{unit}/week?week=2026-W50", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "POST",
+        "/api/shifts",
+        only({R.PLANNER, R.LEADER}),
+        body=lambda w: {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"shift/{w.municipality.id}")),
+            "employee": w.in_a1.id,
+            "unit": w.units["A1"].id,
+            "date": today().isoformat(),
+            "start": "07:00",
+            "end": "15:00",
+        },
         targeted=False,
     ),
     Endpoint("GET", "/api/payroll/unapproved", only({R.PAYROLL}), targeted=False),

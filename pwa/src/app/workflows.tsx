@@ -6,10 +6,12 @@ import type { Me } from "../api";
 import type { Fields } from "../data";
 import { t } from "../i18n";
 import { MileageAdmin } from "./MileageAdmin";
+import { MyShifts } from "./MyShifts";
 import { calcOf, fmtKm, type Line } from "./mileageText";
 import { Places } from "./Places";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
+import { ShiftWeek } from "./ShiftWeek";
 import { fmtKr, monthOf, payrollMonth } from "./records";
 import { TripForm } from "./TripForm";
 import { TripList } from "./Trips";
@@ -118,6 +120,18 @@ export const WORKFLOWS: Workflow[] = [
       },
       { type: "place" },
     ],
+  },
+  {
+    key: "shifts",
+    routes: [
+      { path: "vagter", Screen: MyShifts },
+      { path: "vagtplan", Screen: ShiftWeek, area: "shifts_plan" },
+    ],
+    tiles: [
+      { route: "vagter", label: "area_shifts", hint: "area_shifts_hint" },
+      { route: "vagtplan", label: "area_shiftPlan", hint: "area_shiftPlan_hint", area: "shifts_plan" },
+    ],
+    types: [{ type: "shift", title: (f) => `${String(f.date ?? "")} ${String(f.start ?? "")}–${String(f.end ?? "")}` }],
   },
 ];
 

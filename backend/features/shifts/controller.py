@@ -1,0 +1,167 @@
+"""HTTP for shift planning beyond sync: a unit's shift types, the planner's save (checked by the rules,
+refused in words unless a leader overrides), and the unit's week."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery, JSONBody
+from sqlalchemy import select
+
+from backend import platform
+from backend.db import audit
+from backend.db.sync_tables import SYNC
+from backend.deps import DbSession, SignedIn
+from backend.errors import Conflict, Forbidden, Invalid
+from backend.features.org.service import get_unit
+from backend.features.shifts import service
+from backend.features.shifts.checks import BadShift, placed
+from backend.features.shifts.models import ShiftType
+from backend.features.shifts.record_type import PLAN_SHIFTS
+from backend.features.sync import pipeline
+from backend.web.params import PathId
+from sync import engine
+
+
+class ShiftTypeIn(msgspec.Struct):
+    name: str
+    start: str
+    end: str
+    break_minutes: int = 0
+    competences: list[str] = msgspec.field(default_factory=list)
+
+
+class ShiftTypeOut(ShiftTypeIn):
+    id: int = 0
+
+
+class ShiftIn(msgspec.Struct):
+    """A shift as the planner saves it (see record_type.SHIFT_FIELDS)."""
+
+    id: UUID
+    employee: int
+    unit: int
+    date: date
+    start: str
+    end: str
+    break_minutes: int = 0
+    shift_type: str = ""
+    competences: list[str] = msgspec.field(default_factory=list)
+    override_reason: str | None = None
+
+
+class ShiftOut(msgspec.Struct):
+    id: UUID
+    version: int
+    fields: dict[str, object]
+
+
+WEEK = re.compile(r"^\d{4}-W\d{2}$")
+
+
+async def _plannable(db: DbSession, principal: SignedIn, unit_id: int) -> int:
+    unit = await get_unit(db, principal, unit_id)
+    if not principal.can(PLAN_SHIFTS, unit.path):
+        raise Forbidden(*service.NO_PLANNING)
+    return unit.id
+
+
+class ShiftsController(Controller):
+    path = "/api/shifts"
+    tags = ["shifts"]  # noqa: RUF012
+
+    @get("/units/{unit_id:int}/types", operation_id="listShiftTypes")
+    async def list_types(
+        self, db_session: DbSession, principal: SignedIn, unit_id: PathId
+    ) -> list[ShiftTypeOut]:
+        """The unit's shift types (vagttyper), for its planners and leaders."""
+        unit = await _plannable(db_session, principal, unit_id)
+        rows = await db_session.scalars(
+            select(ShiftType).where(ShiftType.unit_id == unit).order_by(ShiftType.start, ShiftType.name)
+        )
+        return [
+            ShiftTypeOut(t.name, t.start, t.end, t.break_minutes, list(t.competences), t.id) for t in rows
+        ]
+
+    @post("/units/{unit_id:int}/types", operation_id="addShiftType", status_code=201)
+    async def add_type(
+        self, db_session: DbSession, principal: SignedIn, unit_id: PathId, data: JSONBody[ShiftTypeIn]
+    ) -> ShiftTypeOut:
+        """Add a shift type (or change the one of that name): start and end "HH:MM", break in minutes."""
+        unit = await _plannable(db_session, principal, unit_id)
+        name = data.name.strip()[:100]
+        if not name:
+            raise Invalid("Vagttypen skal have et navn.", "The shift type needs a name.")
+        try:
+            placed(date(2026, 1, 5), data.start, data.end, data.break_minutes)
+        except BadShift as bad:
+            raise Invalid(bad.finding.da, bad.finding.en) from None
+        competences = sorted({c.strip()[:60] for c in data.competences if c.strip()})[:10]
+        found = await db_session.scalar(
+            select(ShiftType).where(ShiftType.unit_id == unit, ShiftType.name == name)
+        )
+        shift_type = found or ShiftType(municipality_id=principal.municipality_id, unit_id=unit, name=name)
+        shift_type.start, shift_type.end = data.start, data.end
+        shift_type.break_minutes, shift_type.competences = data.break_minutes, competences
+        db_session.add(shift_type)
+        await db_session.commit()
+        return ShiftTypeOut(name, data.start, data.end, data.break_minutes, competences, shift_type.id)
+
+    @post("/", operation_id="saveShift", status_code=200)
+    async def save(
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[ShiftIn]
+    ) -> ShiftOut:
+        """Create or change a shift (safe to send twice: same id). Every working-time rule is checked
+        against the person's shifts around it; a breach is refused (409) with the rule and numbers in
+        words, unless a leader gives `override_reason`, which is kept on the shift."""
+        change = await service.prepare(
+            db_session,
+            principal,
+            service.ShiftIn(
+                data.id,
+                data.employee,
+                data.unit,
+                data.date,
+                data.start,
+                data.end,
+                data.break_minutes,
+                data.shift_type,
+                tuple(data.competences),
+                data.override_reason,
+            ),
+        )
+        rules = change.fields["rules"] if change.fields else {}
+        audit.record(
+            db_session,
+            "plan_shift" if not rules.get("override") else "plan_shift_override",
+            municipality_id=principal.municipality_id,
+            entity="shift",
+            entity_id=data.id,
+            changes={"fields": {k: v for k, v in (change.fields or {}).items() if k != "clock"}},
+        )
+        try:
+            await pipeline.save(db_session, platform.of(request), [change], commit=True)
+        except engine.Stale:
+            await db_session.rollback()
+            raise Conflict(
+                "Vagten blev ændret imens. Prøv igen.", "The shift changed meanwhile. Try again."
+            ) from None
+        saved = await engine.load(db_session, SYNC, data.id)
+        assert saved is not None
+        return ShiftOut(saved.id, saved.version, saved.fields)
+
+    @get("/units/{unit_id:int}/week", operation_id="getShiftWeek")
+    async def week(
+        self, db_session: DbSession, principal: SignedIn, unit_id: PathId, week: FromQuery[str]
+    ) -> dict[str, object]:
+        """The unit's week ("2026-W50"): its people and their shifts, with rule findings and overrides."""
+        if not WEEK.match(week):
+            raise Invalid(
+                f"Ugyldig uge: {week[:20]!r} (brug ÅÅÅÅ-Uuu).", f"Invalid week: {week[:20]!r} (use YYYY-Www)."
+            )
+        first, last = service.iso_week(week)
+        return await service.week(db_session, principal, unit_id, first, last)

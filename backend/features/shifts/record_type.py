@@ -1,0 +1,58 @@
+"""The shift (vagt) as a sync record type: placed on its subject (a planner's shift for Anna is Anna's),
+in its unit; Anna sees it on her phone, offline too (Mine vagter), the unit's planners and leaders in
+the week view.
+
+`clock` and `rules` are the server's: the real instants and paid minutes, and what the working-time
+checks found at the last change (with the leader's override and reason when one was given).
+"""
+
+from __future__ import annotations
+
+from backend.auth.roles import Role
+from sync import fields
+from sync.registry import Placement, RecordType
+
+PLAN_SHIFTS = "plan_shifts"
+"""Planners and leaders lay and change the plan of the units they cover."""
+OVERRIDE_RULES = "override_work_rules"
+"""Only a leader may let a shift stand that breaks a working-time rule, giving a reason that is kept."""
+CAPABILITIES = {
+    PLAN_SHIFTS: frozenset({Role.PLANNER, Role.LEADER}),
+    OVERRIDE_RULES: frozenset({Role.LEADER}),
+}
+
+ID_MAX = 2**31 - 1
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+SHIFT_FIELDS = {
+    "date": fields.day("Dato", "Date", past_days=400, future_days=400),
+    "start": fields.text("Start", "Start", max_length=5, pattern=HHMM, default=None),
+    "end": fields.text("Slut", "End", max_length=5, pattern=HHMM, default=None),
+    "break_minutes": fields.integer("Pause (min)", "Break (min)", min=0, max=240, default=0),
+    "employee": fields.integer("Medarbejder", "Employee", min=1, max=ID_MAX),
+    "unit": fields.integer("Enhed", "Unit", min=1, max=ID_MAX),
+    "shift_type": fields.text("Vagttype", "Shift type", max_length=100),
+    "competences": fields.texts("Kompetencer", "Competences", max_items=10, max_length=60),
+    # Written by the server only:
+    "clock": fields.server_data("Tidspunkt", "Time"),
+    "rules": fields.server_data("Regler", "Rules"),
+}
+"""A shift: `date` and wall-clock `start`/`end` ("HH:MM", Copenhagen; an end at or before the start is
+the next day), unpaid `break_minutes`, the `employee` (user id) it is for and the `unit` (org unit id)
+it is in, the `shift_type`'s name and required `competences`. Server-owned: `clock` {start, end (ISO,
+UTC), minutes (real), paid_minutes}; `rules` {findings: [{rule, da, en}], override: {reason, by, at}
+| None}."""
+
+STATE_NAMES = {"published": ("udgivet", "published")}
+
+SHIFT = RecordType(
+    name="shift",
+    fields=SHIFT_FIELDS,
+    initial_state="published",
+    editable_states=frozenset({"published"}),
+    deletable_states=frozenset({"published"}),
+    placement=Placement(subject="employee", unit="unit", by=PLAN_SHIFTS),
+    edit_by=PLAN_SHIFTS,
+    view=PLAN_SHIFTS,
+    state_names=STATE_NAMES,
+)

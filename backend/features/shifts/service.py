@@ -1,0 +1,317 @@
+"""Shifts on the server: the rules run on every change (a planner's save, any push), the week view.
+
+Every change to a shift — through `save` (the planner's screen, refused with the rule and numbers in
+words unless a leader overrides with a reason) or a device's push (the `shifts_changed` hook, which
+cannot refuse an offline change after the fact, so it records what it found on the shift for the
+week view and the leader) — is checked against the person's other shifts around it: overlaps and the
+rest rules. Only the person's shifts within `NEIGHBOURHOOD_DAYS` of the change are read: a change is
+checked against the people it touches, not the whole plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.roles import Principal
+from backend.clock import today
+from backend.db.models import OrgUnit, User
+from backend.db.sync_tables import SYNC
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
+from backend.features.org.service import get_unit
+from backend.features.shifts.checks import BadShift, Finding, check, paid_minutes, placed
+from backend.features.shifts.record_type import OVERRIDE_RULES, PLAN_SHIFTS, SHIFT_FIELDS
+from backend.features.workflow import Change, Effect
+from backend.features.worktime.rest import RestProfile, Work
+from sync import engine
+from sync.apply import Record
+from sync.fields import FieldError, clean_changes
+
+NEIGHBOURHOOD_DAYS = 9
+"""The weekly rest looks 7 days back and forth; a day more on each side for nights over midnight."""
+
+NO_PLANNING = ("Du planlægger ikke vagter i denne enhed.", "You do not plan shifts in this unit.")
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def as_work(record: Record) -> Work | None:
+    """The shift's real instants, or None while its fields cannot be placed on the clock."""
+    f = record.fields
+    day = _day(f.get("date"))
+    if day is None or not f.get("start") or not f.get("end"):
+        return None
+    try:
+        return placed(day, f["start"], f["end"], int(f.get("break_minutes") or 0), str(record.id))
+    except BadShift:
+        return None
+
+
+async def neighbours(
+    db: AsyncSession, owner_id: int, around: date, changed: Mapping[UUID, Record] | None = None
+) -> list[Record]:
+    """The person's live shifts within NEIGHBOURHOOD_DAYS of `around` (the batch's copies win)."""
+    changed = changed or {}
+    r = SYNC.record.c
+    first = (around - timedelta(days=NEIGHBOURHOOD_DAYS)).isoformat()
+    last = (around + timedelta(days=NEIGHBOURHOOD_DAYS)).isoformat()
+    rows = await db.execute(
+        select(SYNC.record).where(r.owner_id == owner_id, r.type == "shift", r.deleted.is_(False))
+    )
+    found = {row.id: engine.load_row(row) for row in rows}
+    found.update({i: c for i, c in changed.items() if c.type == "shift" and c.owner_id == owner_id})
+    return [s for s in found.values() if not s.deleted and first <= str(s.fields.get("date") or "") <= last]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A shift's checks: its `clock` (None when it cannot be placed) and what stops it."""
+
+    clock: dict[str, Any] | None
+    findings: list[Finding]
+
+    @property
+    def hard(self) -> bool:
+        """Findings no override can lift: a shift that cannot be placed, or one overlapping another."""
+        return self.clock is None or any(f.rule == "overlap" for f in self.findings)
+
+
+def evaluate(
+    record_id: UUID, f: Mapping[str, Any], others: list[Record], profile: RestProfile = RestProfile()
+) -> Outcome:
+    """Place the shift with fields `f` and check it against the person's `others` (itself excluded)."""
+    day = _day(f.get("date"))
+    try:
+        if day is None:
+            raise BadShift(
+                Finding("length", "Vagten mangler en gyldig dato.", "The shift needs a valid date.")
+            )
+        work = placed(
+            day,
+            str(f.get("start") or ""),
+            str(f.get("end") or ""),
+            int(f.get("break_minutes") or 0),
+            str(record_id),
+        )
+    except BadShift as bad:
+        return Outcome(None, [bad.finding])
+    other_work = [w for o in others if o.id != record_id and (w := as_work(o)) is not None]
+    clock = {
+        "start": work.start.isoformat(),
+        "end": work.end.isoformat(),
+        "minutes": int((work.end - work.start).total_seconds() // 60),
+        "paid_minutes": paid_minutes(work, int(f.get("break_minutes") or 0)),
+    }
+    return Outcome(clock, check(work, other_work, profile))
+
+
+def _rules(outcome: Outcome, override: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "findings": [x.out() for x in outcome.findings],
+        "override": override if outcome.findings else None,
+    }
+
+
+def _kept_override(previous: Mapping[str, Any], outcome: Outcome) -> dict[str, Any] | None:
+    """An override stands while the shift breaks exactly the rules it was given for."""
+    override = (previous.get("rules") or {}).get("override")
+    if not override or outcome.hard:
+        return None
+    return (
+        override if sorted(override.get("rules") or []) == sorted(x.rule for x in outcome.findings) else None
+    )
+
+
+async def shifts_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
+    """Push hook: every changed shift's `clock` and `rules` brought up to date with the checks."""
+    changed = {r.id: r for r in records}
+    effects: list[Effect] = []
+    for record in records:
+        if record.deleted or record.owner_id is None:
+            continue
+        around = _day(record.fields.get("date")) or date.today()
+        others = await neighbours(db, record.owner_id, around, changed)
+        outcome = evaluate(record.id, record.fields, others)
+        fields = {
+            **record.fields,
+            "clock": outcome.clock or {},
+            "rules": _rules(outcome, _kept_override(record.fields, outcome)),
+        }
+        if fields != record.fields:
+            effects.append(Change(record, fields))
+    return effects
+
+
+def refusal(findings: list[Finding]) -> tuple[str, str]:
+    """The findings as one refusal, Danish and English."""
+    return (
+        "Vagten kan ikke gemmes: " + " ".join(f.da for f in findings),
+        "The shift cannot be saved: " + " ".join(f.en for f in findings),
+    )
+
+
+@dataclass(frozen=True)
+class ShiftIn:
+    """A planner's shift: see record_type.SHIFT_FIELDS; `override_reason` is a leader's reason to let a
+    rule breach stand."""
+
+    id: UUID
+    employee: int
+    unit: int
+    date: date
+    start: str
+    end: str
+    break_minutes: int = 0
+    shift_type: str = ""
+    competences: tuple[str, ...] = ()
+    override_reason: str | None = None
+
+
+async def _subject(db: AsyncSession, principal: Principal, user_id: int) -> User:
+    user = await db.get(User, user_id)
+    if user is None or user.municipality_id != principal.municipality_id or not user.active:
+        raise Invalid(f"Medarbejder {user_id} findes ikke.", f"Employee {user_id} does not exist.")
+    return user
+
+
+async def prepare(db: AsyncSession, principal: Principal, data: ShiftIn) -> Change:
+    """The change that saves the planner's shift, after every check; raises Forbidden (no planning
+    here, an override by a non-leader), NotFound (another municipality's unit or shift), Invalid (a
+    shift that cannot be placed, an unknown employee) or Conflict (an overlap, a rule broken without
+    a leader's override: the rule and the numbers in words)."""
+    unit: OrgUnit = await get_unit(db, principal, data.unit)
+    if not principal.can(PLAN_SHIFTS, unit.path):
+        raise Forbidden(*NO_PLANNING)
+    await _subject(db, principal, data.employee)
+    existing = await engine.load(db, SYNC, data.id)
+    if existing is not None and (
+        existing.type != "shift" or existing.municipality_id != principal.municipality_id
+    ):
+        raise NotFound("Vagten findes ikke.", "The shift does not exist.")
+    if existing is not None and not principal.can(PLAN_SHIFTS, existing.unit_path):
+        raise Forbidden(*NO_PLANNING)
+    fields: dict[str, Any] = {
+        "date": data.date.isoformat(),
+        "start": data.start,
+        "end": data.end,
+        "break_minutes": data.break_minutes,
+        "employee": data.employee,
+        "unit": unit.id,
+        "shift_type": data.shift_type,
+        "competences": list(data.competences),
+    }
+    try:  # the same typed fields as a push: the date's window, lengths, the clock's form
+        fields = clean_changes(SHIFT_FIELDS, fields, today()).fields
+    except FieldError as bad:
+        raise Invalid(bad.da, bad.en) from None
+    others = await neighbours(db, data.employee, data.date)
+    outcome = evaluate(data.id, fields, others)
+    if outcome.clock is None:
+        raise Invalid(*refusal(outcome.findings))
+    # Pressing save twice on an overridden shift keeps the leader's override (same rules broken).
+    override = _kept_override(existing.fields, outcome) if existing is not None else None
+    reason = (data.override_reason or "").strip()
+    if outcome.findings and override is None:
+        if outcome.hard or not reason:
+            raise Conflict(*refusal(outcome.findings))
+        if not principal.can(OVERRIDE_RULES, unit.path):
+            raise Forbidden(
+                "Kun en leder kan tilsidesætte arbejdstidsreglerne.",
+                "Only a manager can override the working-time rules.",
+            )
+        override = {
+            "reason": reason[:500],
+            "by": principal.user_id,
+            "by_name": principal.name,
+            "at": datetime.now(UTC).isoformat(),
+            "rules": sorted(x.rule for x in outcome.findings),
+        }
+    fields.update(clock=outcome.clock, rules=_rules(outcome, override))
+    record = existing or Record(
+        id=data.id,
+        type="shift",
+        municipality_id=principal.municipality_id,
+        owner_id=data.employee,
+        unit_id=unit.id,
+        unit_path=unit.path,
+        state="published",
+        fields={},
+        version=0,
+        deleted=False,
+        updated_at=datetime.now(UTC),
+        author_id=principal.user_id,
+    )
+    if existing is not None:
+        record = dataclasses.replace(existing, owner_id=data.employee, unit_id=unit.id, unit_path=unit.path)
+    return Change(record, fields)
+
+
+def iso_week(value: str) -> tuple[date, date]:
+    """ "2026-W50" → (Monday, Sunday); raises Invalid for anything else."""
+    try:
+        monday = datetime.strptime(value + "-1", "%G-W%V-%u").date()
+    except ValueError:
+        raise Invalid(
+            f"Ugyldig uge: {value!r} (brug ÅÅÅÅ-Uuu).", f"Invalid week: {value!r} (use YYYY-Www)."
+        ) from None
+    return monday, monday + timedelta(days=6)
+
+
+async def week(
+    db: AsyncSession, principal: Principal, unit_id: int, first: date, last: date
+) -> dict[str, Any]:
+    """The unit's week for its planners and leaders: its people (the unit and those below) and the
+    shifts in it (with their rule findings and overrides)."""
+    unit = await get_unit(db, principal, unit_id)
+    if not principal.can(PLAN_SHIFTS, unit.path):
+        raise Forbidden(*NO_PLANNING)
+    people = (
+        await db.scalars(
+            select(User)
+            .join(OrgUnit, OrgUnit.id == User.unit_id)
+            .where(
+                User.municipality_id == principal.municipality_id,
+                User.active.is_(True),
+                OrgUnit.path.startswith(unit.path),
+            )
+            .order_by(User.name)
+        )
+    ).all()
+    r = SYNC.record.c
+    rows = await db.execute(
+        select(SYNC.record).where(
+            r.municipality_id == principal.municipality_id,
+            r.type == "shift",
+            r.deleted.is_(False),
+            r.unit_path.startswith(unit.path),
+        )
+    )
+    shifts = [engine.load_row(row) for row in rows]
+    shifts = [s for s in shifts if first.isoformat() <= str(s.fields.get("date") or "") <= last.isoformat()]
+    return {
+        "unit": {"id": unit.id, "name": unit.name},
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "people": [{"id": u.id, "name": u.name} for u in people],
+        "shifts": [
+            {
+                "id": str(s.id),
+                "version": s.version,
+                "owner_id": s.owner_id,
+                **{k: v for k, v in s.fields.items()},
+            }
+            for s in sorted(shifts, key=lambda s: (s.fields.get("date"), s.fields.get("start") or ""))
+        ],
+    }
