@@ -178,6 +178,27 @@ ENDPOINTS = [
         },
         targeted=False,
     ),
+    Endpoint(
+        "POST",
+        "/api/shifts/open",
+        only({R.PLANNER, R.LEADER}),
+        body=lambda w: {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"open/{w.municipality.id}")),
+            "unit": w.units["A1"].id,
+            "date": today().isoformat(),
+            "start": "07:00",
+            "end": "15:00",
+        },
+        targeted=False,
+    ),
+    # Taking is decided per open shift (offered to you or not): test_shifts.py.
+    Endpoint(
+        "POST",
+        "/api/shifts/open/take",
+        lambda r, t: 404,
+        body=lambda w: {"id": str(uuid.uuid4())},
+        targeted=False,
+    ),
     Endpoint("GET", "/api/payroll/unapproved", only({R.PAYROLL}), targeted=False),
     Endpoint("GET", "/api/payroll/wage-types", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
     Endpoint(

@@ -177,3 +177,38 @@ async def test_a_pushed_shift_is_checked_by_the_same_rules(
     assert findings and findings[0]["rule"] == "daily_rest"
     assert "kun 6 t hvile" in findings[0]["da"]
     assert pulled[ids[1]]["fields"]["clock"]["minutes"] == 240
+
+
+async def test_an_open_shift_is_offered_only_to_those_who_may_take_it_and_the_first_gets_it(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await as_role(client, db, settings, world, Role.PLANNER)
+    assert (await client.post("/api/shifts", json=shift(world, 0, "15:00", "23:00"))).status_code == 200
+    body = {"id": new_id(), "unit": world.units["A"].id, "date": day(1), "start": "07:00", "end": "15:00"}
+    offered = await client.post("/api/shifts/open", json=body)
+    assert offered.status_code == 200, offered.text
+    people = offered.json()["offered"]
+    # Anna in A1 ends at 23:00 the evening before: 8 hours' rest, so she is not offered it.
+    assert world.in_a1.id not in people
+    assert world.by_role[Role.EMPLOYEE].id in people and world.by_role[Role.SUBSTITUTE].id in people
+    assert world.in_b.id not in people  # another unit
+    assert (await client.post("/api/shifts/open", json=body)).json()["version"] == offered.json()["version"]
+
+    await sign_in(client, db, world.in_a1, settings)
+    assert (await client.post("/api/shifts/open/take", json={"id": body["id"]})).status_code == 404
+    await as_role(client, db, settings, world, Role.EMPLOYEE)
+    phone = Device(client, "open_shift")
+    assert body["id"] in await phone.pull()  # offered: it reaches her phone
+    taken = await client.post("/api/shifts/open/take", json={"id": body["id"]})
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["state"] == "taken"
+    assert taken.json()["fields"]["taken"]["by"] == world.by_role[Role.EMPLOYEE].id
+    assert (await client.post("/api/shifts/open/take", json={"id": body["id"]})).status_code == 200  # twice
+    mine = [r for r in (await phone.pull()).values() if r["type"] == "shift"]
+    assert [(r["owner_id"], r["fields"]["start"], r["fields"]["clock"]["minutes"]) for r in mine] == [
+        (world.by_role[Role.EMPLOYEE].id, "07:00", 480)
+    ]
+    await as_role(client, db, settings, world, Role.SUBSTITUTE)
+    late = await client.post("/api/shifts/open/take", json={"id": body["id"]})
+    assert late.status_code == 409 and "allerede taget" in late.json()["detail"]

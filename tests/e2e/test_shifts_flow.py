@@ -35,6 +35,8 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
     monday = today() - timedelta(days=today().weekday())
     wednesday = monday + timedelta(days=2)
     wed = f"{DAYS[2]} {wednesday.day}/{wednesday.month}"
+    sunday = monday + timedelta(days=6)
+    sun = f"{DAYS[6]} {sunday.day}/{sunday.month}"
 
     tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
     login(tablet, ERIK)
@@ -54,6 +56,11 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
     assert_accessible_wide(tablet)
     tablet.get_by_role("button", name="Gem vagt").click()
     expect(grid.get_by_role("row", name=FATIMA)).to_contain_text("11:00–19:00 (8 t)")
+    # An open shift on Sunday: Fatima would work 12 days without a 35-hour rest, so only Erik is offered it.
+    tablet.get_by_role("button", name=f"Udbyd en ledig vagt {sun}").click()
+    tablet.get_by_label("Vagttype").select_option("Dag")
+    tablet.get_by_role("button", name="Gem vagt").click()
+    expect(tablet.get_by_test_id("plan-notice")).to_have_text("tilbudt 1 der må tage den")
 
     phone = new_context(viewport={"width": 360, "height": 780}).new_page()
     login(phone, FATIMA)
@@ -67,7 +74,21 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
     )
     mine = phone.get_by_test_id("my-shifts")
     expect(mine).to_contain_text(f"{wed} · 11:00–19:00 (8 t)")
+    expect(phone.get_by_test_id("open-shifts")).to_have_count(0)  # not offered to her
     assert_accessible(phone)
+
+    tablet.goto("/#/vagter")
+    until(
+        tablet,
+        "() => feltSync.list('open_shift').then((s) => s.length > 0)",
+        None,
+        "the open shift did not sync",
+    )
+    tablet.get_by_test_id("open-shifts").get_by_role("button", name="Tag vagten").click()
+    expect(tablet.get_by_test_id("take-message")).to_have_text(
+        "Vagten er din. Den står nu under dine vagter."
+    )
+    expect(tablet.get_by_test_id("my-shifts")).to_contain_text(f"{sun} · 07:00–15:00 (8 t)")
 
     phone.context.set_offline(True)
     phone.evaluate("localStorage.setItem('felt.lang', 'en')")

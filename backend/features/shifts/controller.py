@@ -54,6 +54,31 @@ class ShiftIn(msgspec.Struct):
     override_reason: str | None = None
 
 
+class OpenIn(msgspec.Struct):
+    """An open shift (ledig vagt) as the planner offers it: a shift with nobody on it yet."""
+
+    id: UUID
+    unit: int
+    date: date
+    start: str
+    end: str
+    break_minutes: int = 0
+    shift_type: str = ""
+    competences: list[str] = msgspec.field(default_factory=list)
+
+
+class TakeIn(msgspec.Struct):
+    id: UUID
+
+
+class OpenOut(msgspec.Struct):
+    id: UUID
+    version: int
+    state: str
+    fields: dict[str, object]
+    offered: list[int]
+
+
 class ShiftOut(msgspec.Struct):
     id: UUID
     version: int
@@ -153,6 +178,59 @@ class ShiftsController(Controller):
         saved = await engine.load(db_session, SYNC, data.id)
         assert saved is not None
         return ShiftOut(saved.id, saved.version, saved.fields)
+
+    @post("/open", operation_id="offerOpenShift", status_code=200)
+    async def offer(
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[OpenIn]
+    ) -> OpenOut:
+        """Offer an open shift (ledig vagt) to the unit's people who can take it without breaking a rule
+        (they are its parties: it reaches their phones). Safe to send twice (same id)."""
+        change = await service.prepare_open(
+            db_session,
+            principal,
+            service.ShiftIn(
+                data.id,
+                0,
+                data.unit,
+                data.date,
+                data.start,
+                data.end,
+                data.break_minutes,
+                data.shift_type,
+                tuple(data.competences),
+            ),
+        )
+        await pipeline.save(db_session, platform.of(request), [change], commit=True)
+        saved = await engine.load(db_session, SYNC, data.id)
+        assert saved is not None
+        return OpenOut(saved.id, saved.version, saved.state, saved.fields, sorted(saved.party_ids()))
+
+    @post("/open/take", operation_id="takeOpenShift", status_code=200)
+    async def take(
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[TakeIn]
+    ) -> OpenOut:
+        """Take an open shift offered to me: the first valid taker gets it (checked by the rules now);
+        the others see it taken. Safe to press twice."""
+        changes = await service.prepare_take(db_session, principal, data.id)
+        if changes:
+            audit.record(
+                db_session,
+                "take_open_shift",
+                municipality_id=principal.municipality_id,
+                entity="open_shift",
+                entity_id=data.id,
+            )
+            try:
+                await pipeline.save(db_session, platform.of(request), changes, commit=True)
+            except engine.Stale:
+                await db_session.rollback()
+                raise Conflict(
+                    "Vagten er allerede taget af en anden.",
+                    "The shift has already been taken by someone else.",
+                ) from None
+        saved = await engine.load(db_session, SYNC, data.id)
+        assert saved is not None
+        return OpenOut(saved.id, saved.version, saved.state, saved.fields, sorted(saved.party_ids()))
 
     @get("/units/{unit_id:int}/week", operation_id="getShiftWeek")
     async def week(

@@ -45,6 +45,16 @@ UTC), minutes (real), paid_minutes}; `rules` {findings: [{rule, da, en}], overri
 
 STATE_NAMES = {"published": ("udgivet", "published")}
 
+OPEN_SHIFT_FIELDS = {
+    name: SHIFT_FIELDS[name]
+    for name in ("date", "start", "end", "break_minutes", "unit", "shift_type", "competences", "clock")
+} | {"taken": fields.server_data("Taget", "Taken")}
+"""An open shift (ledig vagt): a shift with nobody on it yet, offered to the people of the unit who can
+take it without breaking a rule (its parties, part "offered"). `taken` {by, by_name, at, shift} is
+written when the first valid taker gets it; the shift itself is then a `shift` record of theirs."""
+
+OPEN_STATE_NAMES = {"open": ("ledig", "open"), "taken": ("taget", "taken")}
+
 SHIFT = RecordType(
     name="shift",
     fields=SHIFT_FIELDS,
@@ -56,3 +66,16 @@ SHIFT = RecordType(
     view=PLAN_SHIFTS,
     state_names=STATE_NAMES,
 )
+
+OPEN_SHIFT = RecordType(
+    name="open_shift",
+    fields=OPEN_SHIFT_FIELDS,
+    initial_state="open",
+    editable_states=frozenset(),
+    deletable_states=frozenset({"open"}),
+    edit_by=PLAN_SHIFTS,
+    view=PLAN_SHIFTS,
+    state_names=OPEN_STATE_NAMES,
+)
+"""Made and taken through HTTP (`/api/shifts/open`, `/api/shifts/open/take`): each step is checked by
+the rules at that moment, so it is not edited through sync; planners may withdraw one still open."""

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4, uuid5
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -277,29 +277,20 @@ async def week(
     unit = await get_unit(db, principal, unit_id)
     if not principal.can(PLAN_SHIFTS, unit.path):
         raise Forbidden(*NO_PLANNING)
-    people = (
-        await db.scalars(
-            select(User)
-            .join(OrgUnit, OrgUnit.id == User.unit_id)
-            .where(
-                User.municipality_id == principal.municipality_id,
-                User.active.is_(True),
-                OrgUnit.path.startswith(unit.path),
-            )
-            .order_by(User.name)
-        )
-    ).all()
+    people = await staff(db, unit)
     r = SYNC.record.c
     rows = await db.execute(
         select(SYNC.record).where(
             r.municipality_id == principal.municipality_id,
-            r.type == "shift",
+            r.type.in_(("shift", "open_shift")),
             r.deleted.is_(False),
             r.unit_path.startswith(unit.path),
         )
     )
-    shifts = [engine.load_row(row) for row in rows]
-    shifts = [s for s in shifts if first.isoformat() <= str(s.fields.get("date") or "") <= last.isoformat()]
+    loaded = [engine.load_row(row) for row in rows]
+    loaded = [s for s in loaded if first.isoformat() <= str(s.fields.get("date") or "") <= last.isoformat()]
+    shifts = [s for s in loaded if s.type == "shift"]
+    open_shifts = [s for s in loaded if s.type == "open_shift"]
     return {
         "unit": {"id": unit.id, "name": unit.name},
         "first": first.isoformat(),
@@ -314,4 +305,123 @@ async def week(
             }
             for s in sorted(shifts, key=lambda s: (s.fields.get("date"), s.fields.get("start") or ""))
         ],
+        "open": [
+            {"id": str(s.id), "state": s.state, "offered": sorted(s.party_ids()), **s.fields}
+            for s in sorted(open_shifts, key=lambda s: (s.fields.get("date"), s.fields.get("start") or ""))
+        ],
     }
+
+
+async def staff(db: AsyncSession, unit: OrgUnit) -> list[User]:
+    """The active people of the unit and the units below it, by name."""
+    rows = await db.scalars(
+        select(User)
+        .join(OrgUnit, OrgUnit.id == User.unit_id)
+        .where(
+            User.municipality_id == unit.municipality_id,
+            User.active.is_(True),
+            OrgUnit.path.startswith(unit.path),
+        )
+        .order_by(User.name)
+    )
+    return list(rows)
+
+
+def _new_record(
+    record_id: UUID, type_name: str, principal: Principal, unit: OrgUnit, owner_id: int | None, state: str
+) -> Record:
+    return Record(
+        id=record_id,
+        type=type_name,
+        municipality_id=principal.municipality_id,
+        owner_id=owner_id,
+        unit_id=unit.id,
+        unit_path=unit.path,
+        state=state,
+        fields={},
+        version=0,
+        deleted=False,
+        updated_at=datetime.now(UTC),
+        author_id=principal.user_id,
+    )
+
+
+async def can_take(db: AsyncSession, person: int, fields: Mapping[str, Any]) -> Outcome:
+    """Whether `person` could take a shift with these fields now: the checks against their own shifts."""
+    around = _day(fields.get("date")) or today()
+    return evaluate(uuid4(), fields, await neighbours(db, person, around))
+
+
+async def prepare_open(db: AsyncSession, principal: Principal, data: ShiftIn) -> Change:
+    """An open shift (ledig vagt) for the unit, offered to exactly those of its people who can take it
+    without breaking a rule. Raises as `prepare` (Invalid for a shift that cannot be placed)."""
+    unit = await get_unit(db, principal, data.unit)
+    if not principal.can(PLAN_SHIFTS, unit.path):
+        raise Forbidden(*NO_PLANNING)
+    existing = await engine.load(db, SYNC, data.id)
+    if existing is not None:
+        if existing.type != "open_shift" or existing.municipality_id != principal.municipality_id:
+            raise NotFound("Vagten findes ikke.", "The shift does not exist.")
+        return Change(existing, existing.fields)  # sent twice: nothing new
+    raw = {
+        "date": data.date.isoformat(),
+        "start": data.start,
+        "end": data.end,
+        "break_minutes": data.break_minutes,
+        "unit": unit.id,
+        "shift_type": data.shift_type,
+        "competences": list(data.competences),
+    }
+    try:
+        fields = clean_changes(SHIFT_FIELDS, raw, today()).fields
+    except FieldError as bad:
+        raise Invalid(bad.da, bad.en) from None
+    shape = evaluate(data.id, fields, [])
+    if shape.clock is None:
+        raise Invalid(*refusal(shape.findings))
+    offered = [p.id for p in await staff(db, unit) if not (await can_take(db, p.id, fields)).findings]
+    record = dataclasses.replace(
+        _new_record(data.id, "open_shift", principal, unit, None, "open"),
+        parties=[[p, "offered"] for p in offered],
+    )
+    return Change(record, {**fields, "clock": shape.clock, "taken": {}})
+
+
+async def prepare_take(db: AsyncSession, principal: Principal, open_id: UUID) -> list[Change]:
+    """The changes that give the open shift to the signed-in person: their own shift, and the open shift
+    marked taken (written together; a second taker meets a changed record and is told it is gone).
+    Raises NotFound (not offered to them), Conflict (taken by someone else, or a rule they would break
+    now, in words)."""
+    record = await engine.load(db, SYNC, open_id)
+    if (
+        record is None
+        or record.type != "open_shift"
+        or record.municipality_id != principal.municipality_id
+        or principal.user_id not in record.party_ids()
+    ):
+        raise NotFound("Den ledige vagt findes ikke.", "The open shift does not exist.")
+    shift_id = uuid5(open_id, "taken")
+    taken = record.fields.get("taken") or {}
+    if record.state == "taken" and taken.get("by") == principal.user_id:
+        return []  # pressed twice: it is already theirs
+    if record.state != "open" or record.deleted:
+        raise Conflict(
+            "Vagten er allerede taget af en anden.", "The shift has already been taken by someone else."
+        )
+    outcome = await can_take(db, principal.user_id, record.fields)
+    if outcome.findings:
+        raise Conflict(*refusal(outcome.findings))
+    unit = await db.get(OrgUnit, record.unit_id)
+    if unit is None:
+        raise NotFound("Den ledige vagt findes ikke.", "The open shift does not exist.")
+    shift_fields = {
+        k: record.fields.get(k) for k in SHIFT_FIELDS if k in record.fields and k not in ("clock", "taken")
+    }
+    shift_fields |= {"employee": principal.user_id, "clock": outcome.clock, "rules": _rules(outcome, None)}
+    mine = _new_record(shift_id, "shift", principal, unit, principal.user_id, "published")
+    now = datetime.now(UTC).isoformat()
+    mark = {
+        **record.fields,
+        "taken": {"by": principal.user_id, "by_name": principal.name, "at": now, "shift": str(shift_id)},
+    }
+    return [Change(mine, shift_fields), Change(record, mark, state="taken", step="take")]

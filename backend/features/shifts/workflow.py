@@ -6,12 +6,12 @@ from backend.features.shifts import service
 from backend.features.shifts.controller import ShiftsController
 from backend.features.shifts.demo import seed_shifts
 from backend.features.shifts.models import ShiftType
-from backend.features.shifts.record_type import CAPABILITIES, SHIFT
+from backend.features.shifts.record_type import CAPABILITIES, OPEN_SHIFT, SHIFT
 from backend.features.workflow import Workflow
 
 WORKFLOW = Workflow(
     name="shifts",
-    record_types=(SHIFT,),
+    record_types=(SHIFT, OPEN_SHIFT),
     hooks={"shift": (service.shifts_changed,)},
     controllers=(ShiftsController,),
     models=(ShiftType,),

@@ -24,6 +24,7 @@ interface Week {
   first: string;
   people: { id: number; name: string }[];
   shifts: ({ id: string; owner_id: number } & Record<string, unknown>)[];
+  open: ({ id: string; state: string; offered: number[] } & Record<string, unknown>)[];
 }
 
 interface Draft {
@@ -36,11 +37,12 @@ interface Draft {
   end: string;
   break_minutes: number;
   reason: string;
+  open: boolean;
 }
 
 const PLANS = ["planner", "leader"];
 
-function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; leader: boolean; done: () => void; cancel: () => void }) {
+function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; leader: boolean; done: (message: string) => void; cancel: () => void }) {
   const [d, setD] = useState(props.draft);
   const [error, setError] = useState("");
   const [refused, setRefused] = useState(false);
@@ -57,6 +59,20 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
     setError("");
     try {
       const type = props.types.find((x) => x.name === d.type);
+      if (d.open) {
+        const offered = await api.post<{ offered: number[] }>("/api/shifts/open", {
+          id: d.id,
+          unit: props.unit,
+          date: d.date,
+          start: d.start,
+          end: d.end,
+          break_minutes: d.break_minutes,
+          shift_type: d.type,
+          competences: type?.competences ?? [],
+        });
+        props.done(t("sh_offeredTo", { count: offered.offered.length }));
+        return;
+      }
       await api.post("/api/shifts", {
         id: d.id,
         employee: d.employee,
@@ -69,7 +85,7 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
         competences: type?.competences ?? [],
         override_reason: d.reason.trim() || null,
       });
-      props.done();
+      props.done("");
     } catch (err) {
       setError(errorText(err));
       setRefused(true);
@@ -80,7 +96,7 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
 
   return (
     <form class="card" onSubmit={save} aria-labelledby="sh-form-title">
-      <h2 id="sh-form-title">{t("sh_newFor", { name: d.name, day: dayName(d.date) })}</h2>
+      <h2 id="sh-form-title">{d.open ? t("sh_newOpen", { day: dayName(d.date) }) : t("sh_newFor", { name: d.name, day: dayName(d.date) })}</h2>
       <label>
         {t("sh_type")}
         <select value={d.type} onChange={(e) => pick((e.target as HTMLSelectElement).value)}>
@@ -143,6 +159,7 @@ export function ShiftWeek({ me }: { me: Me }) {
   const [unit, setUnit] = useState(units.length ? Number(units[0].unit_id) : 0);
   const [monday, setMonday] = useState(() => mondayOf(feltSync.fields.today()));
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [notice, setNotice] = useState("");
   const week = useLoad(() => api.get<Week>(`/api/shifts/units/${unit}/week?week=${isoWeek(monday)}`), [unit, monday]);
   const types = useLoad(() => api.get<ShiftType[]>(`/api/shifts/units/${unit}/types`), [unit]);
   const leader = me.roles.some((g) => g.role === "leader");
@@ -174,13 +191,19 @@ export function ShiftWeek({ me }: { me: Me }) {
         </button>
       </div>
       <Status loading={week.loading && !week.data} error={week.error} onRetry={week.reload} />
+      {notice && (
+        <p role="status" data-testid="plan-notice">
+          {notice}
+        </p>
+      )}
       {draft && (
         <ShiftForm
           unit={unit}
           types={types.data ?? []}
           draft={draft}
           leader={leader}
-          done={() => {
+          done={(message) => {
+            setNotice(message);
             setDraft(null);
             week.reload();
           }}
@@ -223,7 +246,7 @@ export function ShiftWeek({ me }: { me: Me }) {
                           class="btn btn-small"
                           aria-label={t("sh_addFor", { name: p.name, day: dayName(day) })}
                           onClick={() =>
-                            setDraft({ id: feltSync.newId(), employee: p.id, name: p.name, date: day, type: "", start: "07:00", end: "15:00", break_minutes: 30, reason: "" })
+                            setDraft({ id: feltSync.newId(), employee: p.id, name: p.name, date: day, type: "", start: "07:00", end: "15:00", break_minutes: 30, reason: "", open: false })
                           }
                         >
                           +
@@ -233,6 +256,29 @@ export function ShiftWeek({ me }: { me: Me }) {
                   })}
                 </tr>
               ))}
+              <tr>
+                <th scope="row">{t("sh_openTitle")}</th>
+                {days.map((day) => (
+                  <td key={day}>
+                    {week.data!.open
+                      .filter((s) => s.date === day)
+                      .map((s) => (
+                        <p key={s.id}>
+                          <strong>{str(s.shift_type)}</strong> {shiftTime(s)} ·{" "}
+                          {s.state === "taken" ? t("sh_takenBy", { name: str((s.taken as { by_name?: string } | undefined)?.by_name) }) : t("sh_offeredTo", { count: s.offered.length })}
+                        </p>
+                      ))}
+                    <button
+                      type="button"
+                      class="btn btn-small"
+                      aria-label={t("sh_addOpen", { day: dayName(day) })}
+                      onClick={() => setDraft({ id: feltSync.newId(), employee: 0, name: "", date: day, type: "", start: "07:00", end: "15:00", break_minutes: 30, reason: "", open: true })}
+                    >
+                      +
+                    </button>
+                  </td>
+                ))}
+              </tr>
             </tbody>
           </table>
         </div>

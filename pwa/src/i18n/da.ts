@@ -447,6 +447,15 @@ export const da = {
   sh_save: "Gem vagt",
   sh_saveOverride: "Gem alligevel med begrundelse",
   sh_overrideReason: "Begrundelse for at tilsidesætte reglen (kun leder; gemmes og vises ved godkendelsen)",
+  sh_openTitle: "Ledige vagter",
+  sh_take: "Tag vagten",
+  sh_takeOffline: "Tag vagten (kræver net)",
+  sh_taken: "Vagten er din. Den står nu under dine vagter.",
+  sh_goneToOther: "Taget af en anden.",
+  sh_newOpen: "Ny ledig vagt {day}",
+  sh_addOpen: "Udbyd en ledig vagt {day}",
+  sh_offeredTo: "tilbudt {count} der må tage den",
+  sh_takenBy: "taget af {name}",
   sh_cancel: "Fortryd",
 };
 
