@@ -191,6 +191,8 @@ ENDPOINTS = [
         },
         targeted=False,
     ),
+    Endpoint("GET", "/api/shifts/units/{unit}/rules", scoped({R.PLANNER, R.LEADER})),
+    Endpoint("PUT", "/api/shifts/units/{unit}/rules", scoped({R.LEADER}), body=lambda w: {"norm_weeks": 4}),
     # Taking is decided per open shift (offered to you or not): test_shifts.py.
     Endpoint(
         "POST",

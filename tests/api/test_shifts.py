@@ -212,3 +212,36 @@ async def test_an_open_shift_is_offered_only_to_those_who_may_take_it_and_the_fi
     await as_role(client, db, settings, world, Role.SUBSTITUTE)
     late = await client.post("/api/shifts/open/take", json={"id": body["id"]})
     assert late.status_code == 409 and "allerede taget" in late.json()["detail"]
+
+
+async def test_a_units_rules_are_data_the_leader_sets_and_the_week_shows_norm_balances(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    unit = world.units["A"].id
+    await as_role(client, db, settings, world, Role.PLANNER)
+    assert (await client.put(f"/api/shifts/units/{unit}/rules", json={"norm_weeks": 4})).status_code == 403
+    await as_role(client, db, settings, world, Role.LEADER)
+    bad = await client.put(f"/api/shifts/units/{unit}/rules", json={"reduced_rest_minutes": 300})
+    assert bad.status_code == 400 and "nedsat hvile 8–11 t" in bad.json()["detail"]
+    daycare = {
+        "reduced_rest_minutes": 480,
+        "reduced_per_week": 1,
+        "norm_weeks": 4,
+        "norm_anchor": MONDAY.isoformat(),
+    }
+    assert (await client.put(f"/api/shifts/units/{unit}/rules", json=daycare)).status_code == 200
+    # A1 inherits A's profile: one 8-hour rest a week is allowed, the second is refused.
+    assert (await client.post("/api/shifts", json=shift(world, 0, "15:00", "23:00"))).status_code == 200
+    assert (await client.post("/api/shifts", json=shift(world, 1, "07:00", "14:00"))).status_code == 200
+    assert (await client.post("/api/shifts", json=shift(world, 2, "15:00", "23:00"))).status_code == 200
+    second = await client.post("/api/shifts", json=shift(world, 3, "07:00", "14:00"))
+    assert second.status_code == 409 and "11-timers-reglen" in second.json()["detail"]
+    iso = MONDAY.isocalendar()
+    week = (
+        await client.get(f"/api/shifts/units/{unit}/week", params={"week": f"{iso.year}-W{iso.week:02d}"})
+    ).json()
+    anna = week["balances"][str(world.in_a1.id)]
+    assert anna["first"] == MONDAY.isoformat() and anna["norm"] % 444 == 0
+    assert anna["planned"] == 3 * 450 - 60 and anna["worked"] == 0  # 7.5 + 6.5 + 7.5 paid hours ahead
+    assert anna["projected"] == anna["planned"] - anna["norm"] and anna["band"] == 1200

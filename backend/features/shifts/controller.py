@@ -8,7 +8,7 @@ from datetime import date
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.params import FromQuery, JSONBody
 from sqlalchemy import select
 
@@ -19,9 +19,10 @@ from backend.deps import DbSession, SignedIn
 from backend.errors import Conflict, Forbidden, Invalid
 from backend.features.org.service import get_unit
 from backend.features.shifts import service
+from backend.features.shifts import settings as unit_settings
 from backend.features.shifts.checks import BadShift, placed
-from backend.features.shifts.models import ShiftType
-from backend.features.shifts.record_type import PLAN_SHIFTS
+from backend.features.shifts.models import ShiftType, UnitRules
+from backend.features.shifts.record_type import PLAN_SHIFTS, SET_UNIT_RULES
 from backend.features.sync import pipeline
 from backend.web.params import PathId
 from sync import engine
@@ -77,6 +78,37 @@ class OpenOut(msgspec.Struct):
     state: str
     fields: dict[str, object]
     offered: list[int]
+
+
+class UnitRulesIO(msgspec.Struct):
+    """A unit's rest profile and norm settings (models.UnitRules); minutes and days."""
+
+    reduced_rest_minutes: int | None = None
+    reduced_per_week: int = 0
+    weekly_rest_minutes: int = 35 * 60
+    weekly_window_days: int = 7
+    norm_weeks: int = 12
+    norm_anchor: date = date(2026, 1, 5)
+    flex_band_minutes: int = 20 * 60
+
+
+def _check_rules(data: UnitRulesIO) -> None:
+    problems = [
+        data.reduced_rest_minutes is not None and not 8 * 60 <= data.reduced_rest_minutes < 11 * 60,
+        not 0 <= data.reduced_per_week <= 7,
+        not 24 * 60 <= data.weekly_rest_minutes <= 72 * 60,
+        not 7 <= data.weekly_window_days <= 12,
+        not 1 <= data.norm_weeks <= 26,
+        data.norm_anchor.weekday() != 0,
+        not 0 <= data.flex_band_minutes <= 100 * 60,
+    ]
+    if any(problems):
+        raise Invalid(
+            "Ugyldige regler: nedsat hvile 8–11 t (højst 7 gange om ugen), ugentlig hvile 24–72 t inden for "
+            "7–12 døgn, normperiode 1–26 uger fra en mandag, flex-bånd 0–100 t.",
+            "Invalid rules: reduced rest 8–11 h (at most 7 times a week), weekly rest 24–72 h within 7–12 "
+            "days, a normperiode of 1–26 weeks from a Monday, a flex band of 0–100 h.",
+        )
 
 
 class ShiftOut(msgspec.Struct):
@@ -231,6 +263,43 @@ class ShiftsController(Controller):
         saved = await engine.load(db_session, SYNC, data.id)
         assert saved is not None
         return OpenOut(saved.id, saved.version, saved.state, saved.fields, sorted(saved.party_ids()))
+
+    @get("/units/{unit_id:int}/rules", operation_id="getUnitWorkRules")
+    async def get_rules(self, db_session: DbSession, principal: SignedIn, unit_id: PathId) -> UnitRulesIO:
+        """The unit's rest profile and norm settings (its own, or the nearest unit's above it)."""
+        await _plannable(db_session, principal, unit_id)
+        unit = await get_unit(db_session, principal, unit_id)
+        rules = await unit_settings.for_unit(db_session, unit.path)
+        p = rules.profile
+        return UnitRulesIO(
+            p.reduced_rest,
+            p.reduced_per_week,
+            p.weekly_rest,
+            p.weekly_window_days,
+            rules.norm_weeks,
+            rules.norm_anchor,
+            rules.band,
+        )
+
+    @put("/units/{unit_id:int}/rules", operation_id="setUnitWorkRules")
+    async def set_rules(
+        self, db_session: DbSession, principal: SignedIn, unit_id: PathId, data: JSONBody[UnitRulesIO]
+    ) -> UnitRulesIO:
+        """Set the unit's rest profile (an agreement's exceptions) and norm settings: leaders only."""
+        unit = await get_unit(db_session, principal, unit_id)
+        if not principal.can(SET_UNIT_RULES, unit.path):
+            raise Forbidden(
+                "Kun enhedens leder kan ændre reglerne.", "Only the unit's manager can change the rules."
+            )
+        _check_rules(data)
+        row = await db_session.get(UnitRules, unit.id) or UnitRules(
+            unit_id=unit.id, municipality_id=unit.municipality_id
+        )
+        for name in UnitRulesIO.__struct_fields__:
+            setattr(row, name, getattr(data, name))
+        db_session.add(row)
+        await db_session.commit()
+        return data
 
     @get("/units/{unit_id:int}/week", operation_id="getShiftWeek")
     async def week(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
@@ -27,3 +28,26 @@ class ShiftType(Timestamped, Base):
     end: Mapped[str] = mapped_column(String(5))
     break_minutes: Mapped[int] = mapped_column(Integer, default=0)
     competences: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class UnitRules(Timestamped, Base):
+    """A unit's working-time profile and norm settings (data, not code; the units below inherit it).
+
+    Rest: `reduced_rest_minutes` (e.g. 480 under the daycare agreement) at most `reduced_per_week` times a
+    calendar week, None for none; the weekly rest `weekly_rest_minutes` (35 h) in every `weekly_window_days`
+    (7, up to 12 by local agreement). Norm: a normperiode of `norm_weeks` weeks counted from the Monday
+    `norm_anchor`, with a flex band of ± `flex_band_minutes` (e.g. Rudersdal: ±20 h over 12 weeks).
+    """
+
+    __tablename__ = "shift_unit_rules"
+    __audited__: ClassVar[bool] = True
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    reduced_rest_minutes: Mapped[int | None] = mapped_column(Integer)
+    reduced_per_week: Mapped[int] = mapped_column(Integer, default=0)
+    weekly_rest_minutes: Mapped[int] = mapped_column(Integer, default=35 * 60)
+    weekly_window_days: Mapped[int] = mapped_column(Integer, default=7)
+    norm_weeks: Mapped[int] = mapped_column(Integer, default=12)
+    norm_anchor: Mapped[date] = mapped_column(default=date(2026, 1, 5))
+    flex_band_minutes: Mapped[int] = mapped_column(Integer, default=20 * 60)

@@ -16,9 +16,12 @@ PLAN_SHIFTS = "plan_shifts"
 """Planners and leaders lay and change the plan of the units they cover."""
 OVERRIDE_RULES = "override_work_rules"
 """Only a leader may let a shift stand that breaks a working-time rule, giving a reason that is kept."""
+SET_UNIT_RULES = "set_unit_work_rules"
+"""The leader sets the unit's rest profile (an agreement's exceptions) and its normperiode and flex band."""
 CAPABILITIES = {
     PLAN_SHIFTS: frozenset({Role.PLANNER, Role.LEADER}),
     OVERRIDE_RULES: frozenset({Role.LEADER}),
+    SET_UNIT_RULES: frozenset({Role.LEADER}),
 }
 
 ID_MAX = 2**31 - 1

@@ -26,9 +26,11 @@ from backend.db.models import OrgUnit, User
 from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import get_unit
+from backend.features.shifts import settings as unit_settings
 from backend.features.shifts.checks import BadShift, Finding, check, paid_minutes, placed
 from backend.features.shifts.record_type import OVERRIDE_RULES, PLAN_SHIFTS, SHIFT_FIELDS
 from backend.features.workflow import Change, Effect
+from backend.features.worktime import norm
 from backend.features.worktime.rest import RestProfile, Work
 from sync import engine
 from sync.apply import Record
@@ -143,7 +145,8 @@ async def shifts_changed(db: AsyncSession, records: list[Record]) -> list[Effect
             continue
         around = _day(record.fields.get("date")) or date.today()
         others = await neighbours(db, record.owner_id, around, changed)
-        outcome = evaluate(record.id, record.fields, others)
+        rules = await unit_settings.for_unit(db, record.unit_path)
+        outcome = evaluate(record.id, record.fields, others, rules.profile)
         fields = {
             **record.fields,
             "clock": outcome.clock or {},
@@ -217,7 +220,7 @@ async def prepare(db: AsyncSession, principal: Principal, data: ShiftIn) -> Chan
     except FieldError as bad:
         raise Invalid(bad.da, bad.en) from None
     others = await neighbours(db, data.employee, data.date)
-    outcome = evaluate(data.id, fields, others)
+    outcome = evaluate(data.id, fields, others, (await unit_settings.for_unit(db, unit.path)).profile)
     if outcome.clock is None:
         raise Invalid(*refusal(outcome.findings))
     # Pressing save twice on an overridden shift keeps the leader's override (same rules broken).
@@ -278,6 +281,7 @@ async def week(
     if not principal.can(PLAN_SHIFTS, unit.path):
         raise Forbidden(*NO_PLANNING)
     people = await staff(db, unit)
+    rules = await unit_settings.for_unit(db, unit.path)
     r = SYNC.record.c
     rows = await db.execute(
         select(SYNC.record).where(
@@ -305,6 +309,7 @@ async def week(
             }
             for s in sorted(shifts, key=lambda s: (s.fields.get("date"), s.fields.get("start") or ""))
         ],
+        "balances": await balances(db, [p.id for p in people], rules, first),
         "open": [
             {"id": str(s.id), "state": s.state, "offered": sorted(s.party_ids()), **s.fields}
             for s in sorted(open_shifts, key=lambda s: (s.fields.get("date"), s.fields.get("start") or ""))
@@ -346,10 +351,12 @@ def _new_record(
     )
 
 
-async def can_take(db: AsyncSession, person: int, fields: Mapping[str, Any]) -> Outcome:
+async def can_take(
+    db: AsyncSession, person: int, fields: Mapping[str, Any], profile: RestProfile = RestProfile()
+) -> Outcome:
     """Whether `person` could take a shift with these fields now: the checks against their own shifts."""
     around = _day(fields.get("date")) or today()
-    return evaluate(uuid4(), fields, await neighbours(db, person, around))
+    return evaluate(uuid4(), fields, await neighbours(db, person, around), profile)
 
 
 async def prepare_open(db: AsyncSession, principal: Principal, data: ShiftIn) -> Change:
@@ -379,7 +386,10 @@ async def prepare_open(db: AsyncSession, principal: Principal, data: ShiftIn) ->
     shape = evaluate(data.id, fields, [])
     if shape.clock is None:
         raise Invalid(*refusal(shape.findings))
-    offered = [p.id for p in await staff(db, unit) if not (await can_take(db, p.id, fields)).findings]
+    profile = (await unit_settings.for_unit(db, unit.path)).profile
+    offered = [
+        p.id for p in await staff(db, unit) if not (await can_take(db, p.id, fields, profile)).findings
+    ]
     record = dataclasses.replace(
         _new_record(data.id, "open_shift", principal, unit, None, "open"),
         parties=[[p, "offered"] for p in offered],
@@ -408,7 +418,9 @@ async def prepare_take(db: AsyncSession, principal: Principal, open_id: UUID) ->
         raise Conflict(
             "Vagten er allerede taget af en anden.", "The shift has already been taken by someone else."
         )
-    outcome = await can_take(db, principal.user_id, record.fields)
+    outcome = await can_take(
+        db, principal.user_id, record.fields, (await unit_settings.for_unit(db, record.unit_path)).profile
+    )
     if outcome.findings:
         raise Conflict(*refusal(outcome.findings))
     unit = await db.get(OrgUnit, record.unit_id)
@@ -425,3 +437,50 @@ async def prepare_take(db: AsyncSession, principal: Principal, open_id: UUID) ->
         "taken": {"by": principal.user_id, "by_name": principal.name, "at": now, "shift": str(shift_id)},
     }
     return [Change(mine, shift_fields), Change(record, mark, state="taken", step="take")]
+
+
+async def balances(
+    db: AsyncSession, people: list[int], rules: unit_settings.Settings, around: date
+) -> dict[str, Any]:
+    """Each person's standing in the normperiode holding `around` (worktime.norm): the norm (full time:
+    part-time hours are not yet recorded in Felt), paid minutes worked (shifts ended by now) and
+    planned (the rest of the period), the balance so far and projected to the end, against the band.
+    Absences are not yet recorded, so they credit nothing here."""
+    first, last = norm.periods(rules.norm_anchor, rules.norm_weeks, around)
+    owed = norm.norm_minutes(first, last)
+    r = SYNC.record.c
+    now = datetime.now(UTC)
+    worked: dict[int, int] = dict.fromkeys(people, 0)
+    planned: dict[int, int] = dict.fromkeys(people, 0)
+    if people:
+        rows = await db.execute(
+            select(r.owner_id, r.fields).where(
+                r.owner_id.in_(people), r.type == "shift", r.deleted.is_(False)
+            )
+        )
+        for owner, f in rows:
+            clock = f.get("clock") or {}
+            if (
+                not (first.isoformat() <= str(f.get("date") or "") <= last.isoformat())
+                or "paid_minutes" not in clock
+            ):
+                continue
+            done = datetime.fromisoformat(str(clock["end"])) <= now
+            (worked if done else planned)[owner] += int(clock["paid_minutes"])
+    out = {}
+    for person in people:
+        b = norm.Balance(
+            norm=owed, worked=worked[person], credited=0, planned=planned[person], band=rules.band
+        )
+        out[str(person)] = {
+            "first": first.isoformat(),
+            "last": last.isoformat(),
+            "norm": b.norm,
+            "worked": b.worked,
+            "planned": b.planned,
+            "balance": b.balance,
+            "projected": b.projected,
+            "band": b.band,
+            "outside_band": b.outside_band,
+        }
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from backend.features.shifts import service
 from backend.features.shifts.controller import ShiftsController
 from backend.features.shifts.demo import seed_shifts
-from backend.features.shifts.models import ShiftType
+from backend.features.shifts.models import ShiftType, UnitRules
 from backend.features.shifts.record_type import CAPABILITIES, OPEN_SHIFT, SHIFT
 from backend.features.workflow import Workflow
 
@@ -14,7 +14,7 @@ WORKFLOW = Workflow(
     record_types=(SHIFT, OPEN_SHIFT),
     hooks={"shift": (service.shifts_changed,)},
     controllers=(ShiftsController,),
-    models=(ShiftType,),
+    models=(ShiftType, UnitRules),
     capabilities=CAPABILITIES,
     areas={"shifts_plan": "plan_shifts"},
     seed=seed_shifts,

@@ -7,7 +7,7 @@ import { feltSync } from "../data";
 import { t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { str } from "./records";
+import { locale, str } from "./records";
 import { addDays, dayName, findingText, isoWeek, mondayOf, rulesOf, shiftTime } from "./shiftText";
 
 interface ShiftType {
@@ -25,7 +25,21 @@ interface Week {
   people: { id: number; name: string }[];
   shifts: ({ id: string; owner_id: number } & Record<string, unknown>)[];
   open: ({ id: string; state: string; offered: number[] } & Record<string, unknown>)[];
+  balances: Record<string, Balance>;
 }
+
+/** A person's standing in the normperiode, in minutes (backend worktime.norm). */
+interface Balance {
+  first: string;
+  last: string;
+  balance: number;
+  projected: number;
+  band: number;
+  outside_band: boolean;
+}
+
+const signedHours = (minutes: number): string =>
+  `${minutes > 0 ? "+" : minutes < 0 ? "−" : ""}${(Math.abs(minutes) / 60).toLocaleString(locale(), { maximumFractionDigits: 1 })}`;
 
 interface Draft {
   id: string;
@@ -226,7 +240,18 @@ export function ShiftWeek({ me }: { me: Me }) {
             <tbody>
               {week.data.people.map((p) => (
                 <tr key={p.id}>
-                  <th scope="row">{p.name}</th>
+                  <th scope="row">
+                    {p.name}
+                    {week.data!.balances[String(p.id)] && (
+                      <span class={`balance ${week.data!.balances[String(p.id)].outside_band ? "error" : "muted"}`}>
+                        {t("sh_balance", {
+                          now: signedHours(week.data!.balances[String(p.id)].balance),
+                          end: signedHours(week.data!.balances[String(p.id)].projected),
+                          band: signedHours(week.data!.balances[String(p.id)].band).replace("+", "±"),
+                        })}
+                      </span>
+                    )}
+                  </th>
                   {days.map((day) => {
                     const here = week.data!.shifts.filter((s) => s.owner_id === p.id && s.date === day);
                     return (

@@ -456,6 +456,7 @@ export const da = {
   sh_addOpen: "Udbyd en ledig vagt {day}",
   sh_offeredTo: "tilbudt {count} der må tage den",
   sh_takenBy: "taget af {name}",
+  sh_balance: "Normsaldo {now} t, ved periodens slut {end} t (bånd {band} t)",
   sh_cancel: "Fortryd",
 };
 

@@ -454,5 +454,6 @@ export const en: Dict = {
   sh_addOpen: "Offer an open shift {day}",
   sh_offeredTo: "offered to {count} who may take it",
   sh_takenBy: "taken by {name}",
+  sh_balance: "Norm balance {now} h, at the period's end {end} h (band {band} h)",
   sh_cancel: "Cancel",
 };
