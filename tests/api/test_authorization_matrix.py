@@ -193,6 +193,21 @@ ENDPOINTS = [
     ),
     Endpoint("GET", "/api/shifts/units/{unit}/rules", scoped({R.PLANNER, R.LEADER})),
     Endpoint("PUT", "/api/shifts/units/{unit}/rules", scoped({R.LEADER}), body=lambda w: {"norm_weeks": 4}),
+    # Swaps are decided per shift and per offer (yours, offered to you): test_shifts.py.
+    Endpoint(
+        "POST",
+        "/api/shifts/swaps",
+        lambda r, t: 404,
+        body=lambda w: {"id": str(uuid.uuid4()), "shift": str(uuid.uuid4())},
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/shifts/swaps/accept",
+        lambda r, t: 404,
+        body=lambda w: {"id": str(uuid.uuid4())},
+        targeted=False,
+    ),
     # Taking is decided per open shift (offered to you or not): test_shifts.py.
     Endpoint(
         "POST",

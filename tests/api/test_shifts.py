@@ -245,3 +245,71 @@ async def test_a_units_rules_are_data_the_leader_sets_and_the_week_shows_norm_ba
     assert anna["first"] == MONDAY.isoformat() and anna["norm"] % 444 == 0
     assert anna["planned"] == 3 * 450 - 60 and anna["worked"] == 0  # 7.5 + 6.5 + 7.5 paid hours ahead
     assert anna["projected"] == anna["planned"] - anna["norm"] and anna["band"] == 1200
+
+
+async def test_a_swap_is_offered_only_to_colleagues_who_may_take_it_and_waits_for_the_leader_or_not(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    anna, employee, substitute = world.in_a1, world.by_role[Role.EMPLOYEE], world.by_role[Role.SUBSTITUTE]
+    await as_role(client, db, settings, world, Role.PLANNER)
+    mine = shift(world, 1, "07:00", "15:00", unit=world.units["A"].id)
+    assert (await client.post("/api/shifts", json=mine)).status_code == 200
+    # The substitute ends an evening at 23:00 the day before: 8 hours' rest, so she is not offered it.
+    late = shift(world, 0, "15:00", "23:00", employee=substitute.id, unit=world.units["A"].id)
+    assert (await client.post("/api/shifts", json=late)).status_code == 200
+
+    await sign_in(client, db, anna, settings)
+    named = await client.post(
+        "/api/shifts/swaps", json={"id": new_id(), "shift": mine["id"], "to": substitute.id}
+    )
+    assert named.status_code == 409 and "11-timers-reglen" in named.json()["detail"]
+    swap = {"id": new_id(), "shift": mine["id"]}
+    offered = await client.post("/api/shifts/swaps", json=swap)
+    assert offered.status_code == 200, offered.text
+    assert employee.id in offered.json()["offered"] and substitute.id not in offered.json()["offered"]
+    assert anna.id not in offered.json()["offered"]
+    assert (
+        await client.post("/api/shifts/swaps", json={"id": new_id(), "shift": new_id()})
+    ).status_code == 404
+
+    await sign_in(client, db, substitute, settings)
+    assert (await client.post("/api/shifts/swaps/accept", json={"id": swap["id"]})).status_code == 404
+    await sign_in(client, db, employee, settings)
+    accepted = await client.post("/api/shifts/swaps/accept", json={"id": swap["id"]})
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"  # waits for the leader
+
+    await as_role(client, db, settings, world, Role.LEADER)
+    inbox = (await client.get("/api/inbox")).json()
+    assert swap["id"] in str(inbox)
+    approved = await client.post("/api/inbox/swap/approve", json={"ids": [swap["id"]]})
+    assert approved.status_code == 200, approved.text
+    leader = Device(client, "shift")
+    moved = (await leader.pull())[mine["id"]]
+    assert moved["owner_id"] == employee.id and moved["fields"]["employee"] == employee.id
+
+
+async def test_a_swap_approves_itself_when_the_unit_allows_it(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await as_role(client, db, settings, world, Role.LEADER)
+    unit = world.units["A"].id
+    assert (
+        await client.put(f"/api/shifts/units/{unit}/rules", json={"swaps_approve_themselves": True})
+    ).status_code == 200
+    mine = shift(world, 2, "07:00", "15:00")
+    assert (await client.post("/api/shifts", json=mine)).status_code == 200
+    await sign_in(client, db, world.in_a1, settings)
+    swap = {"id": new_id(), "shift": mine["id"], "to": world.by_role[Role.EMPLOYEE].id}
+    assert (await client.post("/api/shifts/swaps", json=swap)).status_code == 200
+    await as_role(client, db, settings, world, Role.EMPLOYEE)
+    accepted = await client.post("/api/shifts/swaps/accept", json={"id": swap["id"]})
+    assert accepted.json()["state"] == "approved"
+    assert (
+        await client.post("/api/shifts/swaps/accept", json={"id": swap["id"]})
+    ).status_code == 200  # twice
+    shifts = {r["id"]: r for r in (await Device(client, "shift").pull()).values()}
+    assert shifts[mine["id"]]["owner_id"] == world.by_role[Role.EMPLOYEE].id
+    await sign_in(client, db, world.in_a1, settings)
+    assert mine["id"] not in await Device(client, "shift").pull()  # no longer hers

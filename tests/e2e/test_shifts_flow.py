@@ -1,6 +1,7 @@
 """Shift planning in real Chromium against the real backend: the planner on a tablet (1024×768) is refused a
-shift that breaks the 11-hour rule, in words, and plans a lawful one; the employee sees it under "Mine
-vagter" on a phone (360 px), offline too, in Danish and English."""
+shift that breaks the 11-hour rule, in words, and plans a lawful one; offers an open shift that only he
+may take, and takes it; accepts a colleague's swap, which waits for the leader; the employee sees her
+new shift under "Mine vagter" on a phone (360 px), offline too, in Danish and English."""
 
 from __future__ import annotations
 
@@ -84,11 +85,18 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
         None,
         "the open shift did not sync",
     )
-    tablet.get_by_test_id("open-shifts").get_by_role("button", name="Tag vagten").click()
+    sunday_card = tablet.get_by_test_id("open-shifts").locator("li", has_text=sun)
+    sunday_card.get_by_role("button", name="Tag vagten").click()
     expect(tablet.get_by_test_id("take-message")).to_have_text(
         "Vagten er din. Den står nu under dine vagter."
     )
     expect(tablet.get_by_test_id("my-shifts")).to_contain_text(f"{sun} · 07:00–15:00 (8 t)")
+    # The demo's swap: Fatima offered next Thursday's day shift, to Erik only. The rules are checked
+    # again when he accepts: having taken Sunday, he would work from Friday to Friday with no 35-hour rest.
+    tablet.get_by_test_id("offered-swaps").get_by_role("button", name="Tag vagten over").click()
+    expect(tablet.get_by_test_id("swap-message")).to_contain_text(
+        "Du kan ikke tage vagten: Ugentligt fridøgn: ingen 35 t fri i træk"
+    )
 
     phone.context.set_offline(True)
     phone.evaluate("localStorage.setItem('felt.lang', 'en')")

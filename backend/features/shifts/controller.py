@@ -90,6 +90,7 @@ class UnitRulesIO(msgspec.Struct):
     norm_weeks: int = 12
     norm_anchor: date = date(2026, 1, 5)
     flex_band_minutes: int = 20 * 60
+    swaps_approve_themselves: bool = False
 
 
 def _check_rules(data: UnitRulesIO) -> None:
@@ -111,6 +112,14 @@ def _check_rules(data: UnitRulesIO) -> None:
         )
 
 
+class SwapIn(msgspec.Struct):
+    """A swap (vagtbytte) of my `shift` to colleague `to`, or to the team when None."""
+
+    id: UUID
+    shift: UUID
+    to: int | None = None
+
+
 class ShiftOut(msgspec.Struct):
     id: UUID
     version: int
@@ -125,6 +134,12 @@ async def _plannable(db: DbSession, principal: SignedIn, unit_id: int) -> int:
     if not principal.can(PLAN_SHIFTS, unit.path):
         raise Forbidden(*service.NO_PLANNING)
     return unit.id
+
+
+async def _open_out(db: DbSession, record_id: UUID) -> OpenOut:
+    saved = await engine.load(db, SYNC, record_id)
+    assert saved is not None
+    return OpenOut(saved.id, saved.version, saved.state, saved.fields, sorted(saved.party_ids()))
 
 
 class ShiftsController(Controller):
@@ -279,6 +294,7 @@ class ShiftsController(Controller):
             rules.norm_weeks,
             rules.norm_anchor,
             rules.band,
+            rules.swaps_approve_themselves,
         )
 
     @put("/units/{unit_id:int}/rules", operation_id="setUnitWorkRules")
@@ -300,6 +316,31 @@ class ShiftsController(Controller):
         db_session.add(row)
         await db_session.commit()
         return data
+
+    @post("/swaps", operation_id="offerSwap", status_code=200)
+    async def offer_swap(
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[SwapIn]
+    ) -> OpenOut:
+        """Offer my shift to a named colleague or the team: only those who can take it without breaking a
+        rule are offered it. Safe to send twice (same id)."""
+        change = await service.prepare_swap(db_session, principal, data.id, data.shift, data.to)
+        await pipeline.save(db_session, platform.of(request), [change], commit=True)
+        return await _open_out(db_session, data.id)
+
+    @post("/swaps/accept", operation_id="acceptSwap", status_code=200)
+    async def accept_swap(
+        self, request: Request, db_session: DbSession, principal: SignedIn, data: JSONBody[TakeIn]
+    ) -> OpenOut:
+        """Accept a swap offered to me: approved at once when the unit allows it and no rule is broken,
+        otherwise it waits for the leader (the inbox). Safe to press twice."""
+        changes = await service.prepare_accept(db_session, principal, data.id)
+        if changes:
+            try:
+                await pipeline.save(db_session, platform.of(request), changes, commit=True)
+            except engine.Stale:
+                await db_session.rollback()
+                raise Conflict("Byttet er ikke længere tilbudt.", "The swap is no longer on offer.") from None
+        return await _open_out(db_session, data.id)
 
     @get("/units/{unit_id:int}/week", operation_id="getShiftWeek")
     async def week(

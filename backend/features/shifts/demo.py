@@ -1,5 +1,6 @@
 """Demo shifts: Plejecenter Egebo's shift types and a two-week plan for Erik (the planner) and Fatima,
-pushed as Erik's tablet would push them, so the server checks them as it checks real ones.
+pushed as Erik's tablet would push them, so the server checks them as it checks real ones; an open
+shift and a pending swap, made as the planner's and Fatima's screens make them.
 Idempotent: fixed ids and a fixed device; a second run is a no-op."""
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import today
 from backend.db.models import OrgUnit, User
+from backend.features.shifts import service
 from backend.features.shifts.models import ShiftType
+from backend.features.sync import pipeline
 from backend.platform import Platform
 from backend.seed.people import principal_of, push_as
 from sync.protocol import Mutation
@@ -85,3 +88,15 @@ async def seed_shifts(db: AsyncSession, platform: Platform, municipality_id: int
                 )
     planner = await principal_of(db, platform, municipality_id, "1005")
     await push_as(db, platform, planner, uuid.uuid5(NAMESPACE, "device"), mutations)
+    # An open evening next Thursday (offered to Erik only: Fatima is on the day shift then) and Fatima's
+    # day shift next Thursday offered as a swap (Erik may take it; it waits for him and the leader).
+    thursday = monday + timedelta(days=10)
+    evening = service.ShiftIn(
+        uuid.uuid5(NAMESPACE, "open/1"), 0, unit.id, thursday, "15:00", "23:00", 30, "Aften", ()
+    )
+    await pipeline.save(db, platform, [await service.prepare_open(db, planner, evening)])
+    fatima = await principal_of(db, platform, municipality_id, "1006")
+    her_shift = uuid.uuid5(NAMESPACE, "1006/1/3")
+    offer = await service.prepare_swap(db, fatima, uuid.uuid5(NAMESPACE, "swap/1"), her_shift, None)
+    await pipeline.save(db, platform, [offer])
+    await db.commit()

@@ -51,3 +51,5 @@ class UnitRules(Timestamped, Base):
     norm_weeks: Mapped[int] = mapped_column(Integer, default=12)
     norm_anchor: Mapped[date] = mapped_column(default=date(2026, 1, 5))
     flex_band_minutes: Mapped[int] = mapped_column(Integer, default=20 * 60)
+    swaps_approve_themselves: Mapped[bool] = mapped_column(default=False)
+    """A swap that breaks no rule is approved when a colleague accepts it; otherwise it waits for the leader."""

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from backend.auth.roles import Role
 from sync import fields
-from sync.registry import Placement, RecordType
+from sync.registry import Placement, RecordType, Transition
 
 PLAN_SHIFTS = "plan_shifts"
 """Planners and leaders lay and change the plan of the units they cover."""
 OVERRIDE_RULES = "override_work_rules"
 """Only a leader may let a shift stand that breaks a working-time rule, giving a reason that is kept."""
+APPROVE_SWAPS = "approve_shift_swaps"
+"""The leader approves a swap the unit does not approve by itself."""
 SET_UNIT_RULES = "set_unit_work_rules"
 """The leader sets the unit's rest profile (an agreement's exceptions) and its normperiode and flex band."""
 CAPABILITIES = {
     PLAN_SHIFTS: frozenset({Role.PLANNER, Role.LEADER}),
     OVERRIDE_RULES: frozenset({Role.LEADER}),
     SET_UNIT_RULES: frozenset({Role.LEADER}),
+    APPROVE_SWAPS: frozenset({Role.LEADER}),
 }
 
 ID_MAX = 2**31 - 1
@@ -82,3 +85,39 @@ OPEN_SHIFT = RecordType(
 )
 """Made and taken through HTTP (`/api/shifts/open`, `/api/shifts/open/take`): each step is checked by
 the rules at that moment, so it is not edited through sync; planners may withdraw one still open."""
+
+SWAP_FIELDS = {
+    "shift": fields.text("Vagt", "Shift", max_length=36),
+    "summary": fields.server_data("Vagten", "The shift"),
+    "taker": fields.server_data("Overtaget af", "Taken over by"),
+    "findings": fields.server_data("Regler", "Rules", default=[]),
+}
+"""A swap (vagtbytte): the subject offers their `shift` (its id) to a named colleague or to the team:
+those who can take it without breaking a rule are its parties ("offered"). Server-owned: `summary`
+{date, start, end, shift_type} to show, `taker` {id, name, at} once one accepts, `findings` the rules
+found when the leader's approval came too late (the shift is then left where it was)."""
+
+SWAP_STATE_NAMES = {
+    "offered": ("tilbudt", "offered"),
+    "accepted": ("accepteret, venter på lederen", "accepted, waiting for the manager"),
+    "approved": ("godkendt", "approved"),
+    "rejected": ("afvist", "rejected"),
+    "withdrawn": ("trukket tilbage", "withdrawn"),
+}
+
+SWAP = RecordType(
+    name="swap",
+    fields=SWAP_FIELDS,
+    initial_state="offered",
+    transitions=(
+        Transition("withdraw", frozenset({"offered", "accepted"}), "withdrawn"),
+        Transition("approve", frozenset({"accepted"}), "approved", by=APPROVE_SWAPS),
+        Transition("reject", frozenset({"accepted"}), "rejected", by=APPROVE_SWAPS, note_required=True),
+    ),
+    editable_states=frozenset(),
+    deletable_states=frozenset(),
+    view=APPROVE_SWAPS,
+    state_names=SWAP_STATE_NAMES,
+)
+"""Offered and accepted through HTTP (`/api/shifts/swaps`, checked by the rules at that moment); the
+leader approves or rejects in the inbox; the offerer may withdraw until it is decided."""

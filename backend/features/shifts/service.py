@@ -157,11 +157,15 @@ async def shifts_changed(db: AsyncSession, records: list[Record]) -> list[Effect
     return effects
 
 
-def refusal(findings: list[Finding]) -> tuple[str, str]:
-    """The findings as one refusal, Danish and English."""
+SAVE = ("Vagten kan ikke gemmes:", "The shift cannot be saved:")
+TAKE = ("Du kan ikke tage vagten:", "You cannot take the shift:")
+
+
+def refusal(findings: list[Finding], lead: tuple[str, str] = SAVE) -> tuple[str, str]:
+    """The findings as one refusal, Danish and English, after `lead`."""
     return (
-        "Vagten kan ikke gemmes: " + " ".join(f.da for f in findings),
-        "The shift cannot be saved: " + " ".join(f.en for f in findings),
+        " ".join([lead[0], *(f.da for f in findings)]),
+        " ".join([lead[1], *(f.en for f in findings)]),
     )
 
 
@@ -422,7 +426,7 @@ async def prepare_take(db: AsyncSession, principal: Principal, open_id: UUID) ->
         db, principal.user_id, record.fields, (await unit_settings.for_unit(db, record.unit_path)).profile
     )
     if outcome.findings:
-        raise Conflict(*refusal(outcome.findings))
+        raise Conflict(*refusal(outcome.findings, TAKE))
     unit = await db.get(OrgUnit, record.unit_id)
     if unit is None:
         raise NotFound("Den ledige vagt findes ikke.", "The open shift does not exist.")
@@ -484,3 +488,136 @@ async def balances(
             "outside_band": b.outside_band,
         }
     return out
+
+
+# --- swaps (vagtbytte) ---------------------------------------------------------------------------------
+
+
+def _summary(shift: Record) -> dict[str, Any]:
+    return {k: shift.fields.get(k) for k in ("date", "start", "end", "shift_type", "clock")}
+
+
+def _begun(shift: Record) -> bool:
+    start = (shift.fields.get("clock") or {}).get("start")
+    return bool(start) and datetime.fromisoformat(str(start)) <= datetime.now(UTC)
+
+
+BEGUN = (
+    "Vagten er begyndt eller arbejdet; den kan ikke byttes.",
+    "The shift has begun or been worked; it cannot be swapped.",
+)
+
+
+def moved(shift: Record, person: int, outcome: Outcome) -> Change:
+    """The change that gives `shift` to `person` (its subject and its `employee` field)."""
+    record = dataclasses.replace(shift, owner_id=person)
+    return Change(record, {**shift.fields, "employee": person, "rules": _rules(outcome, None)})
+
+
+async def prepare_swap(
+    db: AsyncSession, principal: Principal, swap_id: UUID, shift_id: UUID, to: int | None
+) -> Change:
+    """The signed-in employee offers their own shift to colleague `to` or (None) to the team: only those
+    who can take it without breaking a rule are offered it (the swap's parties). Raises NotFound (not
+    their shift), Conflict (begun or worked; nobody, or not `to`, can take it: the rule in words)."""
+    existing = await engine.load(db, SYNC, swap_id)
+    if existing is not None:
+        if existing.type != "swap" or existing.owner_id != principal.user_id:
+            raise NotFound("Byttet findes ikke.", "The swap does not exist.")
+        return Change(existing, existing.fields)  # sent twice: nothing new
+    shift = await engine.load(db, SYNC, shift_id)
+    if shift is None or shift.type != "shift" or shift.deleted or shift.owner_id != principal.user_id:
+        raise NotFound("Vagten findes ikke blandt dine vagter.", "The shift is not among your shifts.")
+    if _begun(shift):
+        raise Conflict(*BEGUN)
+    unit = await db.get(OrgUnit, shift.unit_id)
+    if unit is None:
+        raise NotFound("Vagten findes ikke blandt dine vagter.", "The shift is not among your shifts.")
+    profile = (await unit_settings.for_unit(db, unit.path)).profile
+    candidates = (
+        [to] if to is not None else [p.id for p in await staff(db, unit) if p.id != principal.user_id]
+    )
+    offered: list[tuple[int, Outcome]] = []
+    refused: list[tuple[int, Outcome]] = []
+    for person in candidates:
+        colleague = await db.get(User, person)
+        if (
+            colleague is None
+            or colleague.municipality_id != principal.municipality_id
+            or not colleague.active
+        ):
+            raise Invalid(f"Kollega {person} findes ikke.", f"Colleague {person} does not exist.")
+        outcome = await can_take(db, person, shift.fields, profile)
+        (refused if outcome.findings else offered).append((person, outcome))
+    if not offered:
+        why = refused[0][1].findings if to is not None and refused else []
+        raise Conflict(
+            " ".join(["Ingen kollega kan tage vagten uden at bryde reglerne.", *(f.da for f in why)]),
+            " ".join(["No colleague can take the shift without breaking a rule.", *(f.en for f in why)]),
+        )
+    record = dataclasses.replace(
+        _new_record(swap_id, "swap", principal, unit, principal.user_id, "offered"),
+        parties=[[person, "offered"] for person, _ in offered],
+    )
+    return Change(record, {"shift": str(shift.id), "summary": _summary(shift), "taker": {}, "findings": []})
+
+
+async def prepare_accept(db: AsyncSession, principal: Principal, swap_id: UUID) -> list[Change]:
+    """A colleague offered the swap accepts it: checked by the rules now; approved at once when the unit
+    lets swaps approve themselves (the shift is theirs), otherwise it waits for the leader. Raises
+    NotFound (not offered to them), Conflict (taken, withdrawn, begun, or a rule broken now)."""
+    swap = await engine.load(db, SYNC, swap_id)
+    if swap is None or swap.type != "swap" or principal.user_id not in swap.party_ids():
+        raise NotFound("Byttet findes ikke.", "The swap does not exist.")
+    taker = swap.fields.get("taker") or {}
+    if swap.state in {"accepted", "approved"} and taker.get("id") == principal.user_id:
+        return []  # pressed twice
+    if swap.state != "offered":
+        raise Conflict("Byttet er ikke længere tilbudt.", "The swap is no longer on offer.")
+    shift = await engine.load(db, SYNC, UUID(str(swap.fields.get("shift"))))
+    if shift is None or shift.deleted or shift.owner_id != swap.owner_id:
+        raise Conflict(
+            "Vagten er ændret siden den blev tilbudt.", "The shift has changed since it was offered."
+        )
+    if _begun(shift):
+        raise Conflict(*BEGUN)
+    rules = await unit_settings.for_unit(db, swap.unit_path)
+    outcome = await can_take(db, principal.user_id, shift.fields, rules.profile)
+    if outcome.findings:
+        raise Conflict(*refusal(outcome.findings, TAKE))
+    fields = {
+        **swap.fields,
+        "taker": {"id": principal.user_id, "name": principal.name, "at": datetime.now(UTC).isoformat()},
+    }
+    if rules.swaps_approve_themselves:
+        return [
+            Change(swap, fields, state="approved", step="approved_by_rules"),
+            moved(shift, principal.user_id, outcome),
+        ]
+    return [Change(swap, fields, state="accepted", step="accept")]
+
+
+async def swaps_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
+    """Push hook: a swap the leader approved moves the shift to the taker, checked by the rules again
+    (time has passed since the acceptance); if a rule is broken now, the swap is rejected with the words
+    and the shift stays where it was."""
+    effects: list[Effect] = []
+    for swap in records:
+        taker = (swap.fields.get("taker") or {}).get("id")
+        if swap.state != "approved" or not taker:
+            continue
+        shift = await engine.load(db, SYNC, UUID(str(swap.fields.get("shift"))))
+        if shift is None or shift.deleted or shift.owner_id != swap.owner_id:
+            continue  # moved already (approved by the rules at acceptance) or gone
+        rules = await unit_settings.for_unit(db, swap.unit_path)
+        outcome = await can_take(db, int(taker), shift.fields, rules.profile)
+        if outcome.findings or _begun(shift):
+            findings = [f.out() for f in outcome.findings] or [
+                {"rule": "begun", "da": BEGUN[0], "en": BEGUN[1]}
+            ]
+            effects.append(
+                Change(swap, {**swap.fields, "findings": findings}, state="rejected", step="rules")
+            )
+        else:
+            effects.append(moved(shift, int(taker), outcome))
+    return effects

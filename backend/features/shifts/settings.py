@@ -22,6 +22,7 @@ class Settings:
     norm_weeks: int = 12
     norm_anchor: date = date(2026, 1, 5)
     band: int = 20 * 60
+    swaps_approve_themselves: bool = False
 
 
 def of_row(row: UnitRules | None) -> Settings:
@@ -33,7 +34,9 @@ def of_row(row: UnitRules | None) -> Settings:
         weekly_rest=row.weekly_rest_minutes,
         weekly_window_days=row.weekly_window_days,
     )
-    return Settings(profile, row.norm_weeks, row.norm_anchor, row.flex_band_minutes)
+    return Settings(
+        profile, row.norm_weeks, row.norm_anchor, row.flex_band_minutes, row.swaps_approve_themselves
+    )
 
 
 async def for_unit(db: AsyncSession, unit_path: str) -> Settings:

@@ -10,6 +10,81 @@ import { addDays, dayName, findingText, mondayOf, rulesOf, shiftTime } from "./s
 
 export const SHIFT = "shift";
 export const OPEN_SHIFT = "open_shift";
+export const SWAP = "swap";
+
+/** Swaps (vagtbytte) offered to me by colleagues: accepting needs the server (checked by the rules now). */
+function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
+  const online = useOnline();
+  const [message, setMessage] = useState("");
+  if (!rows.length && !message) return null;
+
+  async function accept(id: string) {
+    setMessage("");
+    try {
+      const done = await api.post<{ state: string }>("/api/shifts/swaps/accept", { id });
+      setMessage(done.state === "approved" ? t("sh_swapApproved") : t("sh_swapWaits"));
+      await feltSync.syncNow();
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+  }
+
+  return (
+    <section aria-labelledby="sh-swaps-title">
+      <h2 id="sh-swaps-title">{t("sh_swapsTitle")}</h2>
+      {message && (
+        <p role="status" data-testid="swap-message">
+          {message}
+        </p>
+      )}
+      <ul class="cards" data-testid="offered-swaps">
+        {rows.map((r) => {
+          const f = (r.fields.summary ?? {}) as Record<string, unknown>;
+          return (
+            <li key={r.id} class="card">
+              <p class="person-name">
+                {dayName(str(f.date))} · {shiftTime(f)}
+              </p>
+              <p>{str(f.shift_type)}</p>
+              <button type="button" class="btn btn-primary btn-big" disabled={!online} onClick={() => void accept(r.id)}>
+                {online ? t("sh_takeOver") : t("sh_takeOffline")}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** Offer one of my shifts to the team: only colleagues who may take it are offered it. */
+function SwapButton({ shift, swaps }: { shift: LocalRecord; swaps: LocalRecord[] }) {
+  const online = useOnline();
+  const [message, setMessage] = useState("");
+  const mine = swaps.find((s) => s.fields.shift === shift.id && ["offered", "accepted"].includes(s.state ?? ""));
+  async function offer() {
+    setMessage("");
+    try {
+      const done = await api.post<{ offered: number[] }>("/api/shifts/swaps", { id: feltSync.newId(), shift: shift.id });
+      setMessage(t("sh_swapOffered", { count: done.offered.length }));
+      await feltSync.syncNow();
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+  }
+  if (mine) return <p class="muted">{t("sh_swapState", { state: mine.state === "accepted" ? t("sh_swapStateAccepted") : t("sh_swapStateOffered") })}</p>;
+  return (
+    <>
+      {message ? (
+        <p role="status">{message}</p>
+      ) : (
+        <button type="button" class="btn" disabled={!online} onClick={() => void offer()}>
+          {t("sh_offerSwap")}
+        </button>
+      )}
+    </>
+  );
+}
 
 /** Open shifts (ledige vagter) offered to me: taking one needs the server (the first valid taker gets it). */
 function OpenShifts({ rows }: { rows: LocalRecord[] }) {
@@ -64,6 +139,7 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
 export function MyShifts({ me }: { me: Me }) {
   const rows = useRecords(SHIFT);
   const open = useRecords(OPEN_SHIFT);
+  const swaps = useRecords(SWAP) ?? [];
   const [monday, setMonday] = useState(() => mondayOf(feltSync.fields.today()));
   const sunday = addDays(monday, 6);
   // Planners also hold their units' shifts on the device: "mine" are those about me.
@@ -79,6 +155,7 @@ export function MyShifts({ me }: { me: Me }) {
   return (
     <Page title={t("sh_mine")} back>
       <OpenShifts rows={offered} />
+      <OfferedSwaps rows={swaps.filter((s) => s.state === "offered" && String(s.owner_id) !== String(me.id))} />
       <div class="row month-nav">
         <button type="button" class="btn btn-small" aria-label={t("sh_prevWeek")} onClick={() => setMonday(addDays(monday, -7))}>
           ←
@@ -107,6 +184,7 @@ export function MyShifts({ me }: { me: Me }) {
                   <p>{str(r.fields.shift_type)}</p>
                   {override && <p class="muted">{t("sh_overridden", { reason: override.reason })}</p>}
                   {!override && rulesOf(r.fields).findings.map((x) => <p class="muted">{findingText(x)}</p>)}
+                  {str(r.fields.date) >= today && <SwapButton shift={r} swaps={swaps.filter((s) => String(s.owner_id) === String(me.id))} />}
                 </li>
               );
             })}

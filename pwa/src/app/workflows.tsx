@@ -131,7 +131,18 @@ export const WORKFLOWS: Workflow[] = [
       { route: "vagter", label: "area_shifts", hint: "area_shifts_hint" },
       { route: "vagtplan", label: "area_shiftPlan", hint: "area_shiftPlan_hint", area: "shifts_plan" },
     ],
-    types: [{ type: "shift", title: (f) => `${String(f.date ?? "")} ${String(f.start ?? "")}–${String(f.end ?? "")}` }],
+    types: [
+      { type: "shift", title: (f) => `${String(f.date ?? "")} ${String(f.start ?? "")}–${String(f.end ?? "")}` },
+      { type: "open_shift", title: (f) => `${String(f.date ?? "")} ${String(f.start ?? "")}–${String(f.end ?? "")}` },
+      {
+        type: "swap",
+        title: (f) => {
+          const s = (f.summary ?? {}) as Record<string, unknown>;
+          const taker = (f.taker ?? {}) as Record<string, unknown>;
+          return `${String(s.date ?? "")} ${String(s.start ?? "")}–${String(s.end ?? "")} → ${String(taker.name ?? "")}`;
+        },
+      },
+    ],
   },
 ];
 

@@ -457,6 +457,17 @@ export const da = {
   sh_offeredTo: "tilbudt {count} der må tage den",
   sh_takenBy: "taget af {name}",
   sh_balance: "Normsaldo {now} t, ved periodens slut {end} t (bånd {band} t)",
+  type_open_shift: "Ledig vagt",
+  type_swap: "Vagtbytte",
+  sh_swapsTitle: "Vagtbytte tilbudt dig",
+  sh_takeOver: "Tag vagten over",
+  sh_swapApproved: "Byttet er godkendt: vagten er din.",
+  sh_swapWaits: "Du har sagt ja. Byttet venter på lederens godkendelse.",
+  sh_offerSwap: "Byt vagten",
+  sh_swapOffered: "Tilbudt {count} kolleger, der må tage den.",
+  sh_swapState: "Bytte: {state}",
+  sh_swapStateOffered: "tilbudt kolleger",
+  sh_swapStateAccepted: "en kollega har sagt ja, venter på lederen",
   sh_cancel: "Fortryd",
 };
 

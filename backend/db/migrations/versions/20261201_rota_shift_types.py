@@ -49,6 +49,7 @@ def upgrade() -> None:
     sa.Column('norm_weeks', sa.Integer(), nullable=False),
     sa.Column('norm_anchor', sa.Date(), nullable=False),
     sa.Column('flex_band_minutes', sa.Integer(), nullable=False),
+    sa.Column('swaps_approve_themselves', sa.Boolean(), nullable=False),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], name=op.f('fk_shift_unit_rules_municipality_id_municipality')),
