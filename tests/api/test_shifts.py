@@ -313,3 +313,20 @@ async def test_a_swap_approves_itself_when_the_unit_allows_it(
     assert shifts[mine["id"]]["owner_id"] == world.by_role[Role.EMPLOYEE].id
     await sign_in(client, db, world.in_a1, settings)
     assert mine["id"] not in await Device(client, "shift").pull()  # no longer hers
+
+
+async def test_a_planner_deletes_a_shift_through_sync_and_the_employee_loses_it(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await as_role(client, db, settings, world, Role.PLANNER)
+    body = shift(world, 0, "07:00", "15:00")
+    assert (await client.post("/api/shifts", json=body)).status_code == 200
+    tablet = Device(client, "shift")
+    assert body["id"] in await tablet.pull()
+    [result] = (await tablet.push(tablet.delete(body["id"])))["results"]
+    assert result["status"] == "applied", result
+    await sign_in(client, db, world.in_a1, settings)
+    phone = Device(client, "shift")
+    pulled = await phone.pull()
+    assert body["id"] not in pulled or pulled[body["id"]]["deleted"]

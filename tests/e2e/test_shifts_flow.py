@@ -57,6 +57,12 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
     assert_accessible_wide(tablet)
     tablet.get_by_role("button", name="Gem vagt").click()
     expect(grid.get_by_role("row", name=FATIMA)).to_contain_text("11:00–19:00 (8 t)")
+    # A change is checked the same way: the planner moves its end to 18:00.
+    grid.get_by_role("row", name=FATIMA).get_by_role("button", name="11:00–19:00").click()
+    expect(tablet.get_by_role("heading", name=f"Ret vagten for {FATIMA} {wed}")).to_be_visible()
+    tablet.get_by_label("Slut").fill("18:00")
+    tablet.get_by_role("button", name="Gem vagt").click()
+    expect(grid.get_by_role("row", name=FATIMA)).to_contain_text("11:00–18:00 (7 t)")
     # An open shift on Sunday: Fatima would work 12 days without a 35-hour rest, so only Erik is offered it.
     tablet.get_by_role("button", name=f"Udbyd en ledig vagt {sun}").click()
     tablet.get_by_label("Vagttype").select_option("Dag")
@@ -69,12 +75,12 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mine vagter")
     until(
         phone,
-        "(d) => feltSync.list('shift').then((s) => s.some((x) => x.fields.date === d && x.fields.start === '11:00'))",
+        "(d) => feltSync.list('shift').then((s) => s.some((x) => x.fields.date === d && x.fields.end === '18:00'))",
         wednesday.isoformat(),
         "the new shift did not reach the phone",
     )
     mine = phone.get_by_test_id("my-shifts")
-    expect(mine).to_contain_text(f"{wed} · 11:00–19:00 (8 t)")
+    expect(mine).to_contain_text(f"{wed} · 11:00–18:00 (7 t)")
     expect(phone.get_by_test_id("open-shifts")).to_have_count(0)  # not offered to her
     assert_accessible(phone)
 
@@ -103,5 +109,5 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
     phone.reload()  # offline: the service worker serves the app, the shifts come from the phone's records
     expect(phone.get_by_role("heading", level=1)).to_have_text("My shifts")
     expect(phone.get_by_test_id("my-shifts")).to_contain_text(
-        f"Wed {wednesday.day}/{wednesday.month} · 11:00–19:00 (8 h)"
+        f"Wed {wednesday.day}/{wednesday.month} · 11:00–18:00 (7 h)"
     )

@@ -52,6 +52,8 @@ interface Draft {
   break_minutes: number;
   reason: string;
   open: boolean;
+  /** An existing shift being changed (same id: the save replaces it). */
+  existing?: boolean;
 }
 
 const PLANS = ["planner", "leader"];
@@ -108,9 +110,27 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
     }
   }
 
+  // Removing a shift breaks no rule: it goes through sync like any deletion (offline too).
+  async function remove() {
+    setBusy(true);
+    try {
+      await feltSync.remove("shift", d.id);
+      await feltSync.syncNow();
+      props.done(t("sh_deleted"));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <form class="card" onSubmit={save} aria-labelledby="sh-form-title">
-      <h2 id="sh-form-title">{d.open ? t("sh_newOpen", { day: dayName(d.date) }) : t("sh_newFor", { name: d.name, day: dayName(d.date) })}</h2>
+      <h2 id="sh-form-title">
+        {d.open
+          ? t("sh_newOpen", { day: dayName(d.date) })
+          : t(d.existing ? "sh_editFor" : "sh_newFor", { name: d.name, day: dayName(d.date) })}
+      </h2>
       <label>
         {t("sh_type")}
         <select value={d.type} onChange={(e) => pick((e.target as HTMLSelectElement).value)}>
@@ -158,6 +178,11 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
         <button type="submit" class="btn btn-primary btn-big" disabled={busy}>
           {d.reason.trim() ? t("sh_saveOverride") : t("sh_save")}
         </button>
+        {d.existing && (
+          <button type="button" class="btn" disabled={busy} onClick={() => void remove()}>
+            {t("sh_delete")}
+          </button>
+        )}
         <button type="button" class="btn" onClick={props.cancel}>
           {t("sh_cancel")}
         </button>
@@ -260,7 +285,27 @@ export function ShiftWeek({ me }: { me: Me }) {
                           const { findings, override } = rulesOf(s);
                           return (
                             <p key={s.id} class={findings.length && !override ? "error" : ""}>
-                              <strong>{str(s.shift_type)}</strong> {shiftTime(s)}
+                              <button
+                                type="button"
+                                class="link-button"
+                                onClick={() =>
+                                  setDraft({
+                                    id: s.id,
+                                    employee: p.id,
+                                    name: p.name,
+                                    date: day,
+                                    type: str(s.shift_type),
+                                    start: str(s.start),
+                                    end: str(s.end),
+                                    break_minutes: Number(s.break_minutes) || 0,
+                                    reason: "",
+                                    open: false,
+                                    existing: true,
+                                  })
+                                }
+                              >
+                                <strong>{str(s.shift_type)}</strong> {shiftTime(s)}
+                              </button>
                               {override && <span class="muted"> · {t("sh_overriddenShort")}</span>}
                               {findings.length > 0 && !override && <span> · {findings.map(findingText).join(" ")}</span>}
                             </p>

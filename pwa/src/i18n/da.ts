@@ -468,6 +468,9 @@ export const da = {
   sh_swapState: "Bytte: {state}",
   sh_swapStateOffered: "tilbudt kolleger",
   sh_swapStateAccepted: "en kollega har sagt ja, venter på lederen",
+  sh_editFor: "Ret vagten for {name} {day}",
+  sh_delete: "Slet vagten",
+  sh_deleted: "Vagten er slettet.",
   sh_cancel: "Fortryd",
 };
 

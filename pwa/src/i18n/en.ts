@@ -466,5 +466,8 @@ export const en: Dict = {
   sh_swapState: "Swap: {state}",
   sh_swapStateOffered: "offered to colleagues",
   sh_swapStateAccepted: "a colleague said yes, waiting for your manager",
+  sh_editFor: "Change the shift for {name} {day}",
+  sh_delete: "Delete the shift",
+  sh_deleted: "The shift is deleted.",
   sh_cancel: "Cancel",
 };
