@@ -193,6 +193,7 @@ ENDPOINTS = [
     ),
     Endpoint("GET", "/api/shifts/units/{unit}/rules", scoped({R.PLANNER, R.LEADER})),
     Endpoint("PUT", "/api/shifts/units/{unit}/rules", scoped({R.LEADER}), body=lambda w: {"norm_weeks": 4}),
+    Endpoint("GET", "/api/shifts/balance", lambda r, t: 200, targeted=False),
     # Swaps are decided per shift and per offer (yours, offered to you): test_shifts.py.
     Endpoint(
         "POST",

@@ -330,3 +330,18 @@ async def test_a_planner_deletes_a_shift_through_sync_and_the_employee_loses_it(
     phone = Device(client, "shift")
     pulled = await phone.pull()
     assert body["id"] not in pulled or pulled[body["id"]]["deleted"]
+
+
+async def test_my_norm_balance_counts_my_paid_shifts_in_the_period(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    await as_role(client, db, settings, world, Role.PLANNER)
+    assert (await client.post("/api/shifts", json=shift(world, 0, "07:00", "15:00"))).status_code == 200
+    await sign_in(client, db, world.in_a1, settings)
+    mine = (await client.get("/api/shifts/balance")).json()
+    assert mine["first"] <= today().isoformat() <= mine["last"]
+    assert mine["band"] == 20 * 60 and mine["norm"] % 444 == 0
+    planned_here = 450 if mine["first"] <= day(0) <= mine["last"] else 0  # next Monday may be a new period
+    assert mine["worked"] + mine["planned"] == planned_here
+    assert mine["projected"] == mine["worked"] + mine["planned"] - mine["norm"]

@@ -82,6 +82,7 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
     mine = phone.get_by_test_id("my-shifts")
     expect(mine).to_contain_text(f"{wed} · 11:00–18:00 (7 t)")
     expect(phone.get_by_test_id("open-shifts")).to_have_count(0)  # not offered to her
+    expect(phone.get_by_test_id("my-balance")).to_contain_text("Normperiode")
     assert_accessible(phone)
 
     tablet.goto("/#/vagter")
@@ -108,6 +109,7 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
     phone.evaluate("localStorage.setItem('felt.lang', 'en')")
     phone.reload()  # offline: the service worker serves the app, the shifts come from the phone's records
     expect(phone.get_by_role("heading", level=1)).to_have_text("My shifts")
+    expect(phone.get_by_test_id("my-balance")).to_contain_text("Norm period")  # kept for offline reading
     expect(phone.get_by_test_id("my-shifts")).to_contain_text(
         f"Wed {wednesday.day}/{wednesday.month} · 11:00–18:00 (7 h)"
     )

@@ -13,6 +13,7 @@ from litestar.params import FromQuery, JSONBody
 from sqlalchemy import select
 
 from backend import platform
+from backend.clock import today
 from backend.db import audit
 from backend.db.sync_tables import SYNC
 from backend.deps import DbSession, SignedIn
@@ -341,6 +342,14 @@ class ShiftsController(Controller):
                 await db_session.rollback()
                 raise Conflict("Byttet er ikke længere tilbudt.", "The swap is no longer on offer.") from None
         return await _open_out(db_session, data.id)
+
+    @get("/balance", operation_id="getMyNormBalance")
+    async def my_balance(self, db_session: DbSession, principal: SignedIn) -> dict[str, object]:
+        """My standing in the current normperiode of my unit (minutes): norm, worked, planned, the
+        balance so far and projected to the end, the flex band."""
+        rules = await unit_settings.for_unit(db_session, principal.unit_path or "")
+        found = await service.balances(db_session, [principal.user_id], rules, today())
+        return dict(found[str(principal.user_id)])
 
     @get("/units/{unit_id:int}/week", operation_id="getShiftWeek")
     async def week(

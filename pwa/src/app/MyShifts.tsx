@@ -1,5 +1,5 @@
 // "Mine vagter": the employee's own shifts, a week at a time, from the records on the phone (offline too).
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import { feltSync, type LocalRecord } from "../data";
 import { t } from "../i18n";
@@ -54,6 +54,53 @@ function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
         })}
       </ul>
     </section>
+  );
+}
+
+interface Balance {
+  first: string;
+  last: string;
+  balance: number;
+  projected: number;
+  band: number;
+  outside_band: boolean;
+}
+
+const hours = (minutes: number): string =>
+  `${minutes > 0 ? "+" : minutes < 0 ? "−" : ""}${(Math.abs(minutes) / 60).toLocaleString(locale(), { maximumFractionDigits: 1 })}`;
+
+/** My norm balance: fetched when online, the last one kept on the phone for offline reading. */
+function MyBalance({ me }: { me: Me }) {
+  const key = `felt.shifts.balance.${me.id}`;
+  const [balance, setBalance] = useState<Balance | null>(() => {
+    try {
+      return JSON.parse(localStorage.getItem(key) ?? "null") as Balance | null;
+    } catch {
+      return null;
+    }
+  });
+  const online = useOnline();
+  useEffect(() => {
+    if (!online) return;
+    api.get<Balance>("/api/shifts/balance").then(
+      (b) => {
+        setBalance(b);
+        localStorage.setItem(key, JSON.stringify(b));
+      },
+      () => undefined, // offline or refused: the kept one stands
+    );
+  }, [online, key]);
+  if (!balance) return null;
+  return (
+    <p class={balance.outside_band ? "error" : ""} data-testid="my-balance">
+      {t("sh_myBalance", {
+        first: dayName(balance.first),
+        last: dayName(balance.last),
+        now: hours(balance.balance),
+        end: hours(balance.projected),
+        band: hours(balance.band).replace("+", "±"),
+      })}
+    </p>
   );
 }
 
@@ -154,6 +201,7 @@ export function MyShifts({ me }: { me: Me }) {
     .sort((a, b) => `${str(a.fields.date)} ${str(a.fields.start)}`.localeCompare(`${str(b.fields.date)} ${str(b.fields.start)}`));
   return (
     <Page title={t("sh_mine")} back>
+      <MyBalance me={me} />
       <OpenShifts rows={offered} />
       <OfferedSwaps rows={swaps.filter((s) => s.state === "offered" && String(s.owner_id) !== String(me.id))} />
       <div class="row month-nav">

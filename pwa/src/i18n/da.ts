@@ -471,6 +471,7 @@ export const da = {
   sh_editFor: "Ret vagten for {name} {day}",
   sh_delete: "Slet vagten",
   sh_deleted: "Vagten er slettet.",
+  sh_myBalance: "Normperiode {first}–{last}: {now} t nu, {end} t ved slut med de planlagte vagter (bånd {band} t).",
   sh_cancel: "Fortryd",
 };
 

@@ -469,5 +469,6 @@ export const en: Dict = {
   sh_editFor: "Change the shift for {name} {day}",
   sh_delete: "Delete the shift",
   sh_deleted: "The shift is deleted.",
+  sh_myBalance: "Norm period {first}–{last}: {now} h now, {end} h at the end with the planned shifts (band {band} h).",
   sh_cancel: "Cancel",
 };
