@@ -14,12 +14,13 @@ from backend.features.facility.workflow import WORKFLOW as FACILITY
 from backend.features.mileage.workflow import WORKFLOW as MILEAGE
 from backend.features.notify.feature import NOTIFY
 from backend.features.receipts.workflow import WORKFLOW as RECEIPTS
+from backend.features.shifts.workflow import WORKFLOW as SHIFTS
 from backend.features.substitutes.workflow import WORKFLOW as SUBSTITUTES
 from backend.features.sync.upkeep import UPKEEP
 from backend.features.workflow import Workflow
 from backend.platform import Platform, build
 
-WORKFLOWS: tuple[Workflow, ...] = (UPKEEP, NOTIFY, RECEIPTS, MILEAGE, FACILITY, SUBSTITUTES)
+WORKFLOWS: tuple[Workflow, ...] = (UPKEEP, NOTIFY, RECEIPTS, MILEAGE, SHIFTS, FACILITY, SUBSTITUTES)
 
 
 def with_extras() -> tuple[Workflow, ...]:

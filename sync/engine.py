@@ -69,8 +69,10 @@ class Batch:
     def add(self, record: Record) -> Record:
         """A record read from the database (a hook's neighbour): kept unless the batch has it already."""
         if record.id not in self.records:
-            self.records[record.id] = self.originals[record.id] = record
-            self.stored_version[record.id] = record.version
+            self.records[record.id] = record
+            if record.version > 0:  # version 0: a record the server makes now (a planner's shift), new
+                self.originals[record.id] = record
+                self.stored_version[record.id] = record.version
         return self.records[record.id]
 
     def change(

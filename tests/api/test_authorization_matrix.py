@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.app import create_app
 from backend.auth.roles import Role
+from backend.clock import today
 from backend.db.models import User
 from backend.settings import Settings
 from tests.conftest import sign_in
@@ -197,6 +198,70 @@ ENDPOINTS = [
         "POST",
         "/api/payroll/exports/{export}/paid",
         lambda r, t: 404 if r == R.PAYROLL else 403,
+        targeted=False,
+    ),
+    # --- shift planning (issue 13): planners and leaders of the unit; the rules are in test_shifts.py ---
+    Endpoint("GET", "/api/shifts/units/{unit}/types", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "POST",
+        "/api/shifts/units/{unit}/types",
+        lambda r, t: (
+            201 if scoped({R.PLANNER, R.LEADER})(r, t) == 200 else scoped({R.PLANNER, R.LEADER})(r, t)
+        ),
+        body=lambda w: {"name": "Dag", "start": "07:00", "end": "15:00", "break_minutes": 30},
+    ),
+    Endpoint("GET", "/api/shifts/units/{unit}/week?week=2026-W50", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "POST",
+        "/api/shifts",
+        only({R.PLANNER, R.LEADER}),
+        body=lambda w: {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"shift/{w.municipality.id}")),
+            "employee": w.in_a1.id,
+            "unit": w.units["A1"].id,
+            "date": today().isoformat(),
+            "start": "07:00",
+            "end": "15:00",
+        },
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/shifts/open",
+        only({R.PLANNER, R.LEADER}),
+        body=lambda w: {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"open/{w.municipality.id}")),
+            "unit": w.units["A1"].id,
+            "date": today().isoformat(),
+            "start": "07:00",
+            "end": "15:00",
+        },
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/shifts/units/{unit}/rules", scoped({R.PLANNER, R.LEADER})),
+    Endpoint("PUT", "/api/shifts/units/{unit}/rules", scoped({R.LEADER}), body=lambda w: {"norm_weeks": 4}),
+    Endpoint("GET", "/api/shifts/balance", lambda r, t: 200, targeted=False),
+    # Swaps are decided per shift and per offer (yours, offered to you): test_shifts.py.
+    Endpoint(
+        "POST",
+        "/api/shifts/swaps",
+        lambda r, t: 404,
+        body=lambda w: {"id": str(uuid.uuid4()), "shift": str(uuid.uuid4())},
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/shifts/swaps/accept",
+        lambda r, t: 404,
+        body=lambda w: {"id": str(uuid.uuid4())},
+        targeted=False,
+    ),
+    # Taking is decided per open shift (offered to you or not): test_shifts.py.
+    Endpoint(
+        "POST",
+        "/api/shifts/open/take",
+        lambda r, t: 404,
+        body=lambda w: {"id": str(uuid.uuid4())},
         targeted=False,
     ),
     Endpoint("GET", "/api/payroll/unapproved", only({R.PAYROLL}), targeted=False),

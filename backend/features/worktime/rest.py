@@ -227,10 +227,12 @@ def hours_text(minutes: int, language: str = "da") -> str:
     return f"{value.replace('.', ',')} t" if language == "da" else f"{value} h"
 
 
-def moment_text(moment: datetime, language: str = "da") -> str:
-    """An instant on the Copenhagen clock with its weekday: "man. 23:00" / "Mon 23:00"."""
+def moment_text(moment: datetime, language: str = "da", *, dated: bool = False) -> str:
+    """An instant on the Copenhagen clock with its weekday: "man. 23:00" / "Mon 23:00"; `dated` adds
+    the day and month ("man. 7/12 23:00"), for spans longer than a week."""
     wall = local(moment)
-    return f"{_DAYS.get(language, _DAYS['da'])[wall.weekday()]} {wall:%H:%M}"
+    day = f" {wall.day}/{wall.month}" if dated else ""
+    return f"{_DAYS.get(language, _DAYS['da'])[wall.weekday()]}{day} {wall:%H:%M}"
 
 
 def day_text(day: date, language: str = "da") -> str:
@@ -266,6 +268,7 @@ def explain(breach: Breach, language: str = "da") -> str:
             f"(at least {h(breach.required_rest)} rest in every 24 hours, at most "
             f"{h(breach.max_span_minutes)} in a row)"
         )
+    span = f"{moment_text(breach.span_start, language, dated=True)}–{moment_text(breach.span_end, language, dated=True)}"
     days = (breach.max_span_minutes + breach.required_rest) // (24 * HOUR)
     longest = (
         (f"; længste hvile {h(breach.rest_minutes)}" if da else f"; longest rest {h(breach.rest_minutes)}")

@@ -6,6 +6,7 @@ import type { Me } from "../api";
 import type { Fields } from "../data";
 import { t } from "../i18n";
 import { MileageAdmin } from "./MileageAdmin";
+import { MyShifts } from "./MyShifts";
 import { calcOf, fmtKm, type Line } from "./mileageText";
 import { Places } from "./Places";
 import { NoCarDays } from "./NoCarDays";
@@ -16,6 +17,7 @@ import { FacilityTasks } from "./FacilityTasks";
 import { FacilityTriage } from "./FacilityTriage";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
+import { ShiftWeek } from "./ShiftWeek";
 import { fmtKr, monthOf, payrollMonth } from "./records";
 import { CheckinCodes, EntryForm, EntryList, EntryReview } from "./Substitutes";
 import { fmtHours, payOf } from "./substitutesText";
@@ -184,6 +186,29 @@ export const WORKFLOWS: Workflow[] = [
           notes: (f) => payOf(f).problems ?? [],
           flagged: (f) => !!payOf(f).problems?.length,
           ready: (f) => !payOf(f).problems?.length && !!payOf(f).amount,
+        },
+      },
+    ],
+  },
+  {
+    key: "shifts",
+    routes: [
+      { path: "vagter", Screen: MyShifts },
+      { path: "vagtplan", Screen: ShiftWeek, area: "shifts_plan" },
+    ],
+    tiles: [
+      { route: "vagter", label: "area_shifts", hint: "area_shifts_hint" },
+      { route: "vagtplan", label: "area_shiftPlan", hint: "area_shiftPlan_hint", area: "shifts_plan" },
+    ],
+    types: [
+      { type: "shift", title: (f) => `${String(f.date ?? "")} ${String(f.start ?? "")}–${String(f.end ?? "")}` },
+      { type: "open_shift", title: (f) => `${String(f.date ?? "")} ${String(f.start ?? "")}–${String(f.end ?? "")}` },
+      {
+        type: "swap",
+        title: (f) => {
+          const s = (f.summary ?? {}) as Record<string, unknown>;
+          const taker = (f.taker ?? {}) as Record<string, unknown>;
+          return `${String(s.date ?? "")} ${String(s.start ?? "")}–${String(s.end ?? "")} → ${String(taker.name ?? "")}`;
         },
       },
     ],

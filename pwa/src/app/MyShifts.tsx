@@ -1,0 +1,245 @@
+// "Mine vagter": the employee's own shifts, a week at a time, from the records on the phone (offline too).
+import { useEffect, useState } from "preact/hooks";
+import { api, type Me } from "../api";
+import { feltSync, type LocalRecord } from "../data";
+import { t } from "../i18n";
+import { errorText, useOnline } from "./hooks";
+import { Page } from "./Layout";
+import { locale, str, useRecords } from "./records";
+import { addDays, dayName, findingText, mondayOf, rulesOf, shiftTime } from "./shiftText";
+
+export const SHIFT = "shift";
+export const OPEN_SHIFT = "open_shift";
+export const SWAP = "swap";
+
+/** Swaps (vagtbytte) offered to me by colleagues: accepting needs the server (checked by the rules now). */
+function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
+  const online = useOnline();
+  const [message, setMessage] = useState("");
+  if (!rows.length && !message) return null;
+
+  async function accept(id: string) {
+    setMessage("");
+    try {
+      const done = await api.post<{ state: string }>("/api/shifts/swaps/accept", { id });
+      setMessage(done.state === "approved" ? t("sh_swapApproved") : t("sh_swapWaits"));
+      await feltSync.syncNow();
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+  }
+
+  return (
+    <section aria-labelledby="sh-swaps-title">
+      <h2 id="sh-swaps-title">{t("sh_swapsTitle")}</h2>
+      {message && (
+        <p role="status" data-testid="swap-message">
+          {message}
+        </p>
+      )}
+      <ul class="cards" data-testid="offered-swaps">
+        {rows.map((r) => {
+          const f = (r.fields.summary ?? {}) as Record<string, unknown>;
+          return (
+            <li key={r.id} class="card">
+              <p class="person-name">
+                {dayName(str(f.date))} · {shiftTime(f)}
+              </p>
+              <p>{str(f.shift_type)}</p>
+              <button type="button" class="btn btn-primary btn-big" disabled={!online} onClick={() => void accept(r.id)}>
+                {online ? t("sh_takeOver") : t("sh_takeOffline")}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+interface Balance {
+  first: string;
+  last: string;
+  balance: number;
+  projected: number;
+  band: number;
+  outside_band: boolean;
+}
+
+const hours = (minutes: number): string =>
+  `${minutes > 0 ? "+" : minutes < 0 ? "−" : ""}${(Math.abs(minutes) / 60).toLocaleString(locale(), { maximumFractionDigits: 1 })}`;
+
+/** My norm balance: fetched when online, the last one kept on the phone for offline reading. */
+function MyBalance({ me }: { me: Me }) {
+  const key = `felt.shifts.balance.${me.id}`;
+  const [balance, setBalance] = useState<Balance | null>(() => {
+    try {
+      return JSON.parse(localStorage.getItem(key) ?? "null") as Balance | null;
+    } catch {
+      return null;
+    }
+  });
+  const online = useOnline();
+  useEffect(() => {
+    if (!online) return;
+    api.get<Balance>("/api/shifts/balance").then(
+      (b) => {
+        setBalance(b);
+        localStorage.setItem(key, JSON.stringify(b));
+      },
+      () => undefined, // offline or refused: the kept one stands
+    );
+  }, [online, key]);
+  if (!balance) return null;
+  return (
+    <p class={balance.outside_band ? "error" : ""} data-testid="my-balance">
+      {t("sh_myBalance", {
+        first: dayName(balance.first),
+        last: dayName(balance.last),
+        now: hours(balance.balance),
+        end: hours(balance.projected),
+        band: hours(balance.band).replace("+", "±"),
+      })}
+    </p>
+  );
+}
+
+/** Offer one of my shifts to the team: only colleagues who may take it are offered it. */
+function SwapButton({ shift, swaps }: { shift: LocalRecord; swaps: LocalRecord[] }) {
+  const online = useOnline();
+  const [message, setMessage] = useState("");
+  const mine = swaps.find((s) => s.fields.shift === shift.id && ["offered", "accepted"].includes(s.state ?? ""));
+  async function offer() {
+    setMessage("");
+    try {
+      const done = await api.post<{ offered: number[] }>("/api/shifts/swaps", { id: feltSync.newId(), shift: shift.id });
+      setMessage(t("sh_swapOffered", { count: done.offered.length }));
+      await feltSync.syncNow();
+    } catch (err) {
+      setMessage(errorText(err));
+    }
+  }
+  if (mine) return <p class="muted">{t("sh_swapState", { state: mine.state === "accepted" ? t("sh_swapStateAccepted") : t("sh_swapStateOffered") })}</p>;
+  return (
+    <>
+      {message ? (
+        <p role="status">{message}</p>
+      ) : (
+        <button type="button" class="btn" disabled={!online} onClick={() => void offer()}>
+          {t("sh_offerSwap")}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** Open shifts (ledige vagter) offered to me: taking one needs the server (the first valid taker gets it). */
+function OpenShifts({ rows }: { rows: LocalRecord[] }) {
+  const online = useOnline();
+  const [message, setMessage] = useState("");
+  const [busy, setBusy] = useState("");
+  if (!rows.length && !message) return null;
+
+  async function take(id: string) {
+    setBusy(id);
+    setMessage("");
+    try {
+      await api.post("/api/shifts/open/take", { id });
+      setMessage(t("sh_taken"));
+      await feltSync.syncNow();
+    } catch (err) {
+      setMessage(errorText(err));
+    } finally {
+      setBusy("");
+    }
+  }
+
+  return (
+    <section aria-labelledby="sh-open-title">
+      <h2 id="sh-open-title">{t("sh_openTitle")}</h2>
+      {message && (
+        <p role="status" data-testid="take-message">
+          {message}
+        </p>
+      )}
+      <ul class="cards" data-testid="open-shifts">
+        {rows.map((r) => (
+          <li key={r.id} class="card">
+            <p class="person-name">
+              {dayName(str(r.fields.date))} · {shiftTime(r.fields)}
+            </p>
+            <p>{str(r.fields.shift_type)}</p>
+            {r.state === "open" ? (
+              <button type="button" class="btn btn-primary btn-big" disabled={!online || busy === r.id} onClick={() => void take(r.id)}>
+                {online ? t("sh_take") : t("sh_takeOffline")}
+              </button>
+            ) : (
+              <p class="muted">{t("sh_goneToOther")}</p>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function MyShifts({ me }: { me: Me }) {
+  const rows = useRecords(SHIFT);
+  const open = useRecords(OPEN_SHIFT);
+  const swaps = useRecords(SWAP) ?? [];
+  const [monday, setMonday] = useState(() => mondayOf(feltSync.fields.today()));
+  const sunday = addDays(monday, 6);
+  // Planners also hold their units' shifts on the device: "mine" are those about me.
+  const mine = (rows ?? [])
+    .filter((r) => String(r.owner_id) === String(me.id))
+    .filter((r) => str(r.fields.date) >= monday && str(r.fields.date) <= sunday)
+    .sort((a, b) => `${str(a.fields.date)} ${str(a.fields.start)}`.localeCompare(`${str(b.fields.date)} ${str(b.fields.start)}`));
+  const hours = mine.reduce((n, r) => n + (Number((r.fields.clock as { paid_minutes?: number } | undefined)?.paid_minutes) || 0), 0) / 60;
+  const today = feltSync.fields.today();
+  const offered = (open ?? [])
+    .filter((r) => str(r.fields.date) >= today && !(r.state === "taken" && String((r.fields.taken as { by?: unknown } | undefined)?.by) === String(me.id)))
+    .sort((a, b) => `${str(a.fields.date)} ${str(a.fields.start)}`.localeCompare(`${str(b.fields.date)} ${str(b.fields.start)}`));
+  return (
+    <Page title={t("sh_mine")} back>
+      <MyBalance me={me} />
+      <OpenShifts rows={offered} />
+      <OfferedSwaps rows={swaps.filter((s) => s.state === "offered" && String(s.owner_id) !== String(me.id))} />
+      <div class="row month-nav">
+        <button type="button" class="btn btn-small" aria-label={t("sh_prevWeek")} onClick={() => setMonday(addDays(monday, -7))}>
+          ←
+        </button>
+        <h2 class="month-name" aria-live="polite">
+          {dayName(monday)} – {dayName(sunday)}
+        </h2>
+        <button type="button" class="btn btn-small" aria-label={t("sh_nextWeek")} onClick={() => setMonday(addDays(monday, 7))}>
+          →
+        </button>
+      </div>
+      {rows == null ? (
+        <p class="muted">{t("loading")}</p>
+      ) : !mine.length ? (
+        <p>{t("sh_noneThisWeek")}</p>
+      ) : (
+        <>
+          <ul class="cards" data-testid="my-shifts">
+            {mine.map((r) => {
+              const { override } = rulesOf(r.fields);
+              return (
+                <li key={r.id} class="card">
+                  <p class="person-name">
+                    {dayName(str(r.fields.date))} · {shiftTime(r.fields)}
+                  </p>
+                  <p>{str(r.fields.shift_type)}</p>
+                  {override && <p class="muted">{t("sh_overridden", { reason: override.reason })}</p>}
+                  {!override && rulesOf(r.fields).findings.map((x) => <p class="muted">{findingText(x)}</p>)}
+                  {str(r.fields.date) >= today && <SwapButton shift={r} swaps={swaps.filter((s) => String(s.owner_id) === String(me.id))} />}
+                </li>
+              );
+            })}
+          </ul>
+          <p>{t("sh_weekHours", { hours: hours.toLocaleString(locale()) })}</p>
+        </>
+      )}
+    </Page>
+  );
+}
