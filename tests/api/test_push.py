@@ -457,3 +457,30 @@ async def test_a_control_character_in_an_endpoint_is_refused_not_a_server_error(
         assert (
             await client.post(path, json={"endpoint": "https://fcm.googleapis.com/a\x00b"})
         ).status_code == 400
+
+
+async def test_a_substitutes_rejected_entry_reaches_her_phone_with_the_reason(
+    push_service: PushService,
+    quiet_queue: None,
+    client: AsyncTestClient,
+    db: AsyncSession,
+    settings: Settings,
+    platform: Platform,
+) -> None:
+    from tests.api.test_substitutes import ENTRY, as_substitute, entry, register, with_rate
+
+    world = await build_world(db)
+    await with_rate(db, world)
+    device = await as_substitute(client, db, settings, world)
+    phone = push_service.subscribe()
+    await subscribe(client, phone)
+    [eid], _ = await register(device, entry(world))
+    await sign_in(client, db, world.by_role[Role.SECRETARY], settings)
+    results = (
+        await client.post(f"/api/inbox/{ENTRY}/reject", json={"ids": [eid], "note": "Forkert dato"})
+    ).json()
+    assert results[0]["status"] == "applied", results
+    await run_notify_jobs(settings, platform)
+    [got] = push_service.for_endpoint(phone["endpoint"])
+    assert (got.payload["title"], got.payload["url"]) == ("Dine timer er afvist", f"/#/vikar/{eid}")
+    assert got.payload["body"].endswith("Begrundelse: Forkert dato")
