@@ -413,7 +413,7 @@ _NOT_NAME = re.compile(
     r"\bCASHIER\b|\bSERVER\b|\bTABLE\b|\bORDER\b|\bSTORE\s?#|\bJALAN\b|\bJLN\b|\bSTREET\b|\bAVE\b|"
     r"\bBLVD\b|\bROAD\b|\bCOMPANY\s+NO|\bREG\b|\bGUEST|\bCHECK\b|\bTAMAN\b|\bLOT\b|\bFLR\b|\bFLOOR\b|"
     r"\bLEVEL\b|\bBANDAR\b|\bKAMPUNG\b|\bNO\.?\s?\d|\bGOODS\b|\bRETURN|\bDINE\s?IN\b|\bEAT\s?IN\b|"
-    r"\bTAKE\s?OUT\b|TAKEAWAY|\bSURVEY\b|\bMANAGER\b"
+    r"\bTAKE\s?OUT\b|TAKEAWAY|\bSURVEY\b|\bMANAGER\b|\bEURO?\b|\bUSD\b|\bGBP\b|\bDKK\b"
 )
 # A legal form printed after a name: the registered company, which is the merchant even when a
 # chain's logo is printed above it (a franchise's "Shell" over its own ApS).
@@ -493,6 +493,7 @@ def read_merchants(lines: list[Line]) -> list[MerchantReading]:
         out.append(MerchantReading(name, i, _min_conf(line), True))
     for i, line in enumerate(lines[: MERCHANT_SEARCH_LINES + 4]):
         text = _clean_name(line.text)
+        text = _legal_cut(text)
         if _LEGAL.search(fold(text)) and _name_like(text) and _min_conf(line) >= SURE_NAME:
             above = _clean_name(lines[i - 1].text) if i else ""
             bare = sum(c.isalpha() for c in _LEGAL.sub("", fold(text))) < 3  # "Sdn. Bhd." alone
@@ -502,15 +503,46 @@ def read_merchants(lines: list[Line]) -> list[MerchantReading]:
                 continue
             out.append(MerchantReading(text, i, _min_conf(line), False, legal=True))
             break
+    names = []
     for i, line in enumerate(top[:MERCHANT_SEARCH_LINES]):
         text = _clean_name(line.text)
-        if not _name_like(text):
+        short_logo = i == 0 and re.fullmatch(r"[A-Z]{3}", text) is not None  # "PYT"
+        if not (_name_like(text) or short_logo):
             continue
         if _min_conf(line) < SURE_NAME and i + 1 < len(top):
             continue  # handwriting or a smudge above the print: look further down
-        out.append(MerchantReading(text, i, _min_conf(line), False))
-        break  # the first name-like line from the top
+        repeated = _repeated_below(text, lines, i)
+        if short_logo and not repeated:
+            continue
+        names.append(MerchantReading(text, i, _min_conf(line), False))
+        if repeated:  # printed again further down ("Thank you for dining at ..."): the name
+            names = [names[-1]]
+            break
+    out.extend(names[:1])  # the repeated name, else the first name-like line from the top
     return out
+
+
+def _repeated_below(name: str, lines: list[Line], i: int) -> bool:
+    """The name is printed again at least two lines further down (a footer's "Thank you for
+    visiting ...", a second header line): a half-read logo or a slogan never is."""
+    words = re.findall(r"[0-9A-Z]+", fold(name))
+    if sum(map(len, words)) < 3:
+        return False
+    # Whole words, on lines without digits: "Dallas" in "Dallas, TX 75205" is the city.
+    below = " ".join(fold(line.text) for line in lines[i + 2 :] if not re.search(r"\d", line.text))
+    return re.search(r"\b" + r"\W*".join(words) + r"\b", below) is not None
+
+
+def _legal_cut(text: str) -> str:
+    """The company name ends with its legal form: "Morrisons Supermarkets plc BD3 7DL" (a postcode
+    after it) → "Morrisons Supermarkets plc"."""
+    m = ([None, *_LEGAL.finditer(fold(text))])[-1]
+    if m is None or len(fold(text)) != len(text):  # fold changed the length (æ → AE): leave it
+        return text
+    rest = text[m.end() :]
+    if not re.search(r"\d", rest):  # "ABC TRADING & HARDWARE": the form is inside the name
+        return text
+    return text[: m.end()] + rest[:1] if rest[:1] in (".", ")") else text[: m.end()]
 
 
 def _clean_name(text: str) -> str:
