@@ -48,6 +48,8 @@ from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # before tesseract is loaded: one thread each
 
+import cv2
+import numpy as np
 import pytesseract
 
 from ocr import OcrInputError, extract, pipeline, warm_up
@@ -276,6 +278,40 @@ def pct(n: int, d: int) -> str:
     return f"{100 * n / d:.0f}%" if d else "–"
 
 
+def engine_ab(sets: dict[str, tuple[Path, dict[str, dict], dt.date]], other: dict[str, Any]) -> None:
+    """RapidOCR as the pipeline sets it up (A) against the same with ``other`` parameters (B),
+    each photo read by both in turn in this one process, so the machine's load falls on both
+    alike: CPU and wall time ratios B ÷ A, and how often B's text differs."""
+    from rapidocr import RapidOCR
+
+    from ocr import rapid
+    from ocr.image import load_gray, read_source
+
+    engines = {"A": RapidOCR(params=rapid._params()), "B": RapidOCR(params={**rapid._params(), **other})}
+    for e in engines.values():
+        e(np.full((64, 256, 3), 255, np.uint8))
+    for name, (folder, truth, _) in sets.items():
+        times: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
+        differ = 0
+        for i, f in enumerate(sorted(truth)):
+            img = cv2.cvtColor(load_gray(read_source(folder / f)), cv2.COLOR_GRAY2BGR)
+            texts = {}
+            for key in "AB" if i % 2 else "BA":  # alternate who goes first
+                start, c = time.perf_counter(), time.process_time()
+                out = engines[key](img)
+                times[key].append((time.perf_counter() - start, time.process_time() - c))
+                texts[key] = tuple(out.txts or ())
+            differ += texts["A"] != texts["B"]
+        wall = {k: statistics.median(t[0] for t in v) for k, v in times.items()}
+        cpu_t = {k: statistics.median(t[1] for t in v) for k, v in times.items()}
+        print(
+            f"{name}: median wall A {wall['A']:.2f} s B {wall['B']:.2f} s (B÷A {wall['B'] / wall['A']:.2f}); "
+            f"median CPU A {cpu_t['A']:.2f} s B {cpu_t['B']:.2f} s (B÷A {cpu_t['B'] / cpu_t['A']:.2f}); "
+            f"total CPU B÷A {sum(t[1] for t in times['B']) / sum(t[1] for t in times['A']):.2f}; "
+            f"text differs on {differ}/{len(truth)}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ocr")
     p.add_argument("--sets", default="synth,synth2,sroie,wild,synth@3,synth2@9")
@@ -285,7 +321,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-baseline", action="store_true")
     p.add_argument("--dump", type=Path, default=None, help="write every result here as JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="list every wrong or empty field")
+    p.add_argument(
+        "--engine-ab",
+        type=json.loads,
+        default=None,
+        help="time RapidOCR as set up against other parameters, e.g. '{\"Det.limit_side_len\": 736}'",
+    )
     args = p.parse_args(argv)
+    if args.engine_ab is not None:
+        engine_ab(load_sets(args.sets.split(","), args.limit), args.engine_ab)
+        return 0
     timed = args.jobs == 1 and not args.cache
     with_baseline = not args.no_baseline and not args.cache
     sets = load_sets(args.sets.split(","), args.limit)
