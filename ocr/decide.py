@@ -139,7 +139,12 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
     - a payment line (card, MobilePay, cash minus change) for the same amount, on another line;
     - the tax adding up: Danish VAT is 20% of the gross, or a printed rate ("GST 6%") gives the
       tax line, or subtotal + tax = total;
-    - the item lines above it summing to it (or to a subtotal that adds up with the tax).
+    - the item lines above it summing to it (or to a subtotal that adds up with the tax), or a
+      fuel slip's volume × price per unit, or — on a ticket or card slip with a payment line but
+      no other amount — its being the only amount.
+
+    An amount followed by a tax line and by itself plus that tax is the amount before tax and is
+    never filled, whatever its label says.
 
     Subtotal, tax, savings, rounding, tendered-cash and change lines never give a candidate
     (``fields._NOT_TOTAL``)."""
