@@ -67,8 +67,9 @@ def _params() -> dict[str, Any]:
         "EngineConfig.onnxruntime.intra_op_num_threads": 1,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         # onnxruntime's memory arena (RapidOCR turns it off) would keep each run's buffers for
-        # the next: measured with ``bench/ocr.py --engine-ab`` at ~0.88-0.95× the median CPU with the same
-        # text read, but ~300 MB more resident per worker (791 vs 476 MB after five receipts). Off.
+        # the next: measured with ``bench/ocr.py --engine-ab`` at ~0.88-0.95× the median CPU, the
+        # same text read, but ~300 MB more resident per worker (791 vs 476 MB after five
+        # receipts). Off.
         "EngineConfig.onnxruntime.enable_cpu_mem_arena": False,
         "Det.model_path": str(det),
         "Rec.model_path": str(rec),
