@@ -43,8 +43,9 @@ Result shape (stable; every key is always present)::
 
 A field is filled only when its reading is confirmed by a check (CVR modulus 11; a total backed
 by two independent pieces of evidence: its label, the payment line or cash minus change, the tax
-adding up at Danish 25 % or the printed rate, the items or the lines above adding up; a date read
-clearly; the printed company name or a recognised chain). Otherwise it is ``None``, the best guess
+adding up at Danish 25 % or the printed rate, the items or the lines above adding up, a fuel
+slip's volume × price; a date read clearly; the printed company name, a recognised chain, or a
+name printed again further down). Otherwise it is ``None``, the best guess
 goes to ``suggestions`` and ``reasons`` says why: a wrong total that the user trusts is worse than
 an empty field. A filled field can carry a warning in ``reasons`` too: a date more than a year
 before ``today`` is filled with the reason ``date_old`` ("over et år gammel"). ``confidence`` is

@@ -139,7 +139,12 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
     - a payment line (card, MobilePay, cash minus change) for the same amount, on another line;
     - the tax adding up: Danish VAT is 20% of the gross, or a printed rate ("GST 6%") gives the
       tax line, or subtotal + tax = total;
-    - the item lines above it summing to it (or to a subtotal that adds up with the tax).
+    - the item lines above it summing to it (or to a subtotal that adds up with the tax), or a
+      fuel slip's volume × price per unit, or — on a ticket or card slip with a payment line but
+      no other amount — its being the only amount.
+
+    An amount followed by a tax line and by itself plus that tax is the amount before tax and is
+    never filled, whatever its label says.
 
     Subtotal, tax, savings, rounding, tendered-cash and change lines never give a candidate
     (``fields._NOT_TOTAL``)."""
@@ -182,8 +187,20 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
             return True
         if any(checks.tax_matches(t, v, rate) for v in vats for rate in r.rates):
             return True
+        if t in r.grosses:  # "VAT 17.5% 84.54 14.79 99.33": net + tax = gross on the tax line
+            return True
         taxes = [*vats, sum(vats, Decimal(0))] if len(vats) > 1 else vats  # state tax + city tax
         return any(s != t and s + v + adj == t for s in subtotals for v in taxes for adj in adjustments)
+
+    def by_quantity(t: Decimal) -> bool:
+        """A fuel slip: volume × price per unit is the amount ("GALLONS 10.889", "PRICE/G
+        3.399": 37.01)."""
+        return any(abs(v * p - t) < Decimal("0.006") for v in r.volumes for p in r.unit_prices)
+
+    def sole_amount(t: Decimal) -> bool:
+        """A ticket or card slip with one amount, labelled, and a payment line without one
+        ("Amount: $2.00", "Mode: Cash"; "AMOUNT £32.00", "PIN VERIFIED"): that amount was paid."""
+        return r.paid_without_amount and t in labelled and {a.value for a in r.amounts if a.value > 0} == {t}
 
     def rounded_from(t: Decimal) -> bool:
         """On a receipt with a rounding line, a labelled total just before rounding (a different
@@ -213,7 +230,8 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
     def by_block(t: Decimal) -> bool:
         """The lines right above a total or payment line add up to it: subtotal + service +
         tax (+ tip)."""
-        for line in label_lines.get(t, set()) | {p.line for p in payments if p.value == t}:
+        printed = {a.line for a in r.last_amounts if a.value == t}  # cash minus change, printed
+        for line in label_lines.get(t, set()) | {p.line for p in payments if p.value == t} | printed:
             above = [a.value for a in r.last_amounts if line - 6 <= a.line < line and a.value != 0][-5:]
             for k in range(2, len(above) + 1):
                 if sum(above[-k:], Decimal(0)) == t:
@@ -223,7 +241,7 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
     def evidence(t: Decimal) -> tuple[int, int, bool]:
         paid = by_payment(t)
         kinds = (t in labelled) + (len(label_lines.get(t, ())) >= 2) + paid + (by_tax(t) or by_block(t))
-        kinds += by_items(t)
+        kinds += by_items(t) or by_quantity(t) or sole_amount(t)
         kinds += t not in labelled and rounded_from(t)
         # Between equally supported amounts, the one paid is the total (after rounding).
         return kinds, labelled.get(t, 0), paid
@@ -243,8 +261,16 @@ def _total(r: Readings, d: Decision) -> Decimal | None:
     best = max(
         candidates, key=lambda t: (evidence(t)[0], evidence(t)[2], after_rounding(t), evidence(t)[1], t)
     )
+
+    def before_tax(t: Decimal) -> bool:
+        """A tax line and then the amount plus that tax further down ("Gross Amount 5500.00",
+        "Ser TAX 15% 825.00", "Net Amount 6325.00"): whatever its label says, ``t`` is the
+        amount before tax."""
+        first = min(label_lines.get(t, {10**6}))
+        return any(a.line > first and a.value == t + v for v in vats for a in r.last_amounts)
+
     kinds, prio, _ = evidence(best)
-    if kinds >= 2 and best in sure:
+    if kinds >= 2 and best in sure and not before_tax(best):
         # Two independent lines agree. A till's grand total also outranks a subtotal that differs
         # (a discount or deposit line in between) — but a different *top-priority* total does not.
         # An unlabelled pair (payment + VAT) never overrides a grand-total line that says otherwise.

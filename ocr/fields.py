@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 
@@ -139,17 +139,24 @@ def format_amount(value: Decimal) -> str:
 
 # (pattern on folded text, priority). "TOTAL" but not "SUBTOTAL"/"TOTAL MOMS"; see _NOT_TOTAL.
 _TOTAL_LABELS = (
-    (re.compile(r"\bAT\s?BETALE\b"), 3),
+    (re.compile(r"\bAT\s?BETALE\b|\bATT\s?BETALA\b|\bA\s?BETALE\b"), 3),
     (re.compile(r"\bI\s?A[L1I]T\b"), 3),
-    (re.compile(r"\b[TFLI1]?[O0]TA[L1I]E?\b|\bTOTAAL\b|\bGESAMT\b|\bSUMME\b|\bMONTANT\b"), 3),
-    (re.compile(r"\b(?:AMOUNT|BALANCE|BAL|TOTAL)[\s.]+(?:DUE|PAYABLE)\b"), 3),
-    (re.compile(r"\bSUM\b|\bSALDO\b|\bAMOUNT\b|\bBALANCE\b"), 2),
+    # TOTAL as OCR reads it ("T0TAL", "OTAL", "TATAL"), and in the languages of Europe's tills
+    (
+        re.compile(
+            r"\b(?:[TFLI1]?[O0]|TA)TA[L1I][ET]?\b|\bTOTAAL\b|\bGESAMT\b|\bSUMME\b|\bMONTANT\b|\bKOKKU\b|"
+            r"\bYHTEENSA\b|\bIMPORTE\b"
+        ),
+        3,
+    ),
+    (re.compile(r"\b(?:AMOUNT|AMT|BALANCE|BAL|TOTAL)[\s.]+(?:DUE|PAYABLE)\b|\bGROSS\s?(?:AMT|AMOUNT)\b"), 3),
+    (re.compile(r"\bSUMM?A?\b|\bSALDO\b|\bAMOUNT\b|\bBALANCE\b|\bBAL\b"), 2),
 )
 # Lines that carry "total" but are not the amount paid: subtotal before tax, the tax itself,
 # savings, rounding, counts of items, tendered cash and change. A total must never come from these.
 _NOT_TOTAL = re.compile(
-    r"MOMS|\bVAT\b|\bTAX\b|\bGST\b|\bSST\b|EKSKL|EXCL|NETTO\s?BEL|ANTAL|\bQTY\b|\bQUANTITY\b|\bITEMS?\b|"
-    r"\bPCS\b|RABAT|BESPAR|SAVING|SAVED|DISCOUNT|\bDISC\b|ROUND|AFRUND|TENDER|CHANGE|BYTTEPENGE|"
+    r"MOMS|\bVAT\b|\bTAX\b|\bGST\b|\bSST\b|EKSKL|EXCL|NETTO\s?BEL|ANTAL|\bQTY\b|\bQUANTITY\b|\bITEMS?\b(?!\s*TOTAL)|"
+    r"\bPCS\b|RABAT|BESPAR|SAVING|SAVED|DISCOUNT|\bDISC\b|ROUND|AFRUND|\bTENDER(?:ED)?\b|CHANGE|BYTTEPENGE|"
     r"\bCASH\b|KONTANT|\bTIP\b|DRIKKEPENGE|POINT|BONUS|\bPREVIOUS\b|\bWEIGHT\b|\bKG\b"
 )
 # "Total (inclusive of GST)", "I ALT INKL. MOMS": the tax is named only to say it is included.
@@ -157,13 +164,15 @@ _INCLUDED_TAX = re.compile(r"\bIN[CK][LI1]\w*\.?\s*(?:OF\s*)?(?:GST|VAT|TAX|MOMS
 _PAYMENT = re.compile(
     r"DANKORT|\bVISA\b|MASTER\s?CARD|MAESTRO|MOBILE\s?PAY|APPLE\s?PAY|GOOGLE\s?PAY|KONTANT|\bCASH\b|"
     r"\bKORT\b|BETALT|\bKOB\b|KOBSBELOB|\bDEBIT\b|\bCREDIT\b|\bAMEX\b|\bCARD\b|\bBELOB\b|"
-    r"TENDER|\bPAID\b|\bPAYMENT\b|EFTPOS|DISCOVER|\bNETS\b|\bCHARGE\b|\bMC\b|\bPURCHASE\b|CONTANTI|"
+    r"\bTENDER(?:ED)?\b|\bREDEMPTION\b|\bPAID\b|\bPAYMENT\b|EFTPOS|DISCOVER|\bNETS\b|\bCHARGE\b|\bMC\b|\bPURCHASE\b|CONTANTI|"
     r"\bBAR\b|ESPECES|EFECTIVO|TARJETA|\bCARTE\b|\bKARTE\b|\bKAART\b|\bPIN\b|\bAUTH\b|\bAPPROVED\b"
 )
 _CHANGE = re.compile(
     r"BYTTEPENGE|\bRETUR\b|TILBAGE|\bCHANGE\b|\bCHG\b|\bRENDU\b|\bCAMBIO\b|\bVUELTO\b|WECHSELGELD"
 )
-_VAT = re.compile(r"MOMS|\bV\.?A\.?T\b|\bGST\b|\bTAX\b|\bSST\b|\bTVA\b|\bIVA\b|\bMWST\b|\bBTW\b")
+_VAT = re.compile(
+    r"MOMS|\bV\.?A\.?T\b|\bGST\b|\bTAX\b|\bSST\b|\bTVA\b|\bIVA\b|\bMWST\b|\bBTW\b|\bMVA\b|\bALV\b|KAIBEMAKS"
+)
 _NOT_VAT = re.compile(
     r"EKSKL|EXCL|NETTO|MOMSFRI|\bPRIS\b|\bAT BETALE\b|\bI ALT\b|\bID\b|\bREG|\bNO\b|\bINVOICE\b"
 )
@@ -175,7 +184,11 @@ _ROUNDING = re.compile(r"ROUND|AFRUND|\bADJ")
 ROUNDING_STEP = Decimal("0.25")  # the largest difference a rounding line makes (DKK cash: 0.25)
 _SUBTOTAL = re.compile(r"SUB[\s.\-]*T[O0]TA[L1I]|\bMELLEMSUM\b")
 # The amount before tax, under a total label: "Total Sales (Excluding GST)", "Total ekskl. moms".
-_NET = re.compile(r"EXCL|EKSKL|\bNETT?O?\b")
+_NET = re.compile(r"EXCL|EKSKL|\bNETT?O?\b|\bILMA\b|\bOHNE\b")
+# A fuel slip prints the volume and the price per unit; their product is the amount paid.
+_VOLUME = re.compile(r"GALLON|\bGALS?\b|\bLITE?RE?S?\b|\bLTRS?\b|\bVOLUME\b|\bMAENGDE\b|\bMANGDE\b")
+_UNIT_PRICE = re.compile(r"PRICE|\bPRIS\b|/\s?(?:G|GAL|L|LTR|LITER)\b|\bPPG\b|\bPR\.?\s?L")
+_QUANTITY = re.compile(r"(?<![\d.,])\d{1,4}[.,]\d{2,3}(?![\d.,]?\d)")
 
 
 @dataclass
@@ -193,6 +206,10 @@ class Readings:
     rounding_lines: list[int] = field(default_factory=list)
     changes: list[Amount] = field(default_factory=list)
     vats: list[Amount] = field(default_factory=list)
+    grosses: set[Decimal] = field(default_factory=set)  # net + tax = gross, printed on a tax line
+    volumes: list[Decimal] = field(default_factory=list)  # a fuel slip's gallons or litres
+    unit_prices: list[Decimal] = field(default_factory=list)  # ... and its price per unit
+    paid_without_amount: bool = False  # "PIN VERIFIED", "Mode: Cash": a payment line with no amount
     vat_free: bool = False
     amounts: list[Amount] = field(default_factory=list)
     dates: list[DateReading] = field(default_factory=list)
@@ -209,6 +226,35 @@ def _amounts_on_or_below(lines: list[Line], i: int) -> list[Amount]:
         if nxt and not re.search(r"[A-Za-zÆØÅæøå]{3}", lines[i + 1].text):
             found = nxt
     return found
+
+
+def _total_label(f: str) -> int:
+    """The total label's priority on a folded line (0: none). A line can hold two fields
+    ("Total No. Items: 24 Total Amount £99.33", "TAX .26 BAL 2.24"): then the part after the
+    last number before the label decides, so a count or a tax in front does not hide the total."""
+    parts = [f]
+    numbers = [m.end() for m in re.finditer(r"\d", f)]
+    labels = [m.start() for rx, _ in _TOTAL_LABELS for m in rx.finditer(f)]
+    if labels and numbers and numbers[0] < max(labels):
+        parts.append(f[max(n for n in numbers if n <= max(labels)) :])
+    for part in reversed(parts):
+        if not _NOT_TOTAL.search(_INCLUDED_TAX.sub(" ", part)):
+            prio = max((p for rx, p in _TOTAL_LABELS if rx.search(part)), default=0)
+            if prio:
+                return prio
+    return 0
+
+
+def _payments_above_total_are_items(r: Readings) -> None:
+    """A till prints the payment after the total; a "payment" word above the first total line is
+    an item's name ("CKN TENDER", "PRIME TENDERLOIN"): its amount is an item, not a payment."""
+    first = min((a.line for a, prio in r.totals if prio >= 3), default=None)
+    if first is None:
+        return
+    above = [a for a in r.payments if a.line < first]
+    if above:
+        r.payments = [a for a in r.payments if a.line >= first]
+        r.items = sorted([*r.items, *above], key=lambda a: a.line)
 
 
 def read_all(lines: list[Line]) -> Readings:
@@ -234,12 +280,13 @@ def read_all(lines: list[Line]) -> Readings:
             r.rounding_lines.append(i)
             r.roundings.extend(a for a in here if abs(a.value) < 1)
         # A subtotal is never the total (it is evidence for one: subtotal + tax = total).
-        if not _NOT_TOTAL.search(_INCLUDED_TAX.sub(" ", f)) and not _SUBTOTAL.search(f):
-            prio = max((p for rx, p in _TOTAL_LABELS if rx.search(f)), default=0)
-            if prio:
-                found = _amounts_on_or_below(lines, i)
-                if found:
-                    r.totals.append((found[-1], prio))
+        label = _total_label(f)
+        if label and not _SUBTOTAL.search(f) and not _NET.search(f):
+            found = _amounts_on_or_below(lines, i)
+            if found:
+                a = found[-1]
+                # "Total -66.49": some tills print the amount paid as negative.
+                r.totals.append((replace(a, value=abs(a.value)), label))
         labels = [rx for rx, _ in _TOTAL_LABELS if rx.search(f)]
         if here and not (labels or _NOT_TOTAL.search(f) or _PAYMENT.search(f) or _VAT.search(f)):
             r.items.append(here[-1])
@@ -247,6 +294,8 @@ def read_all(lines: list[Line]) -> Readings:
             found = _amounts_on_or_below(lines, i)
             if found:
                 r.payments.append(found[-1])
+            else:
+                r.paid_without_amount = True
         if _CHANGE.search(f):
             found = _amounts_on_or_below(lines, i)
             if found:
@@ -255,6 +304,16 @@ def read_all(lines: list[Line]) -> Readings:
             # Every amount on a VAT line is a candidate ("MOMS 25% 187,60 46,90"): the
             # 20%-of-total check picks the right one.
             r.vats.extend(_amounts_on_or_below(lines, i))
+            values = [a.value for a in here]
+            r.grosses |= {
+                c for a, b, c in zip(values, values[1:], values[2:], strict=False) if a + b == c and c > 0
+            }
+        if _VOLUME.search(f) or _UNIT_PRICE.search(f):
+            numbers = [
+                Decimal(m.group(0).replace(",", ".")) for m in _QUANTITY.finditer(digits_fixed(line.text))
+            ]
+            (r.volumes if _VOLUME.search(f) else r.unit_prices).extend(numbers)
+    _payments_above_total_are_items(r)
     r.dates = read_dates(lines)
     r.cvrs = read_cvrs(lines)
     r.merchants = read_merchants(lines)
@@ -413,7 +472,7 @@ _NOT_NAME = re.compile(
     r"\bCASHIER\b|\bSERVER\b|\bTABLE\b|\bORDER\b|\bSTORE\s?#|\bJALAN\b|\bJLN\b|\bSTREET\b|\bAVE\b|"
     r"\bBLVD\b|\bROAD\b|\bCOMPANY\s+NO|\bREG\b|\bGUEST|\bCHECK\b|\bTAMAN\b|\bLOT\b|\bFLR\b|\bFLOOR\b|"
     r"\bLEVEL\b|\bBANDAR\b|\bKAMPUNG\b|\bNO\.?\s?\d|\bGOODS\b|\bRETURN|\bDINE\s?IN\b|\bEAT\s?IN\b|"
-    r"\bTAKE\s?OUT\b|TAKEAWAY|\bSURVEY\b|\bMANAGER\b"
+    r"\bTAKE\s?OUT\b|TAKEAWAY|\bSURVEY\b|\bMANAGER\b|\bEURO?\b|\bUSD\b|\bGBP\b|\bDKK\b"
 )
 # A legal form printed after a name: the registered company, which is the merchant even when a
 # chain's logo is printed above it (a franchise's "Shell" over its own ApS).
@@ -493,6 +552,7 @@ def read_merchants(lines: list[Line]) -> list[MerchantReading]:
         out.append(MerchantReading(name, i, _min_conf(line), True))
     for i, line in enumerate(lines[: MERCHANT_SEARCH_LINES + 4]):
         text = _clean_name(line.text)
+        text = _legal_cut(text)
         if _LEGAL.search(fold(text)) and _name_like(text) and _min_conf(line) >= SURE_NAME:
             above = _clean_name(lines[i - 1].text) if i else ""
             bare = sum(c.isalpha() for c in _LEGAL.sub("", fold(text))) < 3  # "Sdn. Bhd." alone
@@ -502,15 +562,46 @@ def read_merchants(lines: list[Line]) -> list[MerchantReading]:
                 continue
             out.append(MerchantReading(text, i, _min_conf(line), False, legal=True))
             break
+    names = []
     for i, line in enumerate(top[:MERCHANT_SEARCH_LINES]):
         text = _clean_name(line.text)
-        if not _name_like(text):
+        short_logo = i == 0 and re.fullmatch(r"[A-Z]{3}", text) is not None  # "PYT"
+        if not (_name_like(text) or short_logo):
             continue
         if _min_conf(line) < SURE_NAME and i + 1 < len(top):
             continue  # handwriting or a smudge above the print: look further down
-        out.append(MerchantReading(text, i, _min_conf(line), False))
-        break  # the first name-like line from the top
+        repeated = _repeated_below(text, lines, i)
+        if short_logo and not repeated:
+            continue
+        names.append(MerchantReading(text, i, _min_conf(line), False))
+        if repeated:  # printed again further down ("Thank you for dining at ..."): the name
+            names = [names[-1]]
+            break
+    out.extend(names[:1])  # the repeated name, else the first name-like line from the top
     return out
+
+
+def _repeated_below(name: str, lines: list[Line], i: int) -> bool:
+    """The name is printed again at least two lines further down (a footer's "Thank you for
+    visiting ...", a second header line): a half-read logo or a slogan never is."""
+    words = re.findall(r"[0-9A-Z]+", fold(name))
+    if sum(map(len, words)) < 3:
+        return False
+    # Whole words, on lines without digits: "Dallas" in "Dallas, TX 75205" is the city.
+    below = " ".join(fold(line.text) for line in lines[i + 2 :] if not re.search(r"\d", line.text))
+    return re.search(r"\b" + r"\W*".join(words) + r"\b", below) is not None
+
+
+def _legal_cut(text: str) -> str:
+    """The company name ends with its legal form: "Morrisons Supermarkets plc BD3 7DL" (a postcode
+    after it) → "Morrisons Supermarkets plc"."""
+    m = ([None, *_LEGAL.finditer(fold(text))])[-1]
+    if m is None or len(fold(text)) != len(text):  # fold changed the length (æ → AE): leave it
+        return text
+    rest = text[m.end() :]
+    if not re.search(r"\d", rest):  # "ABC TRADING & HARDWARE": the form is inside the name
+        return text
+    return text[: m.end()] + rest[:1] if rest[:1] in (".", ")") else text[: m.end()]
 
 
 def _clean_name(text: str) -> str:

@@ -27,6 +27,11 @@ from ocr.fields import Line, Word
 # Long side the detector sees. Receipts print ~40 characters across; at 1280 px over the whole
 # photo the characters of a phone photo are still ~15 px high, and detection costs ∝ pixels.
 DET_LONG_SIDE = 1280
+DET_SHORT_SIDE = 736
+# Lines read per recognizer call (the library's default). Measured with ``bench/ocr.py
+# --engine-ab``: 3 saves ~1-4 % CPU but changes the text read on 10 of 16 photos (the padding
+# to a batch's widest line changes what the recognizer sees), so the figures would not hold.
+REC_BATCH = 6
 # PP-OCR's recognizer reads each detected line at 48 px high; anything the detector finds is
 # read, and a score below this is noise (a wood grain, a barcode read as letters).
 MIN_SCORE = 0.5
@@ -61,13 +66,21 @@ def _params() -> dict[str, Any]:
         "Global.text_score": MIN_SCORE,
         "EngineConfig.onnxruntime.intra_op_num_threads": 1,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        # onnxruntime's memory arena (RapidOCR turns it off) would keep each run's buffers for
+        # the next: measured with ``bench/ocr.py --engine-ab`` at ~0.88-0.95× the median CPU, the
+        # same text read, but ~300 MB more resident per worker (791 vs 476 MB after five
+        # receipts). Off.
+        "EngineConfig.onnxruntime.enable_cpu_mem_arena": False,
         "Det.model_path": str(det),
         "Rec.model_path": str(rec),
-        "Det.limit_side_len": 736,
+        # The detector scales a small photo's short side up to this (the library's default).
+        # Measured: 544 px saves ~a quarter of the detector's CPU but lost 3 points of wild
+        # totals and a date (web-sized photos' print gets too small), so it stays.
+        "Det.limit_side_len": DET_SHORT_SIDE,
         # Lines are read in batches padded to the widest; the library pads every line to at least
         # 320 px (6.7× its height), so a receipt's many short lines (amounts) cost as much as long
         # ones. A 96 px minimum: ~25 % less CPU per receipt, the same fields read (bench/ocr.py).
-        "Rec.rec_batch_num": 6,
+        "Rec.rec_batch_num": REC_BATCH,
         "Rec.rec_img_shape": [3, 48, 96],
     }
 

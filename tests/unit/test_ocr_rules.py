@@ -124,3 +124,69 @@ def test_cash_minus_change_confirms_the_total_in_other_languages() -> None:
 def test_money_handed_over_is_not_the_total_when_change_is_given() -> None:
     d = _decide("Cafe\nTotal: 72.93\nRND ADJ 0.02\nTotal After Rnd 72.95\nPayment 73.00\nChange Due 0.05\n")
     assert d.values["total"] == "72.95"
+
+
+def test_an_item_named_like_a_payment_above_the_total_is_an_item() -> None:
+    d = _decide("Shop\nDME IQF CKN TENDER 6.99\nPRIME TENDERLOIN 27.90\nBREAD 2.00\nBALANCE DUE 36.89\n")
+    assert d.values["total"] == "36.89"  # the label and the items adding up
+
+
+def test_a_total_printed_negative_is_the_amount_paid() -> None:
+    d = _decide("Bar\nCrostini 7.50\nTiger Prawn 12.95\nSubtotal 20.45\nTotal -20.45\n")
+    assert d.values["total"] == "20.45"
+
+
+def test_fuel_volume_times_price_per_unit_confirms_the_amount_paid() -> None:
+    d = _decide("SNAPPY MOBIL\nGALLONS: 10.889\nPRICE/G: 3.399\nFUEL SALE 37.01\nCREDIT $37.01\n")
+    assert d.values["total"] == "37.01"
+    assert _decide("SNAPPY MOBIL\nGALLONS: 10.889\nPRICE/G: 3.399\nCREDIT $37.02\n").values["total"] is None
+
+
+def test_a_count_in_front_of_the_total_on_one_line_does_not_hide_it() -> None:
+    d = _decide(
+        "Taj Mahal\nNan 1 x 2.12 2.12\nTotal No. Items: 24 Total Amount £99.33\nA = VAT @ 17.5 84.54 14.79 99.33\n"
+    )
+    assert d.values["total"] == "99.33"  # the label, and net + VAT = gross on the tax line
+    assert _decide("Shop\nTAX TOTAL 2.00\nTOTAL 12.00\n").values["total"] is None
+
+
+def test_a_net_total_is_not_the_total() -> None:
+    d = _decide(
+        "Caffe Nero\n1 Cappuccino 2.30\nCash GBP 6.40\n1.07 VAT 20 6.40\nNet Total: GBP 5.33\n"
+        "Subtotal GBP 6.40\nPayment GBP 6.40\n"
+    )
+    assert d.values["total"] == "6.40"
+
+
+def test_the_one_labelled_amount_of_a_ticket_with_a_payment_line_is_the_total() -> None:
+    assert _decide("Transport Co.\nMode:Cash\nAmount:$ 2.00\nStage:42\n").values["total"] == "2.00"
+    assert _decide("Transport Co.\nAmount:$ 2.00\nStage:42\n").values["total"] is None  # no payment line
+    assert _decide("Shop\nMode:Cash\nAmount:$ 2.00\nTea 1.50\n").values["total"] is None  # two amounts
+
+
+def test_an_amount_followed_by_its_tax_added_is_before_tax_whatever_its_label() -> None:
+    d = _decide(
+        "Salon\nHAIR 1 5500.00 5500.00\nGross Amount : 5500.00\nSer TAX 15% : 825.00\nNet Amount : 6325.00\n"
+    )
+    assert d.values["total"] is None
+
+
+def test_totals_in_other_european_languages() -> None:
+    assert _decide("Viru\nKOKKU 63.00\nMAKSUSTATAV SUMMA: 63.00\n").values["total"] == "63.00"
+    assert _decide("Kafé\nTOTALT 120,00\nKORT 120,00\n").values["total"] == "120.00"
+
+
+def test_a_name_printed_again_further_down_wins_over_a_half_read_logo() -> None:
+    text = "DINING I\n#205\nCee Fine Thai Dining\n9901 Fairfax Blvd.\nThank you for Dining at Cee Fine Thai\nDining, Pls come again"
+    assert _decide(text).values["merchant"] == "Cee Fine Thai Dining"
+    assert (
+        _decide("PYT\n1050 N. Hancock St\nThank You for Visiting, PYT\nAmericas Burgers!").values["merchant"]
+        == "PYT"
+    )
+    # The city in the address is not the name printed again.
+    assert _decide("HERMÈS\nDALLAS\nDallas, TX 75205\nSALE").values["merchant"] == "HERMÈS"
+
+
+def test_a_legal_name_ends_at_its_legal_form() -> None:
+    d = _decide("Morrisons Supermarkets plc BD3 7DL\nHadleigh - 01473827021\n")
+    assert d.values["merchant"] == "Morrisons Supermarkets plc"
