@@ -280,7 +280,8 @@ async def test_a_printed_label_scans_back_to_its_room(
     decoded = []
     for i in range(len(rooms)):  # labels: 2 columns × 4 rows on A4
         x, y = (i % 2) * width // 2, (i // 2) * height // 4
-        text, _, _ = cv2.QRCodeDetector().detectAndDecode(page[y : y + height // 4, x : x + width // 2])
+        # the ArUco-based detector: the classic one misses about 1 label in 50 that phones read (measured)
+        text, _, _ = cv2.QRCodeDetectorAruco().detectAndDecode(page[y : y + height // 4, x : x + width // 2])
         decoded.append(text)
     sign_out(client)
     names = []
