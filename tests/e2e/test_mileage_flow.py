@@ -200,6 +200,10 @@ def test_a_new_trip_survives_a_reload_says_midnight_and_own_vehicle_and_days_wit
     phone.get_by_label("Fremme kl. (valgfrit)").fill("02:00")
     expect(phone.get_by_role("status").filter(has_text="over midnat")).to_contain_text("nyt år (2026)")
     phone.get_by_label("Jeg bekræfter, at køretøjet er mit eget").uncheck()
+    # the draft is written right after each change; a reload in the same instant would race the write
+    phone.wait_for_function(
+        "() => window.feltSync.drafts.get('trip').then((d) => !!d && d.own_vehicle === false)"
+    )
 
     phone.reload()  # offline: the service worker serves the app, the draft comes from IndexedDB
     expect(phone.get_by_text("Det, du skrev sidst, er gemt på telefonen.")).to_be_visible()
