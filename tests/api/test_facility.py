@@ -110,6 +110,8 @@ async def test_a_report_goes_from_the_room_to_done_and_the_private_link_shows_ea
     ida = Device(client, REPORT)
     pulled = (await ida.pull())[rid]
     assert pulled["fields"]["place"]["room"] == "3.A" and pulled["owner_id"] is None
+    # It waits on the triage board, not in the approval inbox (planning needs a technician and a date).
+    assert [i for i in (await client.get("/api/inbox")).json() if i["record"]["type"] == REPORT] == []
     tech = world.by_role[Role.TECHNICIAN]
     early = (await ida.push(ida.move(rid, "plan")))["results"][0]
     assert early["status"] == "rejected" and "tekniker og frist" in early["reason"]

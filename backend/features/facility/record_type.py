@@ -88,7 +88,9 @@ REPORT_TYPE = RecordType(
     name=REPORT,
     fields=REPORT_FIELDS,
     transitions=(
-        _step("plan", {"received", "planned"}, "planned", TRIAGE, guard=_ready_to_plan),
+        # The property office's triage board (#/ejendom) is where reports wait, not the approval inbox:
+        # planning needs a technician and a deadline, which the inbox's one button cannot give.
+        _step("plan", {"received", "planned"}, "planned", TRIAGE, guard=_ready_to_plan, waits=False),
         # The technician's own list shows these (not everyone's inbox):
         _step("start", {"planned"}, "in_progress", WORK, waits=False),
         _step("finish", {"planned", "in_progress"}, "done", WORK, guard=_fixed, waits=False),
