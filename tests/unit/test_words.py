@@ -25,3 +25,18 @@ def test_english_calls_the_leader_your_manager_everywhere() -> None:
     assert len(w) > 300, "the word list was read"
     assert not [k for k, v in w.items() if "leader" in v.lower()], "the English role is 'manager'"
     assert not [k for k, v in w.items() if "the manager:" in v.lower()]
+
+
+def test_the_audit_log_names_every_audited_table_in_words() -> None:
+    """The admin's audit log says "oprettede Lønlinje", never a table name (issue 12, item 17)."""
+    from backend.db.base import Base
+    from backend.workflows import WORKFLOWS
+
+    assert WORKFLOWS  # every workflow's models are imported, so their tables are mapped
+    audited = {
+        m.class_.__tablename__ for m in Base.registry.mappers if getattr(m.class_, "__audited__", False)
+    }
+    assert len(audited) > 10
+    for language in ("da", "en"):
+        w = words(language)
+        assert sorted(t for t in audited if f"entity_{t}" not in w and f"type_{t}" not in w) == [], language
