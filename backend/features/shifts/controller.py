@@ -344,12 +344,13 @@ class ShiftsController(Controller):
         return await _open_out(db_session, data.id)
 
     @get("/balance", operation_id="getMyNormBalance")
-    async def my_balance(self, db_session: DbSession, principal: SignedIn) -> dict[str, object]:
+    async def my_balance(self, db_session: DbSession, principal: SignedIn) -> dict[str, object] | None:
         """My standing in the current normperiode of my unit (minutes): norm, worked, planned, the
-        balance so far and projected to the end, the flex band."""
+        balance so far and projected to the end, the flex band; null when I have no shift in it."""
         rules = await unit_settings.for_unit(db_session, principal.unit_path or "")
         found = await service.balances(db_session, [principal.user_id], rules, today())
-        return dict(found[str(principal.user_id)])
+        mine = found.get(str(principal.user_id))
+        return dict(mine) if mine else None
 
     @get("/units/{unit_id:int}/week", operation_id="getShiftWeek")
     async def week(

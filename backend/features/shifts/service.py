@@ -449,7 +449,8 @@ async def balances(
     """Each person's standing in the normperiode holding `around` (worktime.norm): the norm (full time:
     part-time hours are not yet recorded in Felt), paid minutes worked (shifts ended by now) and
     planned (the rest of the period), the balance so far and projected to the end, against the band.
-    Absences are not yet recorded, so they credit nothing here."""
+    Absences are not yet recorded, so they credit nothing here. People with no shift in the period are
+    left out (nobody on the rota yet, or someone who does not work shifts)."""
     first, last = norm.periods(rules.norm_anchor, rules.norm_weeks, around)
     owed = norm.norm_minutes(first, last)
     r = SYNC.record.c
@@ -473,6 +474,8 @@ async def balances(
             (worked if done else planned)[owner] += int(clock["paid_minutes"])
     out = {}
     for person in people:
+        if not worked[person] and not planned[person]:
+            continue  # not on this period's rota: a balance of minus the whole norm would only alarm
         b = norm.Balance(
             norm=owed, worked=worked[person], credited=0, planned=planned[person], band=rules.band
         )
