@@ -132,3 +132,12 @@ def test_the_leader_decides_offline_reopens_and_names_a_stand_in(
     assert_accessible(tablet)
     period.get_by_role("button", name="Slet perioden").click()
     expect(period).to_have_count(0)
+
+    # Opened offline, the inbox shows the list it kept; back online, it fetches today's and says so no more.
+    tablet.context.set_offline(True)
+    tablet.reload()
+    kept = tablet.get_by_text("Ingen forbindelse: listen er den senest hentede.")
+    expect(kept).to_be_visible()
+    tablet.context.set_offline(False)
+    tablet.evaluate("() => dispatchEvent(new Event('online'))")
+    expect(kept).to_have_count(0)

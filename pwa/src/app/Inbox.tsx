@@ -226,7 +226,11 @@ export function Inbox({ me }: { me: Me }) {
 
   // Send what was decided offline as soon as there is a connection, and say what the server did with it.
   useEffect(() => {
-    if (!online || !queued(me.id).length) return;
+    if (!online) return;
+    if (!queued(me.id).length) {
+      if (inbox.data?.offline) void inbox.refresh(); // the list shown is the kept one: fetch today's
+      return;
+    }
     void flush(me.id).then(async (answers) => {
       if (answers.length) await inbox.refresh();
       setPending(queued(me.id));
