@@ -35,7 +35,10 @@ function Task({ r }: { r: LocalRecord }) {
   const fixes = strings(r.fields.fix_photos);
   const d = daysLeft(r.fields.due);
   const id = r.id.slice(0, 8);
-  const waiting = r.transitions.length > 0;
+  // Steps not yet sent (offline in a basement): start, photograph and finish can all wait on the phone,
+  // in order; only a finished task is out of the technician's hands.
+  const started = r.state === "in_progress" || r.transitions.includes("start");
+  const finished = r.transitions.includes("finish");
 
   async function addFix(files: FileList | null) {
     if (!files?.length) return;
@@ -68,11 +71,10 @@ function Task({ r }: { r: LocalRecord }) {
         {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}
       </p>
       {str(r.fields.internal_note) && <p class="note">{str(r.fields.internal_note)}</p>}
-      {waiting ? (
-        <p class="muted">{t("fa_sending")}</p>
-      ) : (
+      {r.transitions.length > 0 && <p class="muted">{t("fa_sending")}</p>}
+      {!finished && (
         <div class="stack">
-          {r.state === "planned" && (
+          {!started && (
             <button type="button" class="btn btn-big" onClick={() => void feltSync.transition(REPORT, r.id, "start")}>
               {t("fa_start")}
             </button>
