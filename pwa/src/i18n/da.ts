@@ -417,6 +417,9 @@ export const da = {
   entity_receipt_review_draw: "Stikprøve af udlæg",
   entity_shift_type: "Vagttype",
   entity_shift_unit_rules: "Enhedens arbejdstidsregler",
+  entity_shift_person: "Medarbejders timer og kompetencer",
+  entity_shift_absence: "Fravær",
+  entity_shift_base_plan: "Grundplan",
   entity_substitute_rate: "Vikartimeløn",
   entity_substitute_settings: "Vikarindstillinger",
 

@@ -416,6 +416,9 @@ export const en: Dict = {
   entity_receipt_review_draw: "Receipt review draw",
   entity_shift_type: "Shift type",
   entity_shift_unit_rules: "Unit's working-time rules",
+  entity_shift_person: "Employee's hours and competences",
+  entity_shift_absence: "Absence",
+  entity_shift_base_plan: "Base plan",
   entity_substitute_rate: "Substitutes' hourly wage",
   entity_substitute_settings: "Substitutes' settings",
   // Typed fields: why a form refuses a value (app/fieldText.ts; {field} is the field's name from the server).
