@@ -264,6 +264,45 @@ ENDPOINTS = [
         body=lambda w: {"id": str(uuid.uuid4())},
         targeted=False,
     ),
+    # --- laying the plan (issue 13): people's hours and competences, absences, the base plan, 12 weeks ---
+    Endpoint("GET", "/api/shifts/units/{unit}/people", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "PUT",
+        "/api/shifts/units/{unit}/people",
+        scoped({R.PLANNER, R.LEADER}),
+        body=lambda w: {"employee": w.in_a1.id, "weekly_minutes": 1800, "competences": ["kørekort"]},
+    ),
+    Endpoint("GET", "/api/shifts/units/{unit}/absences", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "POST",
+        "/api/shifts/units/{unit}/absences",
+        scoped({R.PLANNER, R.LEADER}),
+        body=lambda w: {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"absence/{w.municipality.id}")),
+            "employee": w.in_a1.id,
+            "kind": "ferie",
+            "first": today().isoformat(),
+            "last": today().isoformat(),
+        },
+    ),
+    Endpoint("DELETE", "/api/shifts/units/{unit}/absences/{record}", scoped({R.PLANNER, R.LEADER})),
+    Endpoint("GET", "/api/shifts/absences/mine", lambda r, t: 200, targeted=False),
+    Endpoint("GET", "/api/shifts/units/{unit}/base-plan", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "PUT",
+        "/api/shifts/units/{unit}/base-plan",
+        scoped({R.PLANNER, R.LEADER}),
+        body=lambda w: {"weeks": 8, "anchor": "2026-01-05", "slots": []},
+    ),
+    Endpoint(  # allowed on the own unit, which has no base plan yet: told so in words (400)
+        "POST",
+        "/api/shifts/units/{unit}/base-plan/rollout",
+        lambda r, t: (
+            400 if scoped({R.PLANNER, R.LEADER})(r, t) == 200 else scoped({R.PLANNER, R.LEADER})(r, t)
+        ),
+        body=lambda w: {"first": today().isoformat(), "last": today().isoformat()},
+    ),
+    Endpoint("GET", "/api/shifts/units/{unit}/plan", scoped({R.PLANNER, R.LEADER})),
     Endpoint("GET", "/api/payroll/unapproved", only({R.PAYROLL}), targeted=False),
     Endpoint("GET", "/api/payroll/wage-types", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
     Endpoint(
