@@ -174,13 +174,13 @@ class PlanningController(Controller):
         await db_session.commit()
         return {**absences.out(row), "clashes": clashes}
 
-    @delete("/units/{unit_id:int}/absences/{absence_id:uuid}", operation_id="deleteAbsence", status_code=200)
+    @delete("/units/{unit_id:int}/absences/{record_id:uuid}", operation_id="deleteAbsence", status_code=200)
     async def delete_absence(
-        self, db_session: DbSession, principal: SignedIn, unit_id: PathId, absence_id: FromPath[UUID]
+        self, db_session: DbSession, principal: SignedIn, unit_id: PathId, record_id: FromPath[UUID]
     ) -> dict[str, bool]:
         """Remove an absence; removing it twice is fine (`deleted` false the second time)."""
         unit = await _plannable(db_session, principal, unit_id)
-        row = await db_session.get(ShiftAbsence, str(absence_id))
+        row = await db_session.get(ShiftAbsence, str(record_id))
         if row is None:
             return {"deleted": False}
         staff = {u.id for u in await service.staff(db_session, unit)}
