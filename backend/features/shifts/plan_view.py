@@ -32,7 +32,7 @@ WEEKS = 12
 async def twelve_weeks(db: AsyncSession, principal: Principal, unit_id: int, around: date) -> dict[str, Any]:
     """Twelve weeks from the Monday of the week holding `around`: {unit, first, last, people [{id, name,
     weekly_minutes, competences}], days [{date, holiday (Danish name or null), on [{employee,
-    shift_type, start, end, findings}], absent [{employee, kind}], gaps [{shift_type, needed, on, open,
+    shift_type, start, end, findings}], absent [{employee, kind, kind_da, kind_en}], gaps [{shift_type, needed, on, open,
     lacking}]}], balances (person id → service.balances' entry, for the normperiode holding `around`)}. Raises Forbidden for a non-planner,
     NotFound for another municipality's unit."""
     unit = await get_unit(db, principal, unit_id)
@@ -98,7 +98,7 @@ async def twelve_weeks(db: AsyncSession, principal: Principal, unit_id: int, aro
                     for s in on
                 ],
                 "absent": [
-                    {"employee": p, "kind": a.kind}
+                    {"employee": p, **{k: v for k, v in absences.out(a).items() if k.startswith("kind")}}
                     for p, rows_of in away.items()
                     for a in rows_of
                     if a.first <= day <= a.last

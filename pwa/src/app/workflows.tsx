@@ -18,6 +18,9 @@ import { FacilityTriage } from "./FacilityTriage";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
 import { ShiftWeek } from "./ShiftWeek";
+import { ShiftBasePlan } from "./ShiftBasePlan";
+import { ShiftPeople } from "./ShiftPeople";
+import { ShiftTwelveWeeks } from "./ShiftTwelveWeeks";
 import { fmtKr, monthOf, payrollMonth } from "./records";
 import { CheckinCodes, EntryForm, EntryList, EntryReview } from "./Substitutes";
 import { fmtHours, payOf } from "./substitutesText";
@@ -195,10 +198,14 @@ export const WORKFLOWS: Workflow[] = [
     routes: [
       { path: "vagter", Screen: MyShifts },
       { path: "vagtplan", Screen: ShiftWeek, area: "shifts_plan" },
+      { path: "vagtplan-12", Screen: ShiftTwelveWeeks, area: "shifts_plan" },
+      { path: "grundplan", Screen: ShiftBasePlan, area: "shifts_plan" },
+      { path: "vagtplan-personer", Screen: ShiftPeople, area: "shifts_plan" },
     ],
     tiles: [
       { route: "vagter", label: "area_shifts", hint: "area_shifts_hint" },
       { route: "vagtplan", label: "area_shiftPlan", hint: "area_shiftPlan_hint", area: "shifts_plan" },
+      { route: "vagtplan-12", label: "area_shiftTwelve", hint: "area_shiftTwelve_hint", area: "shifts_plan" },
     ],
     types: [
       { type: "shift", title: (f) => `${String(f.date ?? "")} ${String(f.start ?? "")}–${String(f.end ?? "")}` },
