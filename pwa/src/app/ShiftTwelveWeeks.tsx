@@ -179,8 +179,9 @@ export function ShiftTwelveWeeks({ me }: { me: Me }) {
               </tbody>
             </table>
           </div>
-          <h2>{t("sp_balancesTitle")}</h2>
-          <div class="table-wrap">
+          <h2 id="sp-balances-title">{t("sp_balancesTitle")}</h2>
+          {/* Focusable so a keyboard can scroll it sideways on a phone (WCAG 2.1.1). */}
+          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="sp-balances-title">
             <table class="plan-balances" data-testid="plan-balances">
               <thead>
                 <tr>
