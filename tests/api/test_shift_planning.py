@@ -118,6 +118,9 @@ async def test_absences_block_shifts_move_the_norm_and_show_in_week_and_mine(
         await client.get(f"/api/shifts/units/{a1}/week", params={"week": f"{iso.year}-W{iso.week:02d}"})
     ).json()
     assert [a["kind"] for a in week["absences"]] == ["sygdom"]
+    # The planned shift on the sick day is flagged with the absence, in words, for the week view.
+    flagged = [s for s in week["shifts"] if s["date"] == day(1)]
+    assert [f["rule"] for f in flagged[0]["rules"]["findings"]] == ["absence"]
     balance = week["balances"][str(anna.id)]
     full = norm_minutes(MONDAY, MONDAY + dt.timedelta(days=27))
     weekdays_off = sum(1 for n in range(7, 14) if (MONDAY + dt.timedelta(days=n)).weekday() < 5)
@@ -132,6 +135,12 @@ async def test_absences_block_shifts_move_the_norm_and_show_in_week_and_mine(
     await as_role(client, db, settings, world, Role.LEADER)
     gone = await client.delete(f"/api/shifts/units/{a1}/absences/{sick['id']}")
     assert gone.json() == {"deleted": True}
+    week = (
+        await client.get(f"/api/shifts/units/{a1}/week", params={"week": f"{iso.year}-W{iso.week:02d}"})
+    ).json()
+    assert [s["rules"]["findings"] for s in week["shifts"] if s["date"] == day(1)] == [
+        []
+    ]  # no longer flagged
     assert (await client.delete(f"/api/shifts/units/{a1}/absences/{sick['id']}")).json() == {"deleted": False}
 
 

@@ -12,9 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import User
+from backend.db.sync_tables import SYNC
 from backend.features.shifts.checks import Finding
 from backend.features.shifts.roster_models import ShiftAbsence
 from backend.features.worktime import absences as rules
+from sync import engine
+from sync.apply import Record
 
 
 def of_row(row: ShiftAbsence) -> rules.Absence:
@@ -66,3 +69,16 @@ async def findings(db: AsyncSession, person: int, fields: Mapping[str, Any]) -> 
     user = await db.get(User, person)
     da, en = rules.clash_words(clash, user.name if user else str(person))
     return [Finding("absence", da, en)]
+
+
+async def shifts_between(db: AsyncSession, person: int, first: date, last: date) -> list[Record]:
+    """The person's live shifts dated `first` to `last` (inclusive), by date."""
+    r = SYNC.record.c
+    rows = await db.execute(
+        select(SYNC.record).where(r.owner_id == person, r.type == "shift", r.deleted.is_(False))
+    )
+    found = [engine.load_row(row) for row in rows]
+    return sorted(
+        (s for s in found if first.isoformat() <= str(s.fields.get("date") or "") <= last.isoformat()),
+        key=lambda s: str(s.fields.get("date")),
+    )

@@ -99,6 +99,7 @@ class Rollout:
 
 
 async def _shifts_of(db: AsyncSession, person: int) -> dict[uuid.UUID, Record]:
+    """All the person's shift records, deleted ones too (a planner's deletion is not undone by a roll-out)."""
     r = SYNC.record.c
     rows = await db.execute(select(SYNC.record).where(r.owner_id == person, r.type == "shift"))
     return {row.id: engine.load_row(row) for row in rows}
@@ -130,6 +131,7 @@ async def rollout(db: AsyncSession, principal: Principal, unit: OrgUnit, first: 
             mine[occ.employee] = await _shifts_of(db, occ.employee)
         theirs = mine[occ.employee]
         record_id = shift_id(unit.id, occ.employee, occ.day, occ.shift_type)
+        # Theirs already, or given to someone else since (a swap moves the record): nothing new either way.
         if record_id in theirs or await engine.load(db, SYNC, record_id) is not None:
             done.existing += 1
             continue

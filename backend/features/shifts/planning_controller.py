@@ -22,6 +22,7 @@ from backend.features.shifts import absences, base_plan, competences, plan_view,
 from backend.features.shifts.record_type import PLAN_SHIFTS
 from backend.features.shifts.roster_models import BasePlan, ShiftAbsence
 from backend.features.sync import pipeline
+from backend.features.workflow import Change
 from backend.features.worktime import absences as absence_rules
 from backend.features.worktime import base_plan as plan_rules
 from backend.web.params import PathId
@@ -89,6 +90,19 @@ async def _member(db: DbSession, unit: OrgUnit, person: int) -> str:
             f"Medarbejder {person} hører ikke til enheden.", f"Employee {person} does not belong to the unit."
         )
     return found.name
+
+
+async def _recheck(request: Request, db: DbSession, spans: list[tuple[int, date, date]]) -> None:
+    """Bring the rule findings of the shifts in these (person, first, last) spans up to date after an
+    absence changed (the push hook's checks: a shift on an absence day is flagged, one no longer is)."""
+    records = {
+        s.id: s
+        for person, first, last in spans
+        for s in await absences.shifts_between(db, person, first, last)
+    }
+    effects = await service.shifts_changed(db, list(records.values()))
+    if effects:
+        await pipeline.save(db, platform.of(request), [e for e in effects if isinstance(e, Change)])
 
 
 class PlanningController(Controller):
@@ -159,24 +173,31 @@ class PlanningController(Controller):
         row = await db_session.get(ShiftAbsence, str(data.id))
         if row is not None and (row.municipality_id != principal.municipality_id):
             raise NotFound("Fraværet findes ikke.", "The absence does not exist.")
+        before = (row.user_id, row.first, row.last) if row is not None else None
         row = row or ShiftAbsence(id=str(data.id), municipality_id=unit.municipality_id)
         row.user_id, row.unit_id, row.kind = data.employee, unit.id, data.kind
         row.first, row.last, row.note = data.first, data.last, data.note.strip()[:200]
         db_session.add(row)
         await db_session.flush()
-        shifts = await service.neighbours(db_session, data.employee, data.first, None)
-        clashes = []
-        for s in shifts:
-            day = str(s.fields.get("date") or "")
-            if data.first.isoformat() <= day <= data.last.isoformat():
-                da, en = absence_rules.clash_words(absences.of_row(row), name)
-                clashes.append({"shift": str(s.id), "date": day, "da": da, "en": en})
+        clashes = [
+            {"shift": str(s.id), "date": str(s.fields.get("date")), "da": da, "en": en}
+            for s in await absences.shifts_between(db_session, data.employee, data.first, data.last)
+            for da, en in [absence_rules.clash_words(absences.of_row(row), name)]
+        ]
+        await _recheck(
+            request, db_session, [(data.employee, data.first, data.last), *([before] if before else [])]
+        )
         await db_session.commit()
         return {**absences.out(row), "clashes": clashes}
 
     @delete("/units/{unit_id:int}/absences/{record_id:uuid}", operation_id="deleteAbsence", status_code=200)
     async def delete_absence(
-        self, db_session: DbSession, principal: SignedIn, unit_id: PathId, record_id: FromPath[UUID]
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        unit_id: PathId,
+        record_id: FromPath[UUID],
     ) -> dict[str, bool]:
         """Remove an absence; removing it twice is fine (`deleted` false the second time)."""
         unit = await _plannable(db_session, principal, unit_id)
@@ -187,6 +208,8 @@ class PlanningController(Controller):
         if row.municipality_id != principal.municipality_id or row.user_id not in staff:
             raise NotFound("Fraværet findes ikke.", "The absence does not exist.")
         await db_session.delete(row)
+        await db_session.flush()
+        await _recheck(request, db_session, [(row.user_id, row.first, row.last)])
         await db_session.commit()
         return {"deleted": True}
 
