@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from backend.features.worktime.norm import FULL_TIME_WEEK, NormProfile, daily_norm, is_day_off
+from backend.features.worktime.norm import FULL_TIME_WEEK, NormProfile, absence_credit
+from backend.features.worktime.norm import Absence as NormAbsence
 
 KINDS_FILE = Path(__file__).with_name("absence_kinds.json")
 EFFECTS = ("norm", "worked")
@@ -97,22 +98,23 @@ def effect(
     profile: NormProfile = NormProfile(),
 ) -> NormEffect:
     """The absences' effect on the normperiode [first, last]; the `_so_far` parts count days before
-    `until` (today). A day owing no norm counts nothing; a day under two absences counts once, for the
-    first listed. Whole minutes (rounded once per sum, so 5 days of 7.4 h are exactly 37 h)."""
+    `until` (today). A day under two absences counts once, for the first listed; the counting itself
+    (only days owing norm, the day's norm pro rata, rounded once per sum) is norm.absence_credit's."""
     table = kinds()
     days: dict[date, str] = {}
     for absence in absences:
+        if absence.kind not in table:
+            continue
         day = max(absence.first, first)
         while day <= min(absence.last, last):
-            if not is_day_off(day, profile) and absence.kind in table:
-                days.setdefault(day, table[absence.kind].effect)
+            days.setdefault(day, table[absence.kind].effect)
             day += timedelta(days=1)
-    per_day = daily_norm(weekly_minutes)
 
     def total(kind: str, before: date | None = None) -> int:
-        return round(
-            sum(1 for d, e in days.items() if e == kind and (before is None or d < before)) * per_day
-        )
+        picked = [
+            NormAbsence(kind, d, d) for d, e in days.items() if e == kind and (before is None or d < before)
+        ]
+        return absence_credit(picked, first, last, weekly_minutes, profile, frozenset({kind}))
 
     return NormEffect(total("norm"), total("worked"), total("norm", until), total("worked", until))
 
