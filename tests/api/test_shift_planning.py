@@ -233,6 +233,11 @@ async def test_the_base_plan_rolls_out_once_and_lists_what_the_rules_refuse(
     reversed_span = {"first": span["last"], "last": span["first"]}
     answer = await client.post(f"/api/shifts/units/{a1}/base-plan/rollout", json=reversed_span)
     assert answer.status_code == 400 and "En udrulning dækker" in answer.json()["detail"]
+    far = MONDAY + dt.timedelta(weeks=60)  # beyond the plan's 400-day window: refused in words, not made
+    too_far = {"first": far.isoformat(), "last": (far + dt.timedelta(days=6)).isoformat()}
+    beyond = (await client.post(f"/api/shifts/units/{a1}/base-plan/rollout", json=too_far)).json()
+    assert beyond["created"] == 0 and beyond["refused"]
+    assert {f["rule"] for r in beyond["refused"] for f in r["findings"]} == {"field"}
     b = world.units["B"].id
     none = await client.post(f"/api/shifts/units/{b}/base-plan/rollout", json=span)
     assert none.status_code == 403  # not the planner's unit

@@ -21,17 +21,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Principal
+from backend.clock import today
 from backend.db.models import OrgUnit
 from backend.db.sync_tables import SYNC
 from backend.errors import Invalid
 from backend.features.shifts import service
 from backend.features.shifts import settings as unit_settings
 from backend.features.shifts.models import ShiftType
+from backend.features.shifts.record_type import SHIFT_FIELDS
 from backend.features.shifts.roster_models import BasePlan
 from backend.features.workflow import Change
 from backend.features.worktime import base_plan as rules
 from sync import engine
 from sync.apply import Record
+from sync.fields import FieldError, clean_changes
 
 NAMESPACE = uuid.UUID("5f0f6a52-93c4-4d1e-9a43-0d2b7e6c1a77")
 
@@ -98,6 +101,18 @@ class Rollout:
         return {"created": len(self.changes), "existing": self.existing, "refused": self.refused}
 
 
+def _refused(
+    occ: rules.Occurrence, names: dict[int, str], shift_type: str, findings: list[dict[str, str]]
+) -> dict[str, Any]:
+    return {
+        "date": occ.day.isoformat(),
+        "employee": occ.employee,
+        "name": names[occ.employee],
+        "shift_type": shift_type,
+        "findings": findings,
+    }
+
+
 async def _shifts_of(db: AsyncSession, person: int) -> dict[uuid.UUID, Record]:
     """All the person's shift records, deleted ones too (a planner's deletion is not undone by a roll-out)."""
     r = SYNC.record.c
@@ -145,6 +160,13 @@ async def rollout(db: AsyncSession, principal: Principal, unit: OrgUnit, first: 
             "shift_type": kind.name,
             "competences": list(kind.competences),
         }
+        try:  # the same typed fields as a planner's save: the date's window above all
+            fields = clean_changes(SHIFT_FIELDS, fields, today()).fields
+        except FieldError as bad:
+            done.refused.append(
+                _refused(occ, names, kind.name, [{"rule": "field", "da": bad.da, "en": bad.en}])
+            )
+            continue
         window = (
             (occ.day - timedelta(days=service.NEIGHBOURHOOD_DAYS)).isoformat(),
             (occ.day + timedelta(days=service.NEIGHBOURHOOD_DAYS)).isoformat(),
@@ -157,15 +179,7 @@ async def rollout(db: AsyncSession, principal: Principal, unit: OrgUnit, first: 
         outcome = service.evaluate(record_id, fields, around, profile)
         outcome = await service.with_person(db, occ.employee, unit.id, fields, outcome)
         if outcome.findings:
-            done.refused.append(
-                {
-                    "date": occ.day.isoformat(),
-                    "employee": occ.employee,
-                    "name": names[occ.employee],
-                    "shift_type": kind.name,
-                    "findings": [f.out() for f in outcome.findings],
-                }
-            )
+            done.refused.append(_refused(occ, names, kind.name, [f.out() for f in outcome.findings]))
             continue
         record = Record(
             id=record_id,

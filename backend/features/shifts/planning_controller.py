@@ -171,7 +171,10 @@ class PlanningController(Controller):
         if problem:
             raise Invalid(*problem)
         row = await db_session.get(ShiftAbsence, str(data.id))
-        if row is not None and (row.municipality_id != principal.municipality_id):
+        if row is not None and (
+            row.municipality_id != principal.municipality_id
+            or row.user_id not in {u.id for u in await service.staff(db_session, unit)}
+        ):  # another unit's absence (the same id sent to the wrong unit) is not this planner's to change
             raise NotFound("Fraværet findes ikke.", "The absence does not exist.")
         before = (row.user_id, row.first, row.last) if row is not None else None
         row = row or ShiftAbsence(id=str(data.id), municipality_id=unit.municipality_id)

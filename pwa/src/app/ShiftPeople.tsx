@@ -48,7 +48,7 @@ function PersonCard({ unit, person, saved }: { unit: number; person: Person; sav
         <div class="row">
           <label>
             {t("sp_weeklyHours")}
-            <input inputMode="decimal" value={hours} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
+            <input inputMode="decimal" value={hours} placeholder={t("sp_weeklyHoursHint")} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
           </label>
           <label>
             {t("sp_competences")}
