@@ -81,3 +81,34 @@ def test_base_plan_rolled_out_twice_makes_new_shifts_once_and_lists_refusals_in_
     tablet.get_by_role("button", name="Rul ud").click()
     expect(result).to_contain_text("0 vagter oprettet")
     expect(result).to_contain_text("1 afvist af reglerne")
+
+
+def test_an_absence_flags_the_shift_that_day_and_the_employee_reads_hers_offline(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    monday = today() - timedelta(days=today().weekday())
+    friday = monday + timedelta(days=11)  # Mette's evening shift next Friday (the demo's base plan)
+
+    tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
+    login(tablet, ERIK)
+    tablet.goto("/#/vagtplan-personer")
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Timer, kompetencer og fravær")
+    tablet.get_by_label("Medarbejder").select_option(label="Mette Holm")
+    tablet.get_by_label("Type").select_option("sygdom")
+    tablet.get_by_label("Fra", exact=True).fill(friday.isoformat())
+    tablet.get_by_label("Til og med", exact=True).fill(friday.isoformat())
+    tablet.get_by_role("button", name="Gem fraværet").click()
+    expect(tablet.get_by_test_id("absence-message").first).to_have_text("Fraværet er gemt.")
+    expect(tablet.get_by_test_id("absence-message").nth(1)).to_contain_text("Mette Holm har fravær (sygdom)")
+    expect(tablet.get_by_test_id("absences")).to_contain_text("Mette Holm: Sygdom")
+    assert_accessible_wide(tablet)
+
+    phone = new_context(viewport={"width": 360, "height": 780}).new_page()
+    login(phone, "Fatima Ali")  # the demo gives her a week's holiday in three weeks
+    phone.get_by_role("link", name="Mine vagter").click()
+    expect(phone.get_by_test_id("my-absences")).to_contain_text("Ferie")
+    assert_accessible(phone)
+    phone.context.set_offline(True)
+    phone.evaluate("localStorage.setItem('felt.lang', 'en')")
+    phone.reload()  # offline: the kept list is shown
+    expect(phone.get_by_test_id("my-absences")).to_contain_text("Holiday")
