@@ -74,6 +74,16 @@ async def test_a_missing_competence_refuses_the_shift_in_words_and_narrows_offer
     }
     offered = (await client.post("/api/shifts/open", json=open_body)).json()["offered"]
     assert offered == [anna.id]
+    # Her licence is taken off the record before she takes it: taking is checked again, and refused in words.
+    no_licence = terms | {"competences": ["medicin-kursus"]}
+    assert (await client.put(f"/api/shifts/units/{a1}/people", json=no_licence)).status_code == 200
+    await sign_in(client, db, anna, settings)
+    take = await client.post("/api/shifts/open/take", json={"id": open_body["id"]})
+    assert (
+        take.status_code == 409
+        and f"Vagten kræver kørekort, som {anna.name} ikke har." in take.json()["detail"]
+    )
+    await as_role(client, db, settings, world, Role.PLANNER)
     # A swap to a colleague without the competence is refused in words.
     await sign_in(client, db, anna, settings)
     named = await client.post(
