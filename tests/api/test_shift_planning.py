@@ -296,6 +296,12 @@ async def test_the_twelve_week_view_shows_who_is_on_gaps_and_balances(
     assert {p["id"] for p in plan["people"]} >= {world.in_a1.id}
     assert str(world.in_a1.id) in plan["balances"], (plan["balances"], plan["people"], monday)
     assert {"balance_so_far", "projected", "due_so_far"} <= set(plan["balances"][str(world.in_a1.id)])
+    christmas = (await client.get(f"/api/shifts/units/{a1}/plan", params={"start": "2026-12-23"})).json()
+    assert christmas["first"] == "2026-12-21"
+    assert [d["holiday"] for d in christmas["days"][4:6]] == [
+        ["Juledag", "Christmas Day"],
+        ["2. juledag", "Boxing Day"],
+    ]
     bad = await client.get(f"/api/shifts/units/{a1}/plan", params={"start": "tomorrow"})
     assert bad.status_code == 400
 

@@ -31,7 +31,7 @@ WEEKS = 12
 
 async def twelve_weeks(db: AsyncSession, principal: Principal, unit_id: int, around: date) -> dict[str, Any]:
     """Twelve weeks from the Monday of the week holding `around`: {unit, first, last, people [{id, name,
-    weekly_minutes, competences}], days [{date, holiday (Danish name or null), on [{employee,
+    weekly_minutes, competences}], days [{date, holiday ([Danish, English] name or null), on [{employee,
     shift_type, start, end, findings}], absent [{employee, kind, kind_da, kind_en}], gaps [{shift_type, needed, on, open,
     lacking}]}], balances (person id → service.balances' entry, for the normperiode holding `around`)}. Raises Forbidden for a non-planner,
     NotFound for another municipality's unit."""
@@ -86,7 +86,7 @@ async def twelve_weeks(db: AsyncSession, principal: Principal, unit_id: int, aro
         days.append(
             {
                 "date": text,
-                "holiday": holidays[day][0] if day in holidays else None,
+                "holiday": list(holidays[day]) if day in holidays else None,
                 "on": [
                     {
                         "employee": s.owner_id,

@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import { feltSync } from "../data";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
 import { useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
 import { kindName, plainHours, plannableUnits, signedHours, type PlanBalance } from "./planText";
@@ -20,7 +20,8 @@ interface Gap {
 
 interface Day {
   date: string;
-  holiday: string | null;
+  /** A public holiday's [Danish, English] name. */
+  holiday: [string, string] | null;
   on: { employee: number; shift_type: string; start: string; end: string; findings: number }[];
   absent: { employee: number; kind: string; kind_da: string; kind_en: string }[];
   gaps: Gap[];
@@ -34,6 +35,8 @@ interface Plan {
   days: Day[];
   balances: Record<string, PlanBalance>;
 }
+
+const holidayName = (names: [string, string]): string => (lang === "en" ? names[1] : names[0]);
 
 const gapText = (g: Gap): string[] => [
   ...(g.on < g.needed ? [t("sp_gapPeople", { type: g.shift_type, missing: g.needed - g.on })] : []),
@@ -51,7 +54,7 @@ function DayDetail({ day, names }: { day: Day; names: Map<number, string> }) {
     <section class="card" aria-labelledby="sp-day-title" data-testid="plan-day">
       <h2 id="sp-day-title">
         {dayName(day.date)}
-        {day.holiday ? ` · ${day.holiday}` : ""}
+        {day.holiday ? ` · ${holidayName(day.holiday)}` : ""}
       </h2>
       {day.on.length ? (
         <ul>
@@ -159,7 +162,7 @@ export function ShiftTwelveWeeks({ me }: { me: Me }) {
                           >
                             {dayName(d.date).split(" ")[1]}
                           </button>
-                          {d.holiday && <span class="muted"> {d.holiday}</span>}
+                          {d.holiday && <span class="muted"> {holidayName(d.holiday)}</span>}
                           {counts(d).map((c) => (
                             <span key={c} class="plan-count">
                               {c}
