@@ -174,6 +174,17 @@ async def test_part_time_gives_a_pro_rata_norm(
     balance = week["balances"][str(anna.id)]
     assert balance["weekly_minutes"] == 1800
     assert balance["norm"] == norm_minutes(MONDAY, MONDAY + dt.timedelta(days=27), 1800)
+    # The example: the normperiode 8 Dec 2025 – 4 Jan 2026 owes 96.0 h at 30 h a week (118.4 full time).
+    if (today() - dt.date(2025, 12, 9)).days > 390:
+        return  # a shift that old is outside the plan's window now; the rule test keeps the example
+    christmas = {"norm_weeks": 4, "norm_anchor": "2025-12-08"}
+    assert (await client.put(f"/api/shifts/units/{a1}/rules", json=christmas)).status_code == 200
+    past = shift(world, 0, "07:00", "15:00", date="2025-12-09")
+    assert (await client.post("/api/shifts", json=past)).status_code == 200
+    then = (await client.get(f"/api/shifts/units/{a1}/week", params={"week": "2025-W50"})).json()
+    example = then["balances"][str(anna.id)]
+    assert (example["first"], example["last"]) == ("2025-12-08", "2026-01-04")
+    assert example["norm"] == 96 * 60 and example["worked"] == 450
 
 
 async def _base_plan(client: AsyncTestClient, world: World, anchor: dt.date) -> int:
