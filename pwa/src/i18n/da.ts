@@ -660,6 +660,7 @@ export const da = {
   ib_noDeadline: "Ingen lønfrist",
   ib_onBehalf: "som stedfortræder for {name}",
   ib_withStandIn: "hos din stedfortræder {name}",
+  ib_standInDecides: "{name} afgør den som din stedfortræder. Du afgør selv igen, når perioden er slut.",
   ib_badges: "Regler",
   ib_blocking: "Kræver individuel beslutning",
   ib_changed: "{title}: ændret siden du så den. Se den igen og afgør den på ny.",

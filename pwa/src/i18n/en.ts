@@ -658,6 +658,7 @@ export const en: Dict = {
   ib_noDeadline: "No payroll deadline",
   ib_onBehalf: "as stand-in for {name}",
   ib_withStandIn: "with your stand-in {name}",
+  ib_standInDecides: "{name} decides it as your stand-in. You decide again once the period is over.",
   ib_badges: "Rules",
   ib_blocking: "Needs a decision on its own",
   ib_changed: "{title}: changed since you saw it. Look again and decide anew.",
