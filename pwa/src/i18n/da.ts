@@ -836,6 +836,17 @@ export const da = {
   fa_addCategory: "Tilføj kategorien",
   fa_categoryNeeded: "Skriv navnet på dansk og engelsk.",
   fa_categorySaved: "Kategorien {name} er gemt.",
+  fa_editBuilding: "Ret bygningen og dens rum",
+  fa_buildingName: "Bygningens navn",
+  fa_address: "Adresse",
+  fa_saveBuilding: "Gem bygningen",
+  fa_buildingSaved: "Bygningen {name} er gemt.",
+  fa_roomToEdit: "Rum",
+  fa_newRoom: "Nyt rum",
+  fa_roomName: "Rummets navn",
+  fa_saveRoom: "Gem rummet",
+  fa_roomSaved: "Rummet {name} er gemt.",
+  fa_nameNeeded: "Skriv et navn.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };
