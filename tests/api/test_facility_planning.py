@@ -5,7 +5,7 @@ year (issue 15)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Role
+from backend.clock import today
 from backend.db.sync_tables import SYNC
 from backend.features.facility import recurring
+from backend.features.facility.rules.schedule import add_months
 from backend.platform import Platform
 from backend.settings import Settings
 from tests.api.test_facility import REPORT, building, report, sign_out
@@ -135,6 +137,10 @@ async def test_the_daily_job_run_twice_makes_each_occurrence_of_a_recurring_task
     room, _ = await building(db, world, "A1")
     await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
     building_id = (await client.get("/api/facility/buildings")).json()[0]["id"]
+    # Due in four days (the job makes it two weeks ahead); the new year after it carries it over.
+    now = today()
+    start = now + timedelta(days=4)
+    new_year = date(start.year + 1, 1, 2)
     tech = world.by_role[Role.TECHNICIAN]
     team = (
         await client.put("/api/facility/teams", json={"name": "Legepladser", "members": [tech.id]})
@@ -146,25 +152,31 @@ async def test_the_daily_job_run_twice_makes_each_occurrence_of_a_recurring_task
         "category": "outdoor",
         "every": 3,
         "unit": "months",
-        "start": "2026-12-05",
+        "start": start.isoformat(),
         "team_id": team["id"],
     }
     made = await client.put("/api/facility/recurring", json=body)
     assert made.status_code == 200, made.text
     assert (await client.put("/api/facility/recurring", json=body)).json()["id"] == made.json()["id"]
     assert len((await client.get("/api/facility/recurring")).json()) == 1
-    for wrong in ({"unit": "fortnights"}, {"every": 0}, {"category": "nope"}, {"team_id": 987654}):
+    for wrong in (
+        {"unit": "fortnights"},
+        {"every": 0},
+        {"category": "nope"},
+        {"team_id": 987654},
+        {"start": "2001-01-01"},
+    ):
         answer = await client.put("/api/facility/recurring", json={**body, **wrong})
         assert answer.status_code == 400, (wrong, answer.text)
 
-    first = await recurring.run(db, platform, date(2026, 12, 1))
+    first = await recurring.run(db, platform, now)
     await db.commit()
-    second = await recurring.run(db, platform, date(2026, 12, 1))
+    second = await recurring.run(db, platform, now)
     await db.commit()
     assert (first.made, second.made) == (1, 0)
     tasks = await _tasks(db, world.municipality.id)
     assert [(s, f["due"], f["team"], f["place"]["room"]) for s, f in tasks] == [
-        ("planned", "2026-12-05", team["id"], "3.A")
+        ("planned", start.isoformat(), team["id"], "3.A")
     ]
 
     # The team's technician sees it on their list.
@@ -173,17 +185,20 @@ async def test_the_daily_job_run_twice_makes_each_occurrence_of_a_recurring_task
     assert [r["fields"]["text"] for r in pulled] == ["Eftersyn af legepladsens redskaber"]
 
     # Unfinished at the new year: carried over, its due date kept, once; and the next quarter's made.
-    jan = await recurring.run(db, platform, date(2027, 1, 2))
+    jan = await recurring.run(db, platform, new_year)
     await db.commit()
-    again = await recurring.run(db, platform, date(2027, 1, 2))
+    again = await recurring.run(db, platform, new_year)
     await db.commit()
     assert jan.carried >= 1 and again.carried == 0  # (the database may hold other tests' reports)
     tasks = await _tasks(db, world.municipality.id)
-    assert [(f["due"], f["carried_from"]) for _, f in tasks] == [("2026-12-05", 2026)]
-    later = await recurring.run(db, platform, date(2027, 2, 25))
+    assert [(f["due"], f["carried_from"]) for _, f in tasks] == [(start.isoformat(), start.year)]
+    later = await recurring.run(db, platform, add_months(start, 3) - timedelta(days=10))
     await db.commit()
     assert later.made == 1
-    assert [f["due"] for _, f in await _tasks(db, world.municipality.id)] == ["2026-12-05", "2027-03-05"]
+    assert [f["due"] for _, f in await _tasks(db, world.municipality.id)] == [
+        start.isoformat(),
+        add_months(start, 3).isoformat(),
+    ]
 
 
 async def test_buildings_and_rooms_are_editable_after_an_import(

@@ -87,3 +87,7 @@ def test_a_finished_task_or_one_due_this_year_is_not_carried_over() -> None:
     assert carried_from(date(2026, 11, 30), False, date(2027, 1, 1)) is None
     assert carried_from(date(2026, 12, 31), True, date(2026, 12, 31)) is None
     assert carried_from(None, True, date(2027, 1, 1)) is None
+
+
+def test_occurrences_end_quietly_at_the_end_of_the_calendar() -> None:
+    assert list(occurrences(Every(1, "years", date(9999, 6, 1)), date(9999, 12, 31))) == [date(9999, 6, 1)]

@@ -33,6 +33,8 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]{1,40}$")]
 Label = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
 
+START_WITHIN_DAYS = 3 * 366
+"""A schedule's first due date lies within three years of today (as the report's due date field)."""
 ONLY_OFFICE = ("Kun ejendomskontoret.", "Only the property office.")
 ONLY_MANAGERS = ("Kun ejendomskontoret og administratorer.", "Only the property office and admins.")
 
@@ -237,6 +239,11 @@ class FacilityPlanningController(Controller):
         await _own_building(db_session, principal, data.building_id)
         if data.unit not in UNITS:
             raise Invalid("Vælg dage, uger, måneder eller år.", "Choose days, weeks, months or years.")
+        if abs((data.start - today()).days) > START_WITHIN_DAYS:
+            raise Invalid(
+                "Første frist skal ligge højst tre år fra i dag.",
+                "The first due date must be within three years of today.",
+            )
         if data.room_id is not None:
             room = await db_session.get(Room, data.room_id)
             if room is None or room.building_id != data.building_id:

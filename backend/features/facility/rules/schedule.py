@@ -72,7 +72,13 @@ def occurrence(every: Every, k: int) -> date:
 def occurrences(every: Every, until: date) -> Iterator[date]:
     """Every occurrence from the start up to and including `until`, in order."""
     k = 0
-    while (day := occurrence(every, k)) <= until:
+    while True:
+        try:
+            day = occurrence(every, k)
+        except (OverflowError, ValueError):  # past year 9999: no more occurrences
+            return
+        if day > until:
+            return
         yield day
         k += 1
 
