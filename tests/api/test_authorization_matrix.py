@@ -351,6 +351,53 @@ ENDPOINTS = [
         lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
         targeted=False,
     ),
+    # Facility planning (teams, categories, recurring tasks, editing buildings and rooms):
+    Endpoint("GET", "/api/facility/teams", only({R.PROPERTY_OFFICE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/facility/teams",
+        lambda r, t: 404 if r == R.PROPERTY_OFFICE else 403,
+        body=lambda w: {"id": 987654, "name": "Hold", "members": []},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/facility/teams/mine", only({R.PROPERTY_OFFICE, R.TECHNICIAN}), targeted=False),
+    Endpoint("GET", "/api/facility/categories", lambda r, t: 200, targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/facility/categories",
+        only({R.PROPERTY_OFFICE, R.ADMIN}),
+        body=lambda w: {"key": "matrix", "da": "Matrix", "en": "Matrix"},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/facility/recurring", only({R.PROPERTY_OFFICE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/facility/recurring",
+        lambda r, t: 404 if r == R.PROPERTY_OFFICE else 403,
+        body=lambda w: {
+            "building_id": 987654,
+            "title": "Eftersyn",
+            "category": "outdoor",
+            "every": 1,
+            "unit": "years",
+            "start": "2027-01-01",
+        },
+        targeted=False,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/facility/buildings/details",
+        lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
+        body=lambda w: {"id": 987654, "name": "Skolen"},
+        targeted=False,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/facility/rooms",
+        lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
+        body=lambda w: {"building_id": 987654, "name": "3.A"},
+        targeted=False,
+    ),
     # Web push: each person's own devices and choices; the reminder days are the municipality's settings.
     Endpoint("GET", "/api/push", lambda r, t: 200, targeted=False),
     Endpoint(

@@ -11,6 +11,7 @@ import { calcOf, fmtKm, type Line } from "./mileageText";
 import { Places } from "./Places";
 import { NoCarDays } from "./NoCarDays";
 import { FacilityBuildings } from "./FacilityBuildings";
+import { FacilityPlanning } from "./FacilityPlanning";
 import { FacilityReceipt } from "./FacilityReceipt";
 import { FacilityReport } from "./FacilityReport";
 import { FacilityTasks } from "./FacilityTasks";
@@ -149,6 +150,7 @@ export const WORKFLOWS: Workflow[] = [
     routes: [
       { path: "ejendom", Screen: FacilityTriage, area: "facility_triage" },
       { path: "ejendom/bygninger", Screen: FacilityBuildings, area: "facility_triage" },
+      { path: "ejendom/planlaegning", Screen: FacilityPlanning, area: "facility_triage" },
       { path: "admin/bygninger", Screen: FacilityBuildings, area: "admin" },
       { path: "opgaver", Screen: FacilityTasks, area: "facility_tasks" },
     ],
