@@ -12,6 +12,7 @@ from litestar.response import File
 from sqlalchemy import and_, exists, insert, or_, select
 
 from backend import platform
+from backend.auth.deps import INVITED_OPT
 from backend.auth.roles import Principal
 from backend.clock import today
 from backend.db.base import utcnow
@@ -54,6 +55,7 @@ def _fingerprint(principal: Principal, registry: Registry) -> str:
 
 class SyncController(Controller):
     path = "/api/sync"
+    opt = {INVITED_OPT: True}  # noqa: RUF012 - an invited outsider syncs her own records too
     tags = ["sync"]  # noqa: RUF012
 
     @post("/push", operation_id="syncPush", status_code=200)
@@ -136,6 +138,7 @@ async def _claimed(db: DbSession, principal: Principal, sha256: str) -> bool:
 
 class BlobController(Controller):
     path = "/api/sync/blobs/{sha256:str}"
+    opt = {INVITED_OPT: True}  # noqa: RUF012 - an invited outsider syncs her own records too
     tags = ["sync"]  # noqa: RUF012
 
     @head("/", operation_id="blobStatus", status_code=200)
