@@ -132,6 +132,13 @@ async def test_the_secretary_invites_the_mail_arrives_and_the_code_signs_her_in(
     )["results"]
     assert elsewhere["status"] == "rejected"  # only the units she is invited to
     assert set(await device.pull()) == {eid}
+    trips = Device(client, "trip")
+    other_workflow = await client.post(
+        "/api/sync/push",
+        json={"device_id": device.id, "mutations": [trips.put(new_id(), {"date": "2026-11-30"})]},
+        headers={"x-felt-schema": "1"},
+    )
+    assert other_workflow.status_code == 403  # nothing of the workflows that are not hers
 
     # The secretary sees the entry in her queue like any substitute's.
     await sign_in(client, db, world.by_role[Role.SECRETARY], settings)
