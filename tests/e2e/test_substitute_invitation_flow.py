@@ -64,7 +64,9 @@ def test_the_secretary_invites_and_the_outsider_signs_in_with_a_code_and_registe
     tablet.get_by_label("Navn").fill("Mette Madsen")
     tablet.get_by_label("E-mailadresse").fill("Mette.Madsen@Aflastning.example")
     tablet.get_by_role("button", name="Inviter", exact=True).click()
-    expect(tablet.locator("main").get_by_role("status")).to_have_text("Mette Madsen er inviteret. Mailen sendes om lidt.")
+    expect(tablet.locator("main").get_by_role("status")).to_have_text(
+        "Mette Madsen er inviteret. Mailen sendes om lidt."
+    )
     expect(tablet.get_by_role("listitem").filter(has_text="Mette Madsen")).to_contain_text(METTE)
     assert_accessible(tablet)
     [invitation] = mail_inbox.wait_for(METTE, 1, seconds=30)
@@ -76,7 +78,9 @@ def test_the_secretary_invites_and_the_outsider_signs_in_with_a_code_and_registe
     expect(phone.get_by_role("heading", level=1)).to_have_text("Log ind med en kode")
     phone.get_by_label("Din e-mailadresse").fill(METTE)
     phone.get_by_role("button", name="Send mig en kode").click()
-    expect(phone.locator("main").get_by_role("status")).to_contain_text("er en kode på vej. Den gælder i 10 minutter.")
+    expect(phone.locator("main").get_by_role("status")).to_contain_text(
+        "er en kode på vej. Den gælder i 10 minutter."
+    )
     assert_accessible(phone)
     mail_inbox.wait_for(METTE, 2, seconds=30)
     code = mail_inbox.code_for(METTE)
