@@ -123,3 +123,24 @@ def test_the_secretary_invites_and_the_outsider_signs_in_with_a_code_and_registe
     tablet.get_by_role("button", name="Træk invitationen tilbage: Mette Madsen").click()
     expect(tablet.get_by_role("listitem").filter(has_text="Mette Madsen")).to_contain_text("Trukket tilbage")
     assert phone.evaluate("() => fetch('/api/me').then((r) => r.status)") == 401
+
+
+def test_the_admin_sets_the_substitutes_hourly_wage_and_deadline(
+    mail_context: Callable[..., BrowserContext],
+) -> None:
+    page = mail_context(viewport={"width": 1024, "height": 768}).new_page()
+    login(page, "Karen Olsen")
+    page.get_by_role("link", name="Administration").first.click()
+    page.get_by_role("link", name="Vikartimer: timeløn og frist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vikartimer: timeløn og frist")
+    expect(page.get_by_label("Timeløn (kr.)")).to_have_value("235.00")  # the demo's figure
+    page.get_by_label("Timeløn (kr.)").fill("241,50")
+    page.get_by_label("Klokkeslæt (TT:MM)").fill("25:00")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.locator("main").get_by_role("alert")).to_contain_text("Fristen skal være en dag 1–28")
+    page.get_by_label("Klokkeslæt (TT:MM)").fill("15:00")
+    page.get_by_label("Fristens dag i næste måned").fill("4")
+    page.get_by_role("button", name="Gem").click()
+    expect(page.locator("main").get_by_role("status")).to_have_text("Gemt. Åbne registreringer er regnet om.")
+    expect(page.get_by_label("Timeløn (kr.)")).to_have_value("241.50")
+    assert_accessible(page)

@@ -51,7 +51,7 @@ export function CodeSignIn() {
   return (
     <Page title={t("vl_title")}>
       {!sent ? (
-        <form class="card" onSubmit={(e) => void ask(e)}>
+        <form class="card big-fields" onSubmit={(e) => void ask(e)}>
           <p>{t("vl_intro")}</p>
           <div class="field">
             <label for="vl-email">{t("vl_email")}</label>
@@ -62,7 +62,7 @@ export function CodeSignIn() {
           </button>
         </form>
       ) : (
-        <form class="card" onSubmit={(e) => void signIn(e)}>
+        <form class="card big-fields" onSubmit={(e) => void signIn(e)}>
           <p role="status">{sent}</p>
           <div class="field">
             <label for="vl-code">{t("vl_code")}</label>
@@ -73,6 +73,7 @@ export function CodeSignIn() {
               autoComplete="one-time-code"
               pattern="[0-9 ]*"
               maxLength={7}
+              size={8}
               required
               value={code}
               onInput={(e) => setCode(e.currentTarget.value)}

@@ -66,7 +66,7 @@ export function SubstituteInvitations({ me }: { me: Me }) {
   return (
     <Page title={t("vi_title")} back>
       <p>{t("vi_intro")}</p>
-      <form class="card" onSubmit={(e) => void invite(e)}>
+      <form class="card big-fields" onSubmit={(e) => void invite(e)}>
         {units.length > 1 && (
           <div class="field">
             <label for="vi-unit">{t("vi_unit")}</label>
@@ -99,7 +99,7 @@ export function SubstituteInvitations({ me }: { me: Me }) {
       </form>
       <Status loading={list.loading} error={list.error} onRetry={list.reload} />
       {list.data && !list.data.length && <p class="muted">{t("vi_none")}</p>}
-      <ul class="stack">
+      <ul class="stack invitations">
         {(list.data ?? []).map((inv) => (
           <li key={inv.id} class="card">
             <strong>{inv.name}</strong> · {inv.email} · {inv.unit_name}

@@ -57,7 +57,7 @@ export function SubstitutesAdmin() {
       <p>{t("sa_intro")}</p>
       <Status loading={loaded.loading} error={loaded.error} onRetry={loaded.reload} />
       {figures && (
-        <form class="card" onSubmit={(e) => void save(e)}>
+        <form class="card big-fields" onSubmit={(e) => void save(e)}>
           {!figures.rates.length && <p class="mark">{t("sa_none")}</p>}
           {figures.rates.map((r, i) => (
             <fieldset key={i} class="field">
