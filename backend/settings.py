@@ -50,6 +50,20 @@ class Settings:
     """FELT_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of the reverse proxies whose
     X-Forwarded-Proto and X-Forwarded-For are believed (TLS for HSTS, the client's address for rate
     limits). Default: none, so nobody can claim another scheme or address."""
+    smtp_host: str = ""
+    """FELT_SMTP_HOST: the mail server Felt sends e-mail through (one-time sign-in codes, invitations).
+    Unset: mail is written as .eml files into <data dir>/mailbox/ instead (demo and development)."""
+    smtp_port: int = 587
+    """FELT_SMTP_PORT: the mail server's port (587 with STARTTLS, 465 with implicit TLS, 25 plain)."""
+    smtp_from: str = "felt@localhost"
+    """FELT_SMTP_FROM: the sender address of Felt's e-mail."""
+    smtp_tls: bool = True
+    """FELT_SMTP_TLS: STARTTLS (port 587) or implicit TLS (port 465) to the mail server; off only for a
+    server on the same host or in tests."""
+    smtp_user: str = ""
+    """FELT_SMTP_USER: the user name for the mail server, when it asks for one."""
+    smtp_password: str = field(default="", repr=False)
+    """FELT_SMTP_PASSWORD: the password for FELT_SMTP_USER."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,6 +102,12 @@ def load_settings() -> Settings:
         public_url=os.environ.get("FELT_PUBLIC_URL", "").rstrip("/"),
         inline_worker=_flag("FELT_INLINE_WORKER", True),
         oidc_http_loopback=_flag("FELT_OIDC_HTTP_LOOPBACK"),
+        smtp_host=os.environ.get("FELT_SMTP_HOST", "").strip(),
+        smtp_port=int(os.environ.get("FELT_SMTP_PORT", "587")),
+        smtp_from=os.environ.get("FELT_SMTP_FROM", "felt@localhost").strip(),
+        smtp_tls=_flag("FELT_SMTP_TLS", True),
+        smtp_user=os.environ.get("FELT_SMTP_USER", ""),
+        smtp_password=os.environ.get("FELT_SMTP_PASSWORD", ""),
         trusted_proxies=tuple(
             h.strip() for h in os.environ.get("FELT_TRUSTED_PROXIES", "").split(",") if h.strip()
         ),

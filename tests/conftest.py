@@ -25,7 +25,7 @@ from backend.settings import Settings, load_settings
 from backend.workflows import WORKFLOWS
 from tests.sync_types import NOTES
 
-pytest_plugins = ["tests.oidc.fixture", "tests.push.fixture"]
+pytest_plugins = ["tests.oidc.fixture", "tests.push.fixture", "tests.mail.fixture"]
 
 PG_URL = os.environ.get("FELT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 BASE_URL = "https://testserver.local"  # https, so the Secure session cookie is sent back

@@ -15,6 +15,8 @@ from sqlalchemy.orm import selectinload
 from backend import platform
 from backend.auth import oidc
 from backend.auth.claims import identity_from_claims, upsert_user
+from backend.auth.deps import INVITED_OPT
+from backend.auth.one_time_code import INVITED_SUBJECT
 from backend.auth.roles import Capability, Principal
 from backend.auth.sessions import (
     SESSION_COOKIE,
@@ -58,6 +60,8 @@ class MunicipalityChoice(msgspec.Struct):
 class Me(UserOut):
     municipality: MunicipalityRef
     areas: list[str]
+    invited: bool = False
+    """Signed in with a one-time code as an invited outsider: the PWA shows her only her hours."""
 
 
 class DemoUser(msgspec.Struct):
@@ -268,9 +272,10 @@ async def _me(db: AsyncSession, found: Platform, user_id: int) -> Me:
             municipality.id, municipality.slug, municipality.name, municipality.payroll_cutoff_day
         ),
         areas=areas_for(principal, found),
+        invited=(user.subject or "").startswith(INVITED_SUBJECT),
     )
 
 
-@get("/api/me", operation_id="getMe", tags=["auth"])
+@get("/api/me", operation_id="getMe", tags=["auth"], opt={INVITED_OPT: True})
 async def me(request: Request, db_session: DbSession, principal: SignedIn) -> Me:
     return await _me(db_session, platform.of(request), principal.user_id)

@@ -82,6 +82,9 @@ class Principal:
         default_factory=lambda: CAPABILITIES, compare=False, repr=False
     )
     """What each role may do: the platform's table (its workflows' capabilities included)."""
+    invited: bool = False
+    """An invited outsider (signed in with a one-time code, not the identity provider): she reaches only
+    the routes marked open to invited people (backend.auth.deps.INVITED_OPT), never the directory."""
 
     def roles(self) -> set[Role]:
         return {g.role for g in self.grants}

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from backend.auth.one_time_code import INVITED_SUBJECT
 from backend.auth.roles import Grant, Principal, Role
 from backend.db.base import utcnow
 from backend.db.models import OrgUnit, RoleAssignment, User, WebSession
@@ -92,6 +93,7 @@ _PRINCIPAL = (
         User.name,
         User.unit_id,
         OrgUnit.path,
+        User.subject,
         RoleAssignment.role,
         RoleAssignment.unit_id,
         _grant_unit.path,
@@ -117,7 +119,7 @@ async def load_principal(db: AsyncSession, token: str, settings: Settings) -> Pr
     rows = (await db.execute(_PRINCIPAL, {"token_hash": _hash(token), "now": now})).all()
     if not rows:
         return None
-    user_id, last_seen_at, municipality_id, name, unit_id, unit_path = rows[0][:6]
+    user_id, last_seen_at, municipality_id, name, unit_id, unit_path, subject = rows[0][:7]
     if now - last_seen_at > _SLIDE_EVERY:
         await db.execute(
             update(WebSession)
@@ -125,4 +127,5 @@ async def load_principal(db: AsyncSession, token: str, settings: Settings) -> Pr
             .values(last_seen_at=now, expires_at=now + timedelta(hours=settings.session_hours))
         )
     grants = tuple(Grant(Role(role), g_unit, g_path) for *_, role, g_unit, g_path in rows if role is not None)
-    return Principal(user_id, municipality_id, name, unit_id, grants, unit_path)
+    invited = (subject or "").startswith(INVITED_SUBJECT)
+    return Principal(user_id, municipality_id, name, unit_id, grants, unit_path, invited=invited)

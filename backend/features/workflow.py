@@ -108,6 +108,9 @@ class PayLine:
     quantity: Decimal
     rate: Decimal
     amount: Decimal
+    flag: str | None = None
+    """A mark payroll must act on, carried with the line into the export (`flag` column), e.g.
+    "monthly_pay_right:2026-11-03": the person has had the right to monthly pay since that day."""
 
 
 @dataclass(frozen=True)

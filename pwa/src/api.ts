@@ -10,6 +10,8 @@ export interface Me {
   unit: { id: number | string; name: string } | null;
   roles: Grant[];
   areas: string[];
+  /** Signed in with a one-time code as an invited outsider: only her own hours. */
+  invited?: boolean;
 }
 
 export interface Municipality {

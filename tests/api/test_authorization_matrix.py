@@ -430,6 +430,17 @@ ENDPOINTS = [
     ),
     Endpoint("GET", "/api/push/reminder-days", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
     Endpoint("PUT", "/api/push/reminder-days", only({R.ADMIN}), body=lambda w: {}, targeted=False),
+    # Substitutes' invitations (issue 14): the unit's secretary; other unit / municipality and the invited
+    # outsider herself: tests/api/test_substitute_invitations.py.
+    Endpoint("GET", "/api/substitutes/invitations", only({R.SECRETARY}), targeted=False),
+    Endpoint(
+        "POST",
+        "/api/substitutes/invitations",
+        only({R.SECRETARY}),
+        body=lambda w: {"unit": w.units["A1"].id, "name": "Matrix Vikar", "email": "matrix@example.org"},
+        targeted=False,
+    ),
+    Endpoint("POST", "/api/substitutes/invitations/{invitation}/withdraw", lambda r, t: 404, targeted=False),
 ]
 PUBLIC = {
     ("GET", "/api/health"),
@@ -444,6 +455,8 @@ PUBLIC = {
     ("POST", "/api/facility/public/rooms/{code:str}/follow"),
     ("POST", "/api/facility/public/receipts/{report_id:uuid}"),
     ("POST", "/api/facility/public/receipts/{report_id:uuid}/fix-photo"),
+    ("POST", "/auth/code"),  # one-time codes for invited outsiders: tests/api/test_substitute_invitations.py
+    ("POST", "/auth/code/sign-in"),
 }
 # Sync routes are guarded per record, not per endpoint: tests/api/test_sync_api.py checks who sees and
 # changes what; here only that they are signed-in only.
@@ -470,6 +483,7 @@ def _path(endpoint: Endpoint, world: World, target: str) -> str:
         authorisation=987654,
         record="00000000-0000-4000-8000-000000000001",
         standin=987654,
+        invitation=987654,
     )
 
 
@@ -534,6 +548,7 @@ async def test_every_route_is_in_the_matrix_or_public(settings: Settings) -> Non
             .replace("{authorisation}", "{authorisation_id:int}")
             .replace("{record}", "{record_id:uuid}")
             .replace("{standin}", "{stand_in_id:int}")
+            .replace("{invitation}", "{invitation_id:int}")
             .split("?")[0],
         )
         for e in ENDPOINTS

@@ -203,9 +203,9 @@ async def test_the_leader_approves_a_month_and_payroll_exports_it_once(
     assert export["line_count"] == 2
     file = await client.get(f"/api/payroll/exports/{export['id']}/file")
     rows = file.text.strip().split("\r\n")
-    assert rows[0] == "employee_number;wage_type;quantity;rate;amount;period;reference"
-    assert rows[1] == f"M90;KM-LAV;50.00;2.2300;111.50;{period};trip:{ids[0]}"
-    assert rows[2] == f"M90;KM-CYKEL;20.50;0.6300;12.92;{period};trip:{ids[1]}"
+    assert rows[0] == "employee_number;wage_type;quantity;rate;amount;period;reference;flag"
+    assert rows[1] == f"M90;KM-LAV;50.00;2.2300;111.50;{period};trip:{ids[0]};"  # no flag
+    assert rows[2] == f"M90;KM-CYKEL;20.50;0.6300;12.92;{period};trip:{ids[1]};"
     again = await client.post("/api/payroll/exports", json={"period": period})
     assert again.status_code == 200 and again.json()["created"] is False  # nothing is ever sent twice
     assert (await client.get(f"/api/payroll/exports/{export['id']}/file")).text == file.text

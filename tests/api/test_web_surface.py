@@ -278,7 +278,7 @@ def test_csv_cells_are_neutralised_the_owasp_way_and_numbers_stay_numbers() -> N
     payroll = CsvWriter().write(
         [OutLine("=1+1", "@9100", Decimal("-1"), Decimal("12.5"), Decimal("-12.50"), "2026-11", "-x")]
     )
-    assert payroll.split("\r\n")[1] == "'=1+1;'@9100;-1.00;12.5000;-12.50;2026-11;'-x"
+    assert payroll.split("\r\n")[1] == "'=1+1;'@9100;-1.00;12.5000;-12.50;2026-11;'-x;"  # no flag
 
 
 async def test_csv_exports_neutralise_formula_injection(

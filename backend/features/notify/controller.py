@@ -14,6 +14,7 @@ from litestar import Controller, get, post, put
 from litestar.params import JSONBody
 from sqlalchemy import delete, func, select
 
+from backend.auth.deps import INVITED_OPT
 from backend.auth.roles import Capability
 from backend.db.base import utcnow
 from backend.deps import AppSettings, DbSession, SignedIn
@@ -125,6 +126,7 @@ async def _choices(db: DbSession, user_id: int) -> Choices:
 
 class NotifyController(Controller):
     path = "/api/push"
+    opt = {INVITED_OPT: True}  # noqa: RUF012 - an invited outsider gets her own notifications too
     tags = ["notifications"]  # noqa: RUF012
 
     @get("", operation_id="getPush")

@@ -51,7 +51,15 @@ async def _exported(db: AsyncSession, municipality_ids: set[int]) -> dict[int, s
 
 
 def _key(line: WageLine) -> tuple[object, ...]:
-    return (line.wage_key, line.quantity, line.rate, line.amount, line.period, line.employee_number)
+    return (
+        line.wage_key,
+        line.quantity,
+        line.rate,
+        line.amount,
+        line.period,
+        line.employee_number,
+        line.flag,
+    )
 
 
 async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> set[UUID]:
@@ -121,6 +129,7 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> set
                     amount=line.amount,
                     period=period,
                     approved_at=decided,
+                    flag=line.flag,
                 )
                 for line in yielded
             ]

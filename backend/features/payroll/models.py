@@ -66,4 +66,6 @@ class WageLine(Base):
     period: Mapped[str] = mapped_column(String(7), index=True)
     """The payroll month that pays it (YYYY-MM), from the approval date and the cut-off."""
     approved_at: Mapped[datetime]
+    flag: Mapped[str | None] = mapped_column(String(60))
+    """A mark payroll must act on (PayLine.flag), e.g. "monthly_pay_right:2026-11-03"; shown in the export."""
     export_id: Mapped[int | None] = mapped_column(ForeignKey("payroll_export.id"), index=True)

@@ -130,6 +130,7 @@ async def export(
             line.amount,
             line.period,
             f"{line.source_type}:{line.source_id}",
+            line.flag or "",
         )
         for line in lines
     ]

@@ -26,6 +26,8 @@ class OutLine:
     amount: Decimal
     period: str
     reference: str
+    flag: str = ""
+    """A mark payroll must act on (e.g. "monthly_pay_right:2026-11-03"), or empty."""
 
 
 class Writer(Protocol):
@@ -42,7 +44,7 @@ class CsvWriter:
     name = "csv"
     media_type = "text/csv"
     extension = "csv"
-    header = ("employee_number", "wage_type", "quantity", "rate", "amount", "period", "reference")
+    header = ("employee_number", "wage_type", "quantity", "rate", "amount", "period", "reference", "flag")
 
     def write(self, lines: Sequence[OutLine]) -> str:
         out = io.StringIO()
@@ -58,6 +60,7 @@ class CsvWriter:
                     f"{line.amount:.2f}",
                     line.period,
                     line.reference,
+                    line.flag,
                 )
             )
         return out.getvalue()

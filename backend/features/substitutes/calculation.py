@@ -9,6 +9,7 @@ push's answer and the next pull. Approved entries keep what was approved.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -261,6 +262,7 @@ def wage_lines(record: Record) -> list[PayLine]:
     """Hours worked × the hourly wage, the minimum-time top-up, and one line per supplement kind; the
     lines add up to the entry's amount."""
     calc = record.fields["calc"]
+    flag = monthly_pay_flag(calc)
     hourly = Decimal(calc["hourly_kr"])
     worked = hours(calc["worked_minutes"])
     worked_amount = (worked * hourly).quantize(ORE, ROUND_HALF_UP)
@@ -276,7 +278,17 @@ def wage_lines(record: Record) -> list[PayLine]:
         quantity = hours(minutes)
         rate = (amount / quantity).quantize(Decimal("0.0001"), ROUND_HALF_UP) if quantity else Decimal(0)
         lines.append(PayLine(SUPPLEMENTS[kind].key, quantity, rate, amount))
-    return lines
+    return [replace(line, flag=flag) for line in lines]
+
+
+def monthly_pay_flag(calc: Mapping[str, Any]) -> str | None:
+    """The right to monthly pay as the payroll feed carries it on each of the entry's lines:
+    "monthly_pay_right:<since>" (payroll must move her to monthly pay) or "monthly_pay_choice:<since>"
+    (she may choose it), or None (rules/monthly_pay.py)."""
+    found = calc.get("monthly_pay")
+    if not found:
+        return None
+    return f"monthly_pay_{found['status']}:{found['since']}"
 
 
 PAYABLE = Payable(states=frozenset({"approved"}), lines=wage_lines, decided_at=approved_at)

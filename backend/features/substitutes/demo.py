@@ -1,5 +1,8 @@
 """Demo substitutes' hours: a demo hourly wage, and Bo Nielsen (substitute, Nordskolen) with a week of
 entries in every state; Dorte (secretary) approves one, rejects one, and has yesterday's in her queue.
+Dorte has also invited Sofie Vang (a relief family, outside the directory) to Nordskolen: she signs in
+at #/kode with `sofie.vang@aflastning.example` and the code that, without an SMTP server, is written to
+`<data dir>/mailbox/` (backend/mail.py).
 
 Entries go in through the sync engine as a phone pushes them, so the server calculates them as real
 ones. Idempotent: fixed ids and fixed devices; a second run is a no-op.
@@ -16,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import today
+from backend.db.models import OrgUnit
+from backend.features.substitutes import invitations
 from backend.features.substitutes.models import SubstituteRate
 from backend.features.substitutes.record_type import ENTRY_TYPE
 from backend.platform import Platform
@@ -23,6 +28,10 @@ from backend.seed.people import principal_of, push_as
 from sync.protocol import Mutation
 
 NAMESPACE = uuid.UUID("0b6f3f5e-6a51-4f0e-9a77-3c2f1d7e5a14")
+OUTSIDER = ("Sofie Vang", "sofie.vang@aflastning.example")
+"""The demo's invited outsider: a relief family, not in the directory; she signs in with a code."""
+DEMO_URL = "http://127.0.0.1:8000"
+"""The link in the demo's invitation mail (FELT_PUBLIC_URL wins when set)."""
 DEMO_RATE = Decimal("235.00")
 """A demo figure only, not any agreement's rate: each municipality enters its own."""
 
@@ -74,3 +83,8 @@ async def seed_substitutes(db: AsyncSession, platform: Platform, municipality_id
             decisions.append(Mutation(0, "transition", ENTRY_TYPE, entry, transition="approve"))
     await push_as(db, platform, bo, _id("device", "bo"), mutations)
     await push_as(db, platform, dorte, _id("device", "dorte"), decisions)
+    school = await db.get(OrgUnit, dorte.unit_id) if dorte.unit_id else None
+    if school is not None:  # a standing invitation is found again: idempotent
+        await invitations.invite(
+            db, dorte, invitations.InvitationIn(school.id, OUTSIDER[0], OUTSIDER[1]), DEMO_URL
+        )

@@ -27,11 +27,21 @@ class RateRow(msgspec.Struct):
     source: str = ""
 
 
+class ProfileName(msgspec.Struct):
+    """An agreement profile (rules/profiles.json) as the admin screen names it."""
+
+    key: str
+    name_da: str
+    name_en: str
+
+
 class Figures(msgspec.Struct):
     rates: list[RateRow]
     deadline_day: int
     deadline_clock: str
     max_months_back: int
+    profiles: list[ProfileName] = msgspec.field(default_factory=list)
+    """The agreement profiles a rate may be for (answers only; ignored when sent)."""
 
 
 async def read(db: AsyncSession, municipality_id: int) -> Figures:
@@ -46,6 +56,7 @@ async def read(db: AsyncSession, municipality_id: int) -> Figures:
         deadline_day=rule.day_of_next_month,
         deadline_clock=f"{rule.clock // 60:02d}:{rule.clock % 60:02d}",
         max_months_back=rule.max_months_back,
+        profiles=[ProfileName(p.key, p.name_da, p.name_en) for p in load_profiles().values()],
     )
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from backend.features.notify.emit import Text, announce
-from backend.features.substitutes import calculation
+from backend.features.substitutes import calculation, code_sign_in, invitations
 from backend.features.substitutes.controller import SubstitutesController
 from backend.features.substitutes.demo import seed_substitutes
-from backend.features.substitutes.models import SubstituteRate, SubstituteSettings
+from backend.features.substitutes.models import (
+    SignInCode,
+    SubstituteInvitation,
+    SubstituteRate,
+    SubstituteSettings,
+)
 from backend.features.substitutes.record_type import CAPABILITIES, ENTRY, ENTRY_TYPE
 from backend.features.workflow import Workflow
 
@@ -27,8 +32,9 @@ WORKFLOW = Workflow(
     hooks={ENTRY_TYPE: (calculation.entries_changed, announce(ENTRY, "vikar", DECIDED))},
     wage_types=calculation.WAGE_TYPES,
     payables={ENTRY_TYPE: calculation.PAYABLE},
-    controllers=(SubstitutesController,),
-    models=(SubstituteRate, SubstituteSettings),
+    controllers=(SubstitutesController, invitations.InvitationsController, code_sign_in.CodeSignInController),
+    models=(SubstituteRate, SubstituteSettings, SubstituteInvitation, SignInCode),
+    jobs=(*invitations.JOBS, *code_sign_in.JOBS),
     capabilities=CAPABILITIES,
     areas={"substitutes": "register_substitute_hours", "substitute_codes": "approve_substitute_hours"},
     seed=seed_substitutes,

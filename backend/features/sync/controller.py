@@ -12,6 +12,7 @@ from litestar.response import File
 from sqlalchemy import and_, exists, insert, or_, select
 
 from backend import platform
+from backend.auth.deps import INVITED_OPT
 from backend.auth.roles import Principal
 from backend.clock import today
 from backend.db.base import utcnow
@@ -52,8 +53,22 @@ def _fingerprint(principal: Principal, registry: Registry) -> str:
     return engine.fingerprint(principal, ((g.role, g.unit_path) for g in principal.grants), registry)
 
 
+def _invited_may_write(principal: Principal, registry: Registry, data: PushRequest) -> None:
+    """An invited outsider writes only record types placed by a capability she holds (a substitute's
+    entry on a unit she is booked at): nothing of the workflows that are not hers."""
+    for m in data.mutations:
+        found = registry.get(m.type)
+        by = found.placement.by if found is not None else None
+        if by is None or not principal.can_anywhere(by):
+            raise Forbidden(
+                "Som inviteret vikar kan du kun registrere dine timer.",
+                "As an invited substitute you can only register your hours.",
+            )
+
+
 class SyncController(Controller):
     path = "/api/sync"
+    opt = {INVITED_OPT: True}  # noqa: RUF012 - an invited outsider syncs her own records too
     tags = ["sync"]  # noqa: RUF012
 
     @post("/push", operation_id="syncPush", status_code=200)
@@ -66,6 +81,8 @@ class SyncController(Controller):
         schema: SchemaHeader = None,
     ) -> PushResponse:
         _require_schema(schema)
+        if principal.invited:
+            _invited_may_write(principal, platform.of(request).registry, data)
         try:
             return await pipeline.push(
                 db_session, platform.of(request), principal, data.device_id, data.mutations
@@ -136,6 +153,7 @@ async def _claimed(db: DbSession, principal: Principal, sha256: str) -> bool:
 
 class BlobController(Controller):
     path = "/api/sync/blobs/{sha256:str}"
+    opt = {INVITED_OPT: True}  # noqa: RUF012 - an invited outsider syncs her own records too
     tags = ["sync"]  # noqa: RUF012
 
     @head("/", operation_id="blobStatus", status_code=200)

@@ -281,6 +281,9 @@ export function Admin() {
       <p>
         <a class="btn" href="#/admin/koersel">
           {t("ma_link")}
+        </a>{" "}
+        <a class="btn" href="#/admin/vikar">
+          {t("sa_link")}
         </a>
       </p>
       <div class="grid2">

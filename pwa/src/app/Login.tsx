@@ -51,6 +51,11 @@ export function Login(props: { online: boolean; onLoggedIn: () => void }) {
           </li>
         ))}
       </ul>
+      <p>
+        <a class="btn btn-big" href="#/kode">
+          {t("vl_loginLink")}
+        </a>
+      </p>
       {demo.data && (
         <section aria-labelledby="demo-title" class="demo">
           <h2 id="demo-title">{t("demoTitle")}</h2>

@@ -24,6 +24,9 @@ import { ShiftPeople } from "./ShiftPeople";
 import { ShiftTwelveWeeks } from "./ShiftTwelveWeeks";
 import { fmtKr, monthOf, payrollMonth } from "./records";
 import { CheckinCodes, EntryForm, EntryList, EntryReview } from "./Substitutes";
+import { CodeSignIn } from "./CodeSignIn";
+import { SubstituteInvitations } from "./SubstituteInvitations";
+import { SubstitutesAdmin } from "./SubstitutesAdmin";
 import { fmtHours, payOf } from "./substitutesText";
 import { TripForm } from "./TripForm";
 import { TripList } from "./Trips";
@@ -170,11 +173,15 @@ export const WORKFLOWS: Workflow[] = [
       { path: "vikar", Screen: EntryList, area: "substitutes" },
       { path: "vikar/:id", Screen: EntryForm, area: "substitutes" },
       { path: "vikar/koder", Screen: CheckinCodes, area: "substitute_codes" },
+      { path: "vikar/inviter", Screen: SubstituteInvitations, area: "substitute_codes" },
+      { path: "admin/vikar", Screen: SubstitutesAdmin, area: "admin" },
     ],
     tiles: [
       { route: "vikar", label: "area_substitutes", hint: "area_substitutes_hint", area: "substitutes" },
       { route: "vikar/koder", label: "area_substitute_codes", hint: "area_substitute_codes_hint", area: "substitute_codes" },
+      { route: "vikar/inviter", label: "area_substitute_invitations", hint: "area_substitute_invitations_hint", area: "substitute_codes" },
     ],
+    open: [{ path: "kode", Screen: CodeSignIn }],
     types: [
       {
         type: "substitute_entry",
@@ -225,7 +232,8 @@ export const WORKFLOWS: Workflow[] = [
 ];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const allowed = (me: Me, area?: string): boolean => !area || me.areas.includes(area);
+/** An invited outsider (signed in with a code) gets only the screens of her areas, none meant for everyone. */
+const allowed = (me: Me, area?: string): boolean => (area ? me.areas.includes(area) : !me.invited);
 
 /** The workflow screen for a "#/" path, with the record id its ":id" matched; null when none is. */
 export function findRoute(path: string, me: Me): { Screen: ComponentType<ScreenProps>; id: string } | null {
