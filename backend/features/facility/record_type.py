@@ -50,11 +50,13 @@ REPORT_FIELDS = {
     # Written by the server only:
     "place": fields.server_data("Sted", "Place"),
     "repeat_of": fields.server_data("Gentagen fejl", "Repeated fault"),
+    "merged_into": fields.server_data("Lagt sammen med", "Merged into"),
 }
 """`code` the room's QR code as scanned (the server resolves it to `place`: {building_id, building,
 room_id, room}); `assignee` a technician's user id; `due` the deadline (a date); `internal_note` never
 reaches the reporter; `repeat_of` {id, closed_at} when the same room and category was closed within 30
-days (rules.repeat)."""
+days (rules.repeat); `merged_into` {id, by, at} when the property office merged this duplicate into
+another report (merge.py): its photos and followers stay, its reporter's link shows the kept one."""
 
 
 def _ready_to_plan(f: dict[str, Any]) -> tuple[str, str] | None:
@@ -75,6 +77,7 @@ STATE_NAMES = {
     "in_progress": ("i gang", "in progress"),
     "done": ("udført", "done"),
     "rejected": ("afvist", "rejected"),
+    "merged": ("lagt sammen", "merged"),
 }
 OPEN_STATES = frozenset({"received", "planned", "in_progress"})
 

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-from backend.features.facility import service
+from backend.features.facility import followers, service
 from backend.features.facility.controller import (
     FacilityController,
     FacilityPublicController,
     FixPhotoController,
 )
 from backend.features.facility.demo import seed_facility
-from backend.features.facility.models import Building, FollowLink, ReplacedCode, Room
+from backend.features.facility.merge import MergeController
+from backend.features.facility.models import Building, Follower, FollowLink, ReplacedCode, ReportPhoto, Room
+from backend.features.facility.photos import DoorPhotoController, ReportPhotosController
 from backend.features.facility.record_type import CAPABILITIES, REPORT, REPORT_TYPE, TRIAGE, WORK
+from backend.features.facility.signed_in import SignedInReportController
 from backend.features.workflow import Workflow
 
 WORKFLOW = Workflow(
     name="facility",
     record_types=(REPORT_TYPE,),
-    hooks={REPORT: (service.reports_changed,)},
-    controllers=(FacilityController, FacilityPublicController, FixPhotoController),
-    models=(Building, Room, ReplacedCode, FollowLink),
+    hooks={REPORT: (service.reports_changed, followers.tell)},
+    controllers=(
+        FacilityController,
+        FacilityPublicController,
+        FixPhotoController,
+        DoorPhotoController,
+        ReportPhotosController,
+        MergeController,
+        SignedInReportController,
+    ),
+    models=(Building, Room, ReplacedCode, FollowLink, ReportPhoto, Follower),
     capabilities=CAPABILITIES,
     areas={"facility_triage": TRIAGE, "facility_tasks": WORK},
     doors={REPORT: service.open_door},
