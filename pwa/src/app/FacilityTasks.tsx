@@ -5,6 +5,7 @@ import { feltSync, type LocalRecord } from "../data";
 import { t } from "../i18n";
 import { Page } from "./Layout";
 import { showDate, str, useRecords } from "./records";
+import { ReportPhotos } from "./FacilityMerge";
 import { categoryText, daysLeft, placeOf, REPORT, stateText, urgencyText } from "./facilityText";
 import type { ScreenProps } from "./workflows";
 
@@ -66,6 +67,7 @@ function Task({ r }: { r: LocalRecord }) {
         {categoryText(r.fields.category)} · {urgencyText(r.fields.urgency)} · <strong>{stateText(r.state)}</strong>
       </p>
       <p>{str(r.fields.text)}</p>
+      <ReportPhotos id={r.id} />
       <p>
         {t("fa_due", { date: showDate(r.fields.due) })}
         {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}

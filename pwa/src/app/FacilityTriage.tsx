@@ -11,6 +11,7 @@ import { Page } from "./Layout";
 import { showDate, str, useRecords } from "./records";
 import { categoryText, daysLeft, isRepeat, placeOf, REPORT, stateText, URGENT_FIRST, urgencyText } from "./facilityText";
 import type { ScreenProps } from "./workflows";
+import { MergeInto, ReportPhotos } from "./FacilityMerge";
 
 interface Person {
   id: number;
@@ -68,7 +69,7 @@ export function FacilityTriage(_: ScreenProps) {
           <ul class="cards">
             {list.map((r) => (
               <li key={r.id} class="card">
-                <NewReport r={r} people={people} />
+                <NewReport r={r} people={people} others={[...fresh, ...running]} />
               </li>
             ))}
           </ul>
@@ -120,7 +121,7 @@ export function FacilityTriage(_: ScreenProps) {
   );
 }
 
-function NewReport({ r, people }: { r: LocalRecord; people: Person[] }) {
+function NewReport({ r, people, others }: { r: LocalRecord; people: Person[]; others: LocalRecord[] }) {
   const [assignee, setAssignee] = useState("");
   const [due, setDue] = useState("");
   const [priority, setPriority] = useState("normal");
@@ -154,6 +155,8 @@ function NewReport({ r, people }: { r: LocalRecord; people: Person[] }) {
         {isRepeat(r) && <span class="mark"> {t("fa_repeat")}</span>}
       </p>
       <p>{str(r.fields.text)}</p>
+      <ReportPhotos id={r.id} />
+      <MergeInto r={r} others={others} />
       <p class="muted">{t("fa_reportedAt", { date: showDate(str(r.updated_at).slice(0, 10)) })}</p>
       <form onSubmit={(e) => void plan(e)} noValidate>
         <div class="field">
