@@ -162,6 +162,12 @@ async def test_a_reporter_not_logged_in_sends_photos_the_office_sees_and_her_pag
         await client.get(f"/api/facility/reports/{named_rid}/photo?sha256={sha(private)}")
     ).status_code == 404
     assert (await client.get(f"/api/facility/reports/{rid}/photo?sha256={sha(private)}")).status_code == 404
+    # The report changes hands and its list is edited: the photos stay the report's.
+    ida = Device(client, REPORT)
+    await ida.pull()
+    assert (await ida.push(ida.put(rid, {"photos": []})))["results"][0]["status"] == "applied"
+    still = (await client.get(f"/api/facility/reports/{rid}/photos")).json()
+    assert sorted(p["sha256"] for p in still) == sorted([sha(first), sha(second)])
     await sign_in(client, db, world.by_role[Role.TECHNICIAN], settings)
     assert len((await client.get(f"/api/facility/reports/{rid}/photos")).json()) == 2
     for outsider in (world.in_b, world.other_admin):

@@ -269,19 +269,21 @@ class DoorPhotoController(Controller):
 
 
 async def own_photos(db: AsyncSession, report_id: UUID, link_hash: str) -> list[str]:
-    """The hashes of the photos sent with this private link for the report, in the report's order."""
-    sent = set(
-        (
-            await db.scalars(
-                select(ReportPhoto.sha256).where(
-                    ReportPhoto.record_id == report_id, ReportPhoto.link_hash == link_hash
-                )
-            )
-        ).all()
-    )
+    """The hashes of the photos sent with this private link for the report: in the report's order, then
+    any taken off its list since (they stay hers)."""
+    sent = (
+        await db.scalars(
+            select(ReportPhoto.sha256)
+            .where(ReportPhoto.record_id == report_id, ReportPhoto.link_hash == link_hash)
+            .order_by(ReportPhoto.created_at)
+        )
+    ).all()
     r = SYNC.record.c
-    listed = await db.scalar(select(r.fields).where(r.id == report_id))
-    return [s for s in list((listed or {}).get("photos") or []) if s in sent]
+    listed = [
+        s
+        for s in list((await db.scalar(select(r.fields).where(r.id == report_id)) or {}).get("photos") or [])
+    ]
+    return [s for s in listed if s in sent] + [s for s in sent if s not in listed]
 
 
 class ReportPhotoOut(msgspec.Struct):
@@ -326,12 +328,14 @@ async def report_photos(db: AsyncSession, row: Any) -> list[ReportPhotoOut]:
     merged into it, each only once its reporter sent it: a hash named in a door report gives nothing
     else) and the photos of the fix (uploaded by staff; the platform refuses others' hashes in a push)."""
     rows = [row, *await merged_into(db, row.municipality_id, row.id)]
-    arrived = {
-        (p.record_id, p.sha256)
-        for p in (
-            await db.scalars(select(ReportPhoto).where(ReportPhoto.record_id.in_([x.id for x in rows])))
-        ).all()
-    }
+    kept = (
+        await db.scalars(
+            select(ReportPhoto)
+            .where(ReportPhoto.record_id.in_([x.id for x in rows]))
+            .order_by(ReportPhoto.created_at)
+        )
+    ).all()
+    arrived = {(p.record_id, p.sha256) for p in kept}
     staff = set(
         (
             await db.scalars(
@@ -346,6 +350,9 @@ async def report_photos(db: AsyncSession, row: Any) -> list[ReportPhotoOut]:
         for sha in x.fields.get("photos") or []:
             if (x.id, sha) in arrived:
                 out.append(ReportPhotoOut(sha, str(x.id)))
+    # A photo taken off the report's list later (an edit by staff) is still the report's: nothing is lost.
+    listed = {(UUID(p.report_id), p.sha256) for p in out}
+    out += [ReportPhotoOut(p.sha256, str(p.record_id)) for p in kept if (p.record_id, p.sha256) not in listed]
     out += [
         ReportPhotoOut(sha, str(row.id), True) for sha in row.fields.get("fix_photos") or [] if sha in staff
     ]
