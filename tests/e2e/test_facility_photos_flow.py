@@ -92,3 +92,37 @@ def test_a_photo_reported_offline_reaches_the_office_and_a_duplicate_is_merged_o
     other.reload()
     expect(other.get_by_text("Ejendomskontoret har lagt din melding sammen")).to_be_visible()
     expect(other.locator(".fa-status")).to_contain_text("Modtaget")
+
+
+def test_a_closed_buildings_code_asks_to_log_in_and_comes_back_to_the_room(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    office = new_context(viewport=TABLET).new_page()
+    login(office, "Ida Sørensen")
+    office.get_by_role("link", name="Driftsmeldinger").click()
+    office.get_by_role("link", name="Bygninger og QR-koder").click()
+    daycare = office.get_by_role("region", name="Børnehuset Solsikken")
+    setting = daycare.get_by_label("Meldinger uden log-in fra denne bygnings koder")
+    code = (daycare.get_by_role("link", name="Stue Kornblomsten").get_attribute("href") or "").removeprefix(
+        "#/meld/"
+    )
+    setting.uncheck()
+    expect(setting).not_to_be_checked()
+    try:
+        phone = new_context(viewport=PHONE).new_page()
+        phone.goto(f"/#/meld/{code}")
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Log ind for at melde")
+        assert "Stue Kornblomsten" not in phone.content()
+        phone.get_by_role("link", name="Log ind").click()
+        phone.get_by_role("button", name="Jens Madsen").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Meld en fejl")
+        expect(phone.get_by_text("Stue Kornblomsten · Børnehuset Solsikken")).to_be_visible()
+        phone.get_by_label("Hvad drejer det sig om?").select_option(label="VVS, vand og afløb")
+        phone.get_by_label("Hvad er galt?").fill("Toilettet i stuen løber")
+        phone.get_by_role("button", name="Send meldingen").click()
+        expect(phone.get_by_text("Meldingen er modtaget.")).to_be_visible(timeout=20_000)
+        phone.get_by_role("link", name="Følg meldingen").click()
+        expect(phone.locator(".fa-status")).to_contain_text("Modtaget")
+    finally:
+        setting.check()  # the demo's building is open again for the other tests
+        expect(setting).to_be_checked()
