@@ -398,6 +398,37 @@ ENDPOINTS = [
         body=lambda w: {"building_id": 987654, "name": "3.A"},
         targeted=False,
     ),
+    # Facility, part two: signed-in reporting (any employee of the municipality; an unknown code: 404),
+    # a report's photos (who may work on it; an unknown report: 404), merging (the property office).
+    Endpoint("GET", "/api/facility/rooms/{account}", lambda r, t: 404, targeted=False),
+    Endpoint(
+        "POST",
+        "/api/facility/rooms/{account}/report",
+        lambda r, t: 404,
+        body=lambda w: {"id": "00000000-0000-4000-8000-000000000002", "fields": {}},
+        targeted=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/facility/rooms/{account}/follow",
+        lambda r, t: 404,
+        body=lambda w: {"report_id": "00000000-0000-4000-8000-000000000002", "secret": "A" * 24},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/facility/reports/{record}/photos", lambda r, t: 404, targeted=False),
+    Endpoint(
+        "GET", "/api/facility/reports/{record}/photo?sha256=" + "0" * 64, lambda r, t: 404, targeted=False
+    ),
+    Endpoint(
+        "POST",
+        "/api/facility/reports/merge",
+        lambda r, t: 404 if r == R.PROPERTY_OFFICE else 403,
+        body=lambda w: {
+            "keep": "00000000-0000-4000-8000-000000000002",
+            "merge": "00000000-0000-4000-8000-000000000003",
+        },
+        targeted=False,
+    ),
     # Web push: each person's own devices and choices; the reminder days are the municipality's settings.
     Endpoint("GET", "/api/push", lambda r, t: 200, targeted=False),
     Endpoint(
@@ -457,6 +488,9 @@ PUBLIC = {
     ("POST", "/api/facility/public/receipts/{report_id:uuid}/fix-photo"),
     ("POST", "/auth/code"),  # one-time codes for invited outsiders: tests/api/test_substitute_invitations.py
     ("POST", "/auth/code/sign-in"),
+    # the reporter's photos through the door (narrow, rate-limited): tests/api/test_facility_photos.py
+    ("PUT", "/api/facility/public/reports/{report_id:uuid}/photos/{sha256:str}"),
+    ("POST", "/api/facility/public/reports/{report_id:uuid}/my-photos"),
 }
 # Sync routes are guarded per record, not per endpoint: tests/api/test_sync_api.py checks who sees and
 # changes what; here only that they are signed-in only.

@@ -174,9 +174,12 @@ async def test_the_door_shows_nothing_but_its_room_and_its_own_report(
     assert (await receipt(client, other_rid, secret)).status_code == 404
     assert (await receipt(client, rid, secrets.token_urlsafe(18))).status_code == 404
     assert (await receipt(client, rid, "short")).status_code == 404
-    # A building not open to reports without log-in, an unknown code: nothing there.
-    for code in (closed_room.code, new_code(), "../etc"):
+    # An unknown code: nothing there; a building not open to reports without log-in asks to log in
+    # (tests/api/test_facility_photos.py), and shows nothing of the room.
+    for code in (new_code(), "../etc"):
         assert (await client.get(f"/api/facility/public/rooms/{code}")).status_code == 404
+    closed = await client.get(f"/api/facility/public/rooms/{closed_room.code}")
+    assert closed.status_code == 401 and "room" not in closed.json()
     made = await client.post(f"/api/doors/{REPORT}/{closed_room.code}", json={"id": new_id(), "fields": {}})
     assert made.status_code == 404
     # A report whose code names a room of another building than its door's is refused.
@@ -229,7 +232,7 @@ async def test_a_rotated_code_answers_replaced_and_the_new_one_works(
     await sign_in(client, db, world.by_role[Role.PROPERTY_OFFICE], settings)
     assert (await client.put("/api/facility/buildings", json=body)).json()["open_reporting"] is False
     sign_out(client)
-    assert (await client.get(f"/api/facility/public/rooms/{new}")).status_code == 404
+    assert (await client.get(f"/api/facility/public/rooms/{new}")).json()["login_required"] is True
 
 
 async def test_a_report_soon_after_a_fix_in_the_same_room_and_category_is_a_repeated_fault(

@@ -26,6 +26,7 @@ from backend.features.facility import categories, service
 from backend.features.facility.importer import import_buildings
 from backend.features.facility.labels import Label, label_sheet
 from backend.features.facility.models import Building, Room
+from backend.features.facility.photos import own_photos
 from backend.features.facility.record_type import TRIAGE
 from backend.features.facility.rules import codes
 from backend.features.facility.rules.status import public_steps
@@ -37,6 +38,10 @@ PUBLIC_LIMIT = RateLimitConfig(rate_limit=("minute", 30), store="facility_public
 """At most 30 look-ups a minute from one address (a scan, a follow, a receipt page)."""
 
 UNKNOWN = ("Koden findes ikke.", "The code does not exist.")
+LOG_IN = (
+    "Log ind for at melde en fejl i denne bygning.",
+    "Log in to report a fault in this building.",
+)
 REPLACED = (
     "Denne kode er blevet udskiftet. Scan den nye kode i rummet, eller kontakt ejendomskontoret.",
     "This code has been replaced. Scan the new code in the room, or contact the property office.",
@@ -65,6 +70,12 @@ class RoomOut(msgspec.Struct):
     room: str
     categories: list[Category]
     open: list[OpenReport]
+
+
+class LogInFirst(msgspec.Struct):
+    login_required: bool
+    detail: str
+    detail_en: str
 
 
 class Replaced(msgspec.Struct):
@@ -107,9 +118,13 @@ class ReceiptOut(msgspec.Struct):
     steps: list[StepOut]
     fix_photos: int = 0
     """How many photos of the fix the technician took."""
+    photos: int = 0
+    """How many of the reporter's own photos arrived (sent with this link; photos.py)."""
+    merged: bool = False
+    """The property office merged it into another report: the status is that one's."""
 
 
-async def _categories(db: DbSession, municipality_id: int) -> list[Category]:
+async def room_categories(db: DbSession, municipality_id: int) -> list[Category]:
     """The categories a reporter may choose: the municipality's own list (categories.py), not retired."""
     return [Category(c.key, c.da, c.en) for c in await categories.offered(db, municipality_id)]
 
@@ -134,6 +149,9 @@ class FacilityPublicController(Controller):
         found = await service.scan(db_session, code[:64])
         if found.replaced:
             return Response(Replaced(True, *REPLACED), status_code=410)
+        if found.building is not None and not found.building.open_reporting:
+            # A closed building: the holder of the label is asked to log in (signed_in.py), nothing else.
+            return Response(LogInFirst(True, *LOG_IN), status_code=401)
         room = await _room(db_session, code)
         building = found.building
         assert building is not None
@@ -142,7 +160,7 @@ class FacilityPublicController(Controller):
                 room.code,
                 building.name,
                 room.name,
-                await _categories(db_session, room.municipality_id),
+                await room_categories(db_session, room.municipality_id),
                 [msgspec.convert(o, OpenReport) for o in await service.open_reports(db_session, room)],
             )
         )
@@ -168,16 +186,20 @@ class FacilityPublicController(Controller):
         if row is None:
             raise NotFound("Meldingen findes ikke.", "The report does not exist.")
         f, place = row.fields, row.fields.get("place") or {}
-        steps = public_steps(row.created_at.isoformat(), row.history)
+        status = await service.status_row(db_session, row)
+        steps = public_steps(status.created_at.isoformat(), status.history)
+        own = await own_photos(db_session, row.id, codes.secret_hash(data.secret))
         return ReceiptOut(
             str(row.id),
             str(place.get("building", "")),
             str(place.get("room", "")),
             str(f.get("category", "")),
             str(f.get("text", "")),
-            row.state,
+            status.state,
             [StepOut(s.state, s.at, s.reason) for s in steps],
-            len(f.get("fix_photos") or []) if row.state == "done" else 0,
+            len(status.fields.get("fix_photos") or []) if status.state == "done" else 0,
+            len(own),
+            status.id != row.id,
         )
 
 
@@ -203,6 +225,7 @@ class FixPhotoController(Controller):
         self, db_session: DbSession, settings: AppSettings, report_id: FromPath[UUID], data: JSONBody[PhotoIn]
     ) -> Response[bytes]:
         row = await service.followed(db_session, report_id, data.secret)
+        row = await service.status_row(db_session, row) if row is not None else None
         photos = list(row.fields.get("fix_photos") or []) if row is not None and row.state == "done" else []
         store = BlobStore(settings.data_dir / "blobs")
         sha = photos[data.n] if 0 <= data.n < len(photos) else None

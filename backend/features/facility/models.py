@@ -60,3 +60,31 @@ class FollowLink(Base):
     secret_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     record_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     created_at: Mapped[datetime]
+
+
+class ReportPhoto(Base):
+    """A reporter's photo of a report made through the door: the report `record_id` names it in its
+    `photos` and its reporter sent the bytes in full (photos.py). The door's only blob owner: the shared
+    blob table needs a signed-in uploader, so a door photo is owned by its report instead."""
+
+    __tablename__ = "facility_report_photo"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    link_hash: Mapped[str] = mapped_column(String(64))
+    """The private link it was sent with (its secret's hash): the reporter's page shows her own only."""
+    created_at: Mapped[datetime]
+
+
+class Follower(Base):
+    """A signed-in person who follows a report (its reporter, or "already reported — follow it instead"):
+    told of its status changes (followers.py)."""
+
+    __tablename__ = "facility_follower"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True, index=True)
+    reporter: Mapped[bool] = mapped_column(Boolean, default=False)
+    """True when this person made the report (signed in)."""
+    created_at: Mapped[datetime]

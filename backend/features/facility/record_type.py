@@ -57,13 +57,15 @@ REPORT_FIELDS = {
     "team": fields.integer("Hold", "Team", min=1, max=2_147_483_647, default=None),
     "recurring": fields.server_data("Fast opgave", "Recurring task"),
     "carried_from": fields.server_data("Overført fra", "Carried over from"),
+    "merged_into": fields.server_data("Lagt sammen med", "Merged into"),
 }
 """`code` the room's QR code as scanned (the server resolves it to `place`: {building_id, building,
 room_id, room}); `assignee` a technician's user id; `due` the deadline (a date); `internal_note` never
 reaches the reporter; `repeat_of` {id, closed_at} when the same room and category was closed within 30
 days (rules.repeat); `team` a technician team's id (teams.py: on every member's list); `recurring`
 {schedule_id, due} for an occurrence of a recurring task; `carried_from` the year (int) an unfinished task
-was carried over from (rules.schedule)."""
+was carried over from (rules.schedule); `merged_into` {id, by, at} when the property office merged this duplicate into
+another report (merge.py): its photos and followers stay, its reporter's link shows the kept one."""
 
 
 def _ready_to_plan(f: dict[str, Any]) -> tuple[str, str] | None:
@@ -87,6 +89,7 @@ STATE_NAMES = {
     "in_progress": ("i gang", "in progress"),
     "done": ("udført", "done"),
     "rejected": ("afvist", "rejected"),
+    "merged": ("lagt sammen", "merged"),
 }
 OPEN_STATES = frozenset({"received", "planned", "in_progress"})
 

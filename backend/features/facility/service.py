@@ -4,8 +4,9 @@ repeated fault), the duplicate hint, private links, and rotating a building's co
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from backend.features.facility.record_type import OPEN_STATES, REPORT
 from backend.features.facility.rules import codes
 from backend.features.facility.rules.repeat import Closed, repeated_fault
 from backend.features.facility.rules.status import status_change
-from backend.features.workflow import Change, Effect
+from backend.features.workflow import Change, Effect, Refuse
 from sync.apply import Place, Record
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,29 @@ async def scan(db: AsyncSession, code: str) -> Scanned:
     return Scanned(room, await db.get(Building, room.building_id))
 
 
+SIGNED_IN_REPORTER: ContextVar[int | None] = ContextVar("facility_signed_in_reporter", default=None)
+"""The municipality of a signed-in reporter whose report goes through the door now (controller.py's
+signed-in report): a closed building's code opens the door for them, and for nobody else."""
+
+
+_DOOR_KEY: ContextVar[str | None] = ContextVar("facility_door_key", default=None)
+"""The code a report came through the door with, in this request: its `code` field must be the same."""
+
+
+def may_report(building: Building, signed_in_municipality: int | None) -> bool:
+    """Whether a report may be made from this building's codes: by anyone when it is open to reports
+    without log-in (a setting per building), else only by someone signed in to its municipality."""
+    return building.open_reporting or signed_in_municipality == building.municipality_id
+
+
 async def open_door(db: AsyncSession, key: str) -> Place | None:
     """The door (backend.features.sync.door): a code of a building open to reports without log-in
-    places the report on the building's unit; any other key is unknown (404)."""
+    places the report on the building's unit (a closed building's only for a signed-in reporter of its
+    municipality, SIGNED_IN_REPORTER); any other key is unknown (404)."""
     found = await scan(db, key)
-    if found.building is None or not found.building.open_reporting:
+    if found.building is None or not may_report(found.building, SIGNED_IN_REPORTER.get()):
         return None
+    _DOOR_KEY.set(key)
     unit = await db.get(OrgUnit, found.building.unit_id)
     return Place(unit.municipality_id, unit.id, unit.path) if unit else None
 
@@ -76,18 +94,53 @@ async def _closed(db: AsyncSession, municipality_id: int, room_id: int, category
     return out
 
 
+FORGED = (
+    "Meldingens kode passer ikke til rummet, den blev sendt fra. Scan koden i rummet igen.",
+    "The report's code does not match the room it was sent from. Scan the code in the room again.",
+)
+PER_ROOM_HOUR = 20
+"""At most 20 new reports an hour from one room's code (whoever sends them): a label copied and
+abused cannot flood the board; the per-address limits are the door's and the public look-ups'."""
+TOO_MANY = (
+    "Der er kommet mange meldinger fra dette rum den seneste time. Prøv igen senere, "
+    "eller ring til ejendomskontoret.",
+    "Many reports came from this room in the last hour. Try again later, or call the property office.",
+)
+
+
+async def _recent(db: AsyncSession, municipality_id: int, room_id: int, since: datetime) -> int:
+    r = SYNC.record.c
+    rows = await db.execute(
+        select(r.fields).where(r.type == REPORT, r.municipality_id == municipality_id, r.created_at >= since)
+    )
+    return sum(1 for (f,) in rows if (f.get("place") or {}).get("room_id") == room_id)
+
+
 async def reports_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
     """The push hook: a new report's code becomes its place (the room must be in the building the
-    report was placed on, else the report is refused), and a repeated fault is tagged; a status change
-    is announced (one place: `announce`)."""
+    report was placed on, else the report is refused in words: FORGED; more than PER_ROOM_HOUR new
+    reports of a room in an hour: TOO_MANY), and a repeated fault is tagged; a status change is
+    announced (one place: `announce`)."""
     effects: list[Effect] = []
     for record in records:
         announce(record)
         if record.fields.get("place"):
             continue
-        found = await scan(db, str(record.fields.get("code") or ""))
-        if found.room is None or found.building is None or found.building.unit_id != record.unit_id:
-            raise ValueError(f"report {record.id}: its code names no room of its building")
+        code = str(record.fields.get("code") or "")
+        found = await scan(db, code)
+        door = _DOOR_KEY.get() if record.author_id is None else None
+        if (
+            found.room is None
+            or found.building is None
+            or found.building.unit_id != record.unit_id
+            or (door is not None and door != code)
+        ):
+            effects.append(Refuse(record, *FORGED))
+            continue
+        since = record.updated_at - timedelta(hours=1)
+        if await _recent(db, record.municipality_id, found.room.id, since) >= PER_ROOM_HOUR:
+            effects.append(Refuse(record, *TOO_MANY))
+            continue
         category = str(record.fields.get("category") or "")
         hit = repeated_fault(
             record.updated_at, await _closed(db, record.municipality_id, found.room.id, category)
@@ -177,6 +230,27 @@ async def followed(db: AsyncSession, record_id: UUID, secret: str) -> Any | None
             )
         )
     ).one_or_none()
+
+
+async def status_row(db: AsyncSession, row: Any) -> Any:
+    """The report whose status a private link shows: the report itself, or, when the property office
+    merged it into another (merge.py), the kept one (followed at most 3 merges deep)."""
+    r = SYNC.record.c
+    for _ in range(3):
+        into = (row.fields.get("merged_into") or {}).get("id") if row.state == "merged" else None
+        if not into:
+            break
+        kept = (
+            await db.execute(
+                select(r.id, r.state, r.fields, r.history, r.created_at).where(
+                    r.id == UUID(str(into)), r.deleted.is_(False)
+                )
+            )
+        ).one_or_none()
+        if kept is None:
+            break
+        row = kept
+    return row
 
 
 async def rotate(db: AsyncSession, building: Building) -> int:

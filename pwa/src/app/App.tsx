@@ -82,6 +82,10 @@ export function App() {
       <Login
         online={online}
         onLoggedIn={() => {
+          // A room's code asked to log in first (a closed building): back to its report form.
+          const back = sessionStorage.getItem("felt.returnTo");
+          sessionStorage.removeItem("felt.returnTo");
+          if (back) return void refresh().then(() => go(back));
           go("");
           void refresh();
         }}

@@ -6,6 +6,7 @@ import { api } from "../api";
 import { t } from "../i18n";
 import { errorText, useOnline } from "./hooks";
 import { Page, Status } from "./Layout";
+import { mine } from "./facilityQueue";
 import { showDate } from "./records";
 
 interface Receipt {
@@ -17,17 +18,22 @@ interface Receipt {
   state: string;
   steps: { state: string; at: string; reason?: string | null }[];
   fix_photos: number;
+  /** How many of her own photos arrived (sent with this link). */
+  photos: number;
+  /** Merged into another report by the property office: the status shown is that one's. */
+  merged: boolean;
 }
 
-/** The photos of the fix, fetched with the secret in the body (never in a URL) and shown from blob: URLs. */
-function FixPhotos({ id, secret, n }: { id: string; secret: string; n: number }) {
+/** The photos of the fix (or the reporter's own, `mine`), fetched with the secret in the body (never in a
+ * URL) and shown from blob: URLs. */
+function FixPhotos({ id, secret, n, mine = false }: { id: string; secret: string; n: number; mine?: boolean }) {
   const [urls, setUrls] = useState<string[]>([]);
   useEffect(() => {
     let made: string[] = [];
     const csrf = /(?:^|;\s*)csrftoken=([^;]*)/.exec(document.cookie)?.[1] ?? "";
     void Promise.all(
       Array.from({ length: n }, (_, i) =>
-        fetch(`/api/facility/public/receipts/${id}/fix-photo`, {
+        fetch(mine ? `/api/facility/public/reports/${id}/my-photos` : `/api/facility/public/receipts/${id}/fix-photo`, {
           method: "POST",
           headers: { "content-type": "application/json", "x-csrftoken": decodeURIComponent(csrf) },
           body: JSON.stringify({ secret, n: i }),
@@ -39,11 +45,11 @@ function FixPhotos({ id, secret, n }: { id: string; secret: string; n: number })
       setUrls(made);
     });
     return () => made.forEach((u) => URL.revokeObjectURL(u));
-  }, [id, secret, n]);
+  }, [id, secret, n, mine]);
   return (
     <p>
       {urls.map((u, i) => (
-        <img key={u} class="thumb" src={u} alt={t("fa_fixPhotoAlt", { n: i + 1 })} />
+        <img key={u} class="thumb" src={u} alt={t(mine ? "fa_photoAlt" : "fa_fixPhotoAlt", { n: i + 1 })} />
       ))}
     </p>
   );
@@ -54,7 +60,8 @@ type State = (typeof STATES)[number];
 const stateText = (s: string) => (STATES.includes(s as State) ? t(`fa_state_${s as State}`) : s);
 
 export function FacilityReceipt({ params }: { params: string[] }) {
-  const [id, secret] = params;
+  // A notification opens #/kvittering/<id>: the secret is the one this phone keeps for that report.
+  const [id, secret = mine().find((m) => m.id === params[0])?.secret ?? ""] = params;
   const online = useOnline();
   const [data, setData] = useState<Receipt | null>(null);
   const [error, setError] = useState("");
@@ -74,7 +81,9 @@ export function FacilityReceipt({ params }: { params: string[] }) {
           <p class="fa-status" role="status">
             {t("fa_statusNow")} <strong>{stateText(data.state)}</strong>
           </p>
+          {data.merged && <p class="note">{t("fa_mergedNote")}</p>}
           {data.text && <p>{data.text}</p>}
+          {data.photos > 0 && <FixPhotos id={id} secret={secret} n={data.photos} mine />}
           <ol class="stack fa-steps">
             {data.steps.map((s, i) => (
               <li key={i}>

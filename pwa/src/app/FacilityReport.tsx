@@ -19,6 +19,63 @@ import {
   waiting,
 } from "./facilityQueue";
 import { showDate } from "./records";
+import { forget, keepPhoto, MAX_PHOTOS, PhotoRefused, thumbnail } from "./facilityPhotos";
+
+/** The photos chosen for a report, shown small, each with a button to take it out again. */
+function PhotoPicker({ photos, onChange }: { photos: string[]; onChange: (p: string[]) => void }) {
+  const [urls, setUrls] = useState<Record<string, string>>({});
+  const [error, setError] = useState("");
+  useEffect(() => {
+    const made: Record<string, string> = {};
+    void Promise.all(
+      photos.map(async (h) => {
+        const b = await thumbnail(h);
+        if (b) made[h] = URL.createObjectURL(b);
+      }),
+    ).then(() => setUrls(made));
+    return () => Object.values(made).forEach((u) => URL.revokeObjectURL(u));
+  }, [photos.join(",")]);
+
+  async function add(files: FileList | null) {
+    setError("");
+    let next = photos;
+    for (const file of Array.from(files ?? [])) {
+      if (next.length >= MAX_PHOTOS) {
+        setError(t("fa_photosMax", { n: MAX_PHOTOS }));
+        break;
+      }
+      try {
+        const hash = await keepPhoto(file);
+        if (!next.includes(hash)) next = [...next, hash];
+      } catch (e) {
+        setError(e instanceof PhotoRefused && e.reason === "size" ? t("fa_photoTooLarge") : t("fa_photoNotImage"));
+      }
+    }
+    onChange(next);
+  }
+
+  return (
+    <div class="field">
+      <label for="fa-photos">{t("fa_photos", { n: MAX_PHOTOS })}</label>
+      {photos.length > 0 && (
+        <ul class="thumbs">
+          {photos.map((h, i) => (
+            <li key={h}>
+              {urls[h] ? <img class="thumb" src={urls[h]} alt={t("fa_photoAlt", { n: i + 1 })} /> : <span>{t("fa_photoAlt", { n: i + 1 })}</span>}
+              <button type="button" class="btn" onClick={() => (void forget([h]), onChange(photos.filter((x) => x !== h)))}>
+                {t("fa_photoRemove", { n: i + 1 })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {photos.length < MAX_PHOTOS && (
+        <input id="fa-photos" type="file" accept="image/*" multiple onChange={(e) => void add(e.currentTarget.files)} />
+      )}
+      <div role="alert">{error && <p class="error">{error}</p>}</div>
+    </div>
+  );
+}
 
 const URGENCIES = ["low", "normal", "urgent"] as const;
 
@@ -45,7 +102,8 @@ export function FacilityReport({ params }: { params: string[] }) {
   const online = useOnline();
   useQueue();
   const [info, setInfo] = useState<RoomInfo | null>(() => cachedRoom(code));
-  const [problem, setProblem] = useState<{ replaced: boolean; text: string } | null>(null);
+  const [problem, setProblem] = useState<{ replaced: boolean; text: string; login?: boolean } | null>(null);
+  const [photos, setPhotos] = useState<string[]>([]);
   const [category, setCategory] = useState("");
   const [text, setText] = useState("");
   const [urgency, setUrgency] = useState<(typeof URGENCIES)[number]>("normal");
@@ -57,12 +115,26 @@ export function FacilityReport({ params }: { params: string[] }) {
       (r) => (setInfo(r), setProblem(null)),
       (e) => {
         if (e instanceof ApiError && e.status === 410) setProblem({ replaced: true, text: t("fa_replaced") });
+        else if (e instanceof ApiError && e.status === 401) setProblem({ replaced: false, text: t("fa_loginNeeded"), login: true });
         else if (e instanceof ApiError && e.status === 404) setProblem({ replaced: false, text: t("fa_unknownCode") });
         else if (!cachedRoom(code)) setError(errorText(e));
       },
     );
   }, [code, online]);
 
+  if (problem?.login)
+    return (
+      <Page title={t("fa_loginTitle")}>
+        <p class="lead">{problem.text}</p>
+        <a
+          class="btn btn-primary btn-big"
+          href="#/"
+          onClick={() => sessionStorage.setItem("felt.returnTo", `meld/${code}`)}
+        >
+          {t("fa_loginButton")}
+        </a>
+      </Page>
+    );
   if (problem)
     return (
       <Page title={problem.replaced ? t("fa_replacedTitle") : t("fa_unknownTitle")}>
@@ -75,7 +147,15 @@ export function FacilityReport({ params }: { params: string[] }) {
   const followed = new Set([...mine().map((m) => m.id), ...queued.map((w) => w.id)]);
 
   function keep(id: string, fields: Record<string, unknown>) {
-    const item = { id, code, fields, secret: newSecret(), ...place, savedAt: new Date().toISOString() };
+    const item = {
+      id,
+      code,
+      fields,
+      secret: newSecret(),
+      ...place,
+      savedAt: new Date().toISOString(),
+      signedIn: !!info?.signedIn,
+    };
     enqueue(item);
     setSent(id);
     void flush();
@@ -87,7 +167,8 @@ export function FacilityReport({ params }: { params: string[] }) {
     if (!text.trim()) return setError(t("fa_describe"));
     if (text.length > 2000) return setError(t("fa_tooLong"));
     setError("");
-    keep(crypto.randomUUID(), { code, category, text: text.trim(), urgency });
+    keep(crypto.randomUUID(), { code, category, text: text.trim(), urgency, photos });
+    setPhotos([]);
   }
 
   const same = (info?.open ?? []).filter((o) => !category || o.category === category);
@@ -172,6 +253,7 @@ export function FacilityReport({ params }: { params: string[] }) {
           <label for="fa-text">{t("fa_what")}</label>
           <textarea id="fa-text" rows={4} maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
         </div>
+        <PhotoPicker photos={photos} onChange={setPhotos} />
         <fieldset class="field">
           <legend>{t("fa_urgency")}</legend>
           {URGENCIES.map((u) => (

@@ -7,6 +7,7 @@ import { Page } from "./Layout";
 import { showDate, str, useRecords } from "./records";
 import { carriedText, categoryText, daysLeft, placeOf, REPORT, stateText, urgencyText } from "./facilityText";
 import { useMyTeams } from "./facilityPlanning";
+import { ReportPhotos } from "./FacilityMerge";
 import type { ScreenProps } from "./workflows";
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -71,6 +72,7 @@ function Task({ r, team }: { r: LocalRecord; team?: string }) {
         {categoryText(r.fields.category)} · {urgencyText(r.fields.urgency)} · <strong>{stateText(r.state)}</strong>
       </p>
       <p>{str(r.fields.text)}</p>
+      <ReportPhotos id={r.id} />
       <p>
         {t("fa_due", { date: showDate(r.fields.due) })}
         {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}

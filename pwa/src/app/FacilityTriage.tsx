@@ -13,6 +13,7 @@ import { carriedText, categoryText, daysLeft, isRecurring, isRepeat, placeOf, RE
 import { FacilityDeadlines } from "./FacilityDeadlines";
 import { type Person, type Team, useTeams, useTechnicians } from "./facilityPlanning";
 import type { ScreenProps } from "./workflows";
+import { MergeInto, ReportPhotos } from "./FacilityMerge";
 
 const byBuilding = (rows: LocalRecord[]): [string, LocalRecord[]][] => {
   const groups = new Map<string, LocalRecord[]>();
@@ -91,7 +92,7 @@ export function FacilityTriage(_: ScreenProps) {
           <ul class="cards">
             {list.map((r) => (
               <li key={r.id} class="card">
-                <NewReport r={r} people={people} teams={teams} />
+                <NewReport r={r} people={people} teams={teams} others={[...fresh, ...running]} />
               </li>
             ))}
           </ul>
@@ -122,7 +123,7 @@ export function FacilityTriage(_: ScreenProps) {
   );
 }
 
-function NewReport({ r, people, teams }: { r: LocalRecord; people: Person[]; teams: Team[] }) {
+function NewReport({ r, people, teams, others }: { r: LocalRecord; people: Person[]; teams: Team[]; others: LocalRecord[] }) {
   const [assignee, setAssignee] = useState("");
   const [team, setTeam] = useState("");
   const [due, setDue] = useState("");
@@ -163,6 +164,8 @@ function NewReport({ r, people, teams }: { r: LocalRecord; people: Person[]; tea
         {isRepeat(r) && <span class="mark"> {t("fa_repeat")}</span>}
       </p>
       <p>{str(r.fields.text)}</p>
+      <ReportPhotos id={r.id} />
+      <MergeInto r={r} others={others} />
       <p class="muted">{t("fa_reportedAt", { date: showDate(str(r.updated_at).slice(0, 10)) })}</p>
       <form onSubmit={(e) => void plan(e)} noValidate>
         <div class="field">

@@ -3,6 +3,8 @@
 // The door (POST /api/doors/facility_report/{code}) is not the signed-in sync outbox: a reporter may have no
 // account, so this small queue is its own, and resending the same id creates nothing new on the server.
 import { api, ApiError } from "../api";
+import { forget, sendPhotos } from "./facilityPhotos";
+import { cachedMe } from "./session";
 
 export interface RoomInfo {
   code: string;
@@ -10,6 +12,8 @@ export interface RoomInfo {
   room: string;
   categories: { key: string; da: string; en: string }[];
   open: { id: string; category: string; state: string; reported_at: string; text: string }[];
+  /** Opened signed in (GET /api/facility/rooms/{code}): the report is sent as oneself. */
+  signedIn?: boolean;
 }
 
 export interface Waiting {
@@ -21,6 +25,8 @@ export interface Waiting {
   room: string;
   savedAt: string;
   error?: string;
+  /** Sent as the signed-in person (a building closed to reports without log-in, or simply logged in). */
+  signedIn?: boolean;
 }
 
 export interface Mine {
@@ -56,9 +62,18 @@ export const mine = (): Mine[] => read<Mine[]>(MINE, []);
 /** The room a code opened last time, for a scan while offline. */
 export const cachedRoom = (code: string): RoomInfo | null => read<Record<string, RoomInfo>>(ROOMS, {})[code] ?? null;
 
-/** What a code opens now (and remembered for offline use); throws ApiError (410: replaced, 404: unknown). */
+/** What a code opens now (and remembered for offline use); throws ApiError (410: replaced, 404: unknown,
+ * 401: the building takes reports from people who are logged in only). Signed in when someone is. */
 export async function loadRoom(code: string): Promise<RoomInfo> {
-  const info = await api.get<RoomInfo>(`/api/facility/public/rooms/${encodeURIComponent(code)}`);
+  let info: RoomInfo | null = null;
+  if (cachedMe()) {
+    try {
+      info = { ...(await api.get<RoomInfo>(`/api/facility/rooms/${encodeURIComponent(code)}`)), signedIn: true };
+    } catch (e) {
+      if (!(e instanceof ApiError && (e.status === 401 || e.status === 404))) throw e;
+    }
+  }
+  info ??= await api.get<RoomInfo>(`/api/facility/public/rooms/${encodeURIComponent(code)}`);
   write(ROOMS, { ...read<Record<string, RoomInfo>>(ROOMS, {}), [code]: info });
   return info;
 }
@@ -92,9 +107,10 @@ async function send(): Promise<void> {
   for (const item of waiting()) {
     if (item.error) continue;
     try {
+      const code = encodeURIComponent(item.code);
       if (Object.keys(item.fields).length) {
         const made = await api.post<{ status: string; reason?: string; reason_en?: string }>(
-          `/api/doors/facility_report/${encodeURIComponent(item.code)}`,
+          item.signedIn ? `/api/facility/rooms/${code}/report` : `/api/doors/facility_report/${code}`,
           { id: item.id, fields: item.fields },
         );
         if (made.status !== "applied") {
@@ -102,10 +118,18 @@ async function send(): Promise<void> {
           continue;
         }
       }
-      await api.post(`/api/facility/public/rooms/${encodeURIComponent(item.code)}/follow`, {
+      await api.post(item.signedIn ? `/api/facility/rooms/${code}/follow` : `/api/facility/public/rooms/${code}/follow`, {
         report_id: item.id,
         secret: item.secret,
       });
+      const photos = Array.isArray(item.fields.photos) ? (item.fields.photos as string[]) : [];
+      try {
+        await sendPhotos(item.id, item.secret, photos);
+      } catch (e) {
+        // Offline again: the photos wait with the report. Refused for good (too large, not an image): let go.
+        if (e instanceof ApiError && (e.status === 0 || e.status === 429 || e.status >= 500)) throw e;
+        await forget(photos);
+      }
       write(MINE, [
         { id: item.id, secret: item.secret, building: item.building, room: item.room, at: item.savedAt },
         ...mine().filter((m) => m.id !== item.id),

@@ -7,7 +7,7 @@ import { keptCategoryName } from "./facilityPlanning";
 export const REPORT = "facility_report";
 const CATEGORIES = ["electricity", "plumbing", "heating", "doors_windows", "cleaning", "inventory", "outdoor", "other"] as const;
 type Category = (typeof CATEGORIES)[number];
-const STATES = ["received", "planned", "in_progress", "done", "rejected"] as const;
+const STATES = ["received", "planned", "in_progress", "done", "rejected", "merged"] as const;
 type State = (typeof STATES)[number];
 const URGENCIES = ["low", "normal", "urgent"] as const;
 type Urgency = (typeof URGENCIES)[number];
@@ -22,6 +22,7 @@ export const urgencyText = (key: unknown): string =>
 export interface Place {
   building?: string;
   room?: string;
+  room_id?: number;
 }
 export const placeOf = (r: LocalRecord): Place => (r.fields.place as Place | undefined) ?? {};
 export const isRepeat = (r: LocalRecord): boolean => !!(r.fields.repeat_of as { id?: string } | undefined)?.id;

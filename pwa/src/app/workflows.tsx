@@ -165,6 +165,7 @@ export const WORKFLOWS: Workflow[] = [
     open: [
       { path: "meld/:key", Screen: FacilityReport },
       { path: "kvittering/:id/:key", Screen: FacilityReceipt },
+      { path: "kvittering/:id", Screen: FacilityReceipt },
     ],
   },
   {

@@ -9,7 +9,7 @@ const QUALITY = 0.85;
 
 type Canvas2D = { drawImage(img: ImageBitmap, x: number, y: number, w: number, h: number): void };
 
-async function encode(img: ImageBitmap, max: number, quality: number): Promise<Blob> {
+export async function encode(img: ImageBitmap, max: number, quality: number): Promise<Blob> {
   const scale = Math.min(1, max / Math.max(img.width, img.height));
   const w = Math.max(1, Math.round(img.width * scale));
   const h = Math.max(1, Math.round(img.height * scale));
@@ -30,7 +30,7 @@ async function encode(img: ImageBitmap, max: number, quality: number): Promise<B
   );
 }
 
-async function bitmap(file: Blob): Promise<ImageBitmap> {
+export async function bitmap(file: Blob): Promise<ImageBitmap> {
   try {
     return await createImageBitmap(file, { imageOrientation: "from-image" });
   } catch {

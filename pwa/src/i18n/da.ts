@@ -961,6 +961,21 @@ export const da = {
   action_sign_in_code_sent: "Sendte log-in-kode",
   action_sign_in_code_wrong: "Forkert log-in-kode",
   entity_substitute_invitation: "Vikarinvitation",
+  // --- facility reports, part two: photos, log-in for closed buildings, merging (issue 15) ---
+  fa_photos: "Billeder (højst {n})",
+  fa_photoAlt: "Billede {n} af fejlen",
+  fa_photoRemove: "Fjern billede {n}",
+  fa_photosMax: "Højst {n} billeder pr. melding.",
+  fa_photoTooLarge: "Billedet er for stort (over 10 MB).",
+  fa_photoNotImage: "Filen er ikke et billede. Vælg et foto.",
+  fa_loginTitle: "Log ind for at melde",
+  fa_loginNeeded: "Denne bygning tager kun imod meldinger fra medarbejdere, der er logget ind. Log ind, så kommer du tilbage til rummet.",
+  fa_loginButton: "Log ind",
+  fa_mergedNote: "Ejendomskontoret har lagt din melding sammen med en anden om samme fejl. Du ser status for den.",
+  fa_mergeLabel: "Samme fejl som en anden melding? Læg sammen med",
+  fa_merge: "Læg sammen",
+  fa_mergeChoose: "Vælg den melding, der skal beholdes.",
+  fa_state_merged: "Lagt sammen",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };
