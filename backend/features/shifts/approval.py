@@ -30,7 +30,7 @@ from backend.auth.roles import Principal
 from backend.db import audit
 from backend.db.models import OrgUnit, User
 from backend.db.sync_tables import SYNC
-from backend.errors import Conflict, Forbidden, NotFound
+from backend.errors import Conflict, Forbidden, Invalid
 from backend.features.org.service import get_unit
 from backend.features.shifts import pay
 from backend.features.shifts.record_type import APPROVE_WEEKS
@@ -462,13 +462,13 @@ async def check_approvable(
     db: AsyncSession, principal: Principal, unit_id: int, iso: str, seen: int, seen_changes: int
 ) -> Record | None:
     """The week record to approve, after the checks; None when there is nothing to do (approved already
-    from the list at version `seen`: pressed twice). Raises NotFound (no such week, another
-    municipality), Forbidden (not its leader), Conflict (changed since the list at version `seen`, with
+    from the list at version `seen`: pressed twice). Raises Invalid (no change in the week), NotFound
+    (another municipality's unit), Forbidden (not its leader), Conflict (changed since the list at version `seen`, with
     `seen_changes` changes, was loaded: how many came in, in words)."""
     unit = await _leads(db, principal, unit_id)
     record = await engine.load(db, SYNC, week_id(unit.id, iso))
     if record is None:
-        raise NotFound(
+        raise Invalid(
             "Der er ingen ændringer at godkende i ugen.", "There are no changes to approve in the week."
         )
     last = record.history[-1] if record.history else {}
