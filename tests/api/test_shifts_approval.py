@@ -97,6 +97,8 @@ async def test_the_week_lists_every_change_and_the_leader_approves_it_in_one_act
     assert item["title"] == f"Ugegodkendelse, uge {ISO.week}, Unit A1: 4 ændringer, 1 tilsidesat regel"
     assert item["title_en"] == f"Weekly approval, week {ISO.week}, Unit A1: 4 changes, 1 rule overridden"
     assert item["actions"] == ["approve"] and not item["blocked"]
+    linked = await client.get(f"/api/shifts/approval/{item['record']['id']}")  # the item's link
+    assert linked.status_code == 200 and linked.json()["version"] == listed["version"]
 
     approved = await approve(client, world, listed)
     assert approved.status_code == 200, approved.text

@@ -30,7 +30,7 @@ from backend.auth.roles import Principal
 from backend.db import audit
 from backend.db.models import OrgUnit, User
 from backend.db.sync_tables import SYNC
-from backend.errors import Conflict, Forbidden, Invalid
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import get_unit
 from backend.features.shifts import pay
 from backend.features.shifts.record_type import APPROVE_WEEKS
@@ -49,9 +49,10 @@ WEEK_FIELDS = {
     "changes": fields.server_data("Ændringer", "Changes", default=[]),
     "count": fields.server_data("Antal ændringer", "Number of changes"),
     "approved": fields.server_data("Godkendt", "Approved"),
+    "link": fields.server_data("Link", "Link"),
 }
 """All server-owned: `unit` {id, name}, `week` {iso: "2026-W49", number, first, last}, `changes` [entry,
-see `entry`], `count` {changes, overrides}, `approved` {by, by_name, at, shifts, minutes, missing: [{da,
+see `entry`], `count` {changes, overrides}, `link` the PWA's screen for it, `approved` {by, by_name, at, shifts, minutes, missing: [{da,
 en}]} once approved."""
 
 
@@ -247,6 +248,7 @@ async def logged(
             "changes": kept,
             "count": _counted(kept, previous, len(lines)),
             "approved": {} if again else record.fields.get("approved") or {},
+            "link": f"/#/vagtplan/godkend/{record.id}",
         }
         changes.append(
             Change(record, new_fields, state="waiting" if again else None, step="changed" if again else None)
@@ -450,6 +452,22 @@ async def approval_list(
         "shifts": preview,
         "hours": _hours(sum(int((p["pay"] or {}).get("paid_minutes") or 0) for p in preview)),
     }
+
+
+async def by_id(db: AsyncSession, principal: Principal, record_id: UUID) -> dict[str, Any]:
+    """The approval list of the week record `record_id` (the inbox item's link). Raises NotFound (no such
+    week, or another municipality's), Forbidden (not its unit's leader)."""
+    record = await engine.load(db, SYNC, record_id)
+    if record is None or record.type != "shift_week" or record.municipality_id != principal.municipality_id:
+        raise NotFound("Ugegodkendelsen findes ikke.", "The weekly approval does not exist.")
+    week = record.fields.get("week") or {}
+    return await approval_list(
+        db,
+        principal,
+        int(record.unit_id or 0),
+        str(week.get("iso")),
+        date.fromisoformat(str(week.get("first"))),
+    )
 
 
 STALE = (

@@ -404,6 +404,13 @@ class ShiftsController(Controller):
         first, _ = _week(week)
         return await approval.approval_list(db_session, principal, unit_id, week, first)
 
+    @get("/approval/{record_id:uuid}", operation_id="getShiftWeekApprovalById")
+    async def approval_by_id(
+        self, db_session: DbSession, principal: SignedIn, record_id: UUID
+    ) -> dict[str, object]:
+        """The weekly approval the inbox item links to (its record id): as `getShiftWeekApproval`."""
+        return await approval.by_id(db_session, principal, record_id)
+
     @post("/units/{unit_id:int}/approval", operation_id="approveShiftWeek", status_code=200)
     async def approve_week(
         self,

@@ -17,6 +17,7 @@ import { FacilityTasks } from "./FacilityTasks";
 import { FacilityTriage } from "./FacilityTriage";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
+import { ShiftApproval, WeekReview } from "./ShiftApproval";
 import { ShiftWeek } from "./ShiftWeek";
 import { fmtKr, monthOf, payrollMonth } from "./records";
 import { CheckinCodes, EntryForm, EntryList, EntryReview } from "./Substitutes";
@@ -195,6 +196,7 @@ export const WORKFLOWS: Workflow[] = [
     routes: [
       { path: "vagter", Screen: MyShifts },
       { path: "vagtplan", Screen: ShiftWeek, area: "shifts_plan" },
+      { path: "vagtplan/godkend/:id", Screen: ShiftApproval, area: "shifts_plan" },
     ],
     tiles: [
       { route: "vagter", label: "area_shifts", hint: "area_shifts_hint" },
@@ -209,6 +211,18 @@ export const WORKFLOWS: Workflow[] = [
           const s = (f.summary ?? {}) as Record<string, unknown>;
           const taker = (f.taker ?? {}) as Record<string, unknown>;
           return `${String(s.date ?? "")} ${String(s.start ?? "")}–${String(s.end ?? "")} → ${String(taker.name ?? "")}`;
+        },
+      },
+      {
+        type: "shift_week",
+        title: (f) => t("sa_title", { week: String((f.week as { number?: number } | undefined)?.number ?? ""), unit: String((f.unit as { name?: string } | undefined)?.name ?? "") }),
+        inbox: {
+          month: (f) => monthOf((f.week as { first?: string } | undefined)?.first),
+          Body: WeekReview,
+          sum: (rows) => t("sa_sum", { n: total(rows, (f) => (f.count as { changes?: number } | undefined)?.changes) }),
+          all: "approve",
+          each: true,
+          ready: () => false, // decided on its own, after the list: never in "Godkend alle"
         },
       },
     ],
