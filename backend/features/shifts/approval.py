@@ -339,10 +339,16 @@ async def week_approved(db: AsyncSession, records: list[Record]) -> list[Effect]
     pay snapshot (hours and supplements, pay.py), which the payroll feed then pays; the week keeps a
     summary of what went (shifts, minutes, missing rates in words)."""
     effects: list[Effect] = []
+    stored = await _stored(db, [r.id for r in records])
     for week in records:
         last = week.history[-1] if week.history else {}
-        if week.state != "approved" or last.get("transition") != "approve" or week.fields.get("approved"):
-            continue
+        before = stored.get(week.id)
+        if (
+            week.state != "approved"
+            or last.get("transition") != "approve"
+            or (before is not None and before.state == "approved")
+        ):
+            continue  # approved in an earlier batch: what went to payroll then stands
         unit_id = int((week.fields.get("unit") or {}).get("id") or week.unit_id or 0)
         span = week.fields.get("week") or {}
         table = pay.table_for(await _unit_kind(db, unit_id))

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
 from backend import platform
@@ -406,7 +406,7 @@ class ShiftsController(Controller):
 
     @get("/approval/{record_id:uuid}", operation_id="getShiftWeekApprovalById")
     async def approval_by_id(
-        self, db_session: DbSession, principal: SignedIn, record_id: UUID
+        self, db_session: DbSession, principal: SignedIn, record_id: FromPath[UUID]
     ) -> dict[str, object]:
         """The weekly approval the inbox item links to (its record id): as `getShiftWeekApproval`."""
         return await approval.by_id(db_session, principal, record_id)
