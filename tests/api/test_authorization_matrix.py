@@ -274,7 +274,7 @@ ENDPOINTS = [
         ),  # nothing to approve
         body=lambda w: {"week": "2026-W50", "version": 0, "changes": 0},
     ),
-    Endpoint("GET", f"/api/shifts/approval/{uuid.uuid4()}", lambda r, t: 404, targeted=False),
+    Endpoint("GET", "/api/shifts/approval/{record}", lambda r, t: 404, targeted=False),
     Endpoint("GET", "/api/payroll/unapproved", only({R.PAYROLL}), targeted=False),
     Endpoint("GET", "/api/payroll/wage-types", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
     Endpoint(

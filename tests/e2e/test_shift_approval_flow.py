@@ -122,6 +122,16 @@ def test_a_swap_is_approved_from_the_inbox_and_the_week_in_one_action_after_a_la
     expect(tablet.get_by_test_id("approval-done")).to_contain_text("3 vagter sendt til lønnen")
     expect(tablet.get_by_role("button", name="Godkend alle 4 ændringer")).to_have_count(0)
 
+    tablet.evaluate("() => localStorage.setItem('felt.lang', 'en')")
+    tablet.reload()  # the same list in English
+    expect(tablet.get_by_role("heading", level=1)).to_have_text(
+        f"Weekly approval, week {iso.week}, Plejecenter Egebo"
+    )
+    expect(tablet.get_by_test_id("approval-done")).to_contain_text(f"Approved by {LEADER}")
+    expect(tablet.locator("li.sa-change", has_text="Swapped")).to_contain_text(f"from {FATIMA} to {ERIK}")
+    tablet.evaluate("() => localStorage.setItem('felt.lang', 'da')")
+
     tablet.goto("/#/inbox")
+    tablet.reload()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Til godkendelse")
     expect(tablet.locator("li.inbox-item", has_text=f"uge {iso.week}, Plejecenter Egebo")).to_have_count(0)

@@ -397,6 +397,7 @@ export const da = {
   action_login: "Logget ind",
   action_logout: "Logget ud",
   action_import: "Indlæst",
+  action_approve_shift_week: "Godkendt: ugens vagtændringer",
   entity_municipality: "Kommune",
   entity_org_unit: "Enhed",
   entity_app_user: "Bruger",

@@ -396,6 +396,7 @@ export const en: Dict = {
   action_login: "Logged in",
   action_logout: "Logged out",
   action_import: "Imported",
+  action_approve_shift_week: "Approved: the week's shift changes",
   entity_municipality: "Municipality",
   entity_org_unit: "Unit",
   entity_app_user: "User",
