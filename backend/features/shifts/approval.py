@@ -209,16 +209,20 @@ async def logged(
     db: AsyncSession, pairs: Sequence[tuple[str, Record | None, Record]], by: int | None
 ) -> list[Change]:
     """The changes that add these (kind, before, after) shift changes, made by user `by`, to their units'
-    weeks: the week of the shift's date now, and the week it was in before when that differs. A week
+    weeks: the week of the shift's date now, and the week it was in before when that differs (`by` None:
+    a new shift's author, else unknown). A week
     already approved goes back to waiting with a fresh list. Returns Changes on `shift_week` records."""
     if not pairs:
         return []
     now = datetime.now(UTC)
-    names = await names_of(db, [by, *(p[2].owner_id for p in pairs), *(p[1].owner_id for p in pairs if p[1])])
+    people = [by, *(p[2].owner_id for p in pairs), *(p[2].author_id for p in pairs)]
+    names = await names_of(db, [*people, *(p[1].owner_id for p in pairs if p[1])])
     per_week: defaultdict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
     weeks: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
     for kind, before, after in pairs:
-        line = entry(kind, before, after, by, names, now)
+        # Without a signed-in user (a job, the demo's seed) a new shift is its author's change.
+        maker = by if by is not None else (after.author_id if before is None else None)
+        line = entry(kind, before, after, maker, names, now)
         places = {(after.unit_id, _day(after.fields))}
         if before is not None:
             places.add((before.unit_id, _day(before.fields)))
