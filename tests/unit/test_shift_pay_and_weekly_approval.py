@@ -139,3 +139,40 @@ def test_a_week_is_its_iso_week_and_its_inbox_line_counts_changes_and_overrides(
     )
     assert line.day == date(2026, 11, 30) and [b.code for b in line.badges] == ["override"]
     assert not any(b.blocking for b in line.badges)
+
+
+def _swap(state: str, taker: int | None, note: str = "") -> Record:
+    swap = Record(
+        uuid4(),
+        "swap",
+        1,
+        7,
+        3,
+        "1/3/",
+        state,
+        {
+            "summary": {"date": "2026-12-10", "start": "07:00", "end": "15:00"},
+            "taker": {"id": taker} if taker else {},
+        },
+        2,
+        False,
+        datetime.now(UTC),
+        history=[{"transition": "offer"}, {"transition": state, "note": note}],
+        parties=[[8, "offered"], [9, "offered"]],
+    )
+    return swap
+
+
+def test_each_step_of_a_swap_tells_the_right_people_once() -> None:
+    from backend.features.shifts import events
+
+    accepted = events.swap_step(_swap("accepted", 8))
+    assert [(j.kind, j.payload.get("to")) for j in accepted] == [
+        ("notify.send", [7, 8]),
+        ("notify.waiting", None),
+    ]
+    refused = events.swap_step(_swap("rejected", 8, "Mangler kørekort"))
+    assert refused[0].payload["message"]["body"][0].endswith("Begrundelse: Mangler kørekort")
+    withdrawn = events.swap_step(_swap("withdrawn", None))
+    assert [j.payload["to"] for j in withdrawn] == [[8, 9]]  # those it was offered to
+    assert events.swap_step(_swap("offered", None)) == []

@@ -4,6 +4,7 @@
 - an open shift taken → the taker, and the others it was offered to are told it is gone;
 - a swap offered → the named colleague, or the team's people who can take it;
 - a swap accepted, approved or refused → both the offerer and the taker; waiting → the leader;
+  withdrawn → the colleagues it was offered to;
 - a week of changes waiting for approval → the unit's leader (the "waiting" count, a digest).
 
 Every event has a key (the record and its step), so a retried request or push sends nothing twice.
@@ -126,6 +127,10 @@ SWAP_STEPS = {
             "The swap of the shift {en} was refused; the shift stays where it was.",
         ),
     ),
+    "withdrawn": (
+        Text("Vagtbytte trukket tilbage", "Shift swap withdrawn"),
+        Text("Tilbuddet om vagten {da} er trukket tilbage.", "The offer of the shift {en} was withdrawn."),
+    ),
 }
 """A swap's state after a step → what both people are told (title, body with the shift's time)."""
 
@@ -135,7 +140,13 @@ def swap_step(record: Record) -> list[Enqueue]:
     refusal); one that waits for the leader adds to the leader's waiting count."""
     texts = SWAP_STEPS.get(record.state)
     taker = (record.fields.get("taker") or {}).get("id")
-    if texts is None or not taker or record.owner_id is None:
+    if texts is None or record.owner_id is None:
+        return []
+    if record.state == "withdrawn":  # the offerer withdrew it: those it was offered to are told
+        told = record.party_ids() - {record.owner_id}
+    elif taker:
+        told = {record.owner_id, int(taker)}
+    else:
         return []
     when = _when(_summary(record))
     title, body = texts
@@ -147,7 +158,7 @@ def swap_step(record: Record) -> list[Enqueue]:
     step = len(record.history)
     out = [
         to_people(
-            [record.owner_id, int(taker)],
+            told,
             msg,
             key=f"swap:{record.id}:{step}",
             municipality_id=record.municipality_id,
