@@ -228,7 +228,7 @@ def server_env(schema: str, data_dir: Path, port: int) -> dict[str, str]:
         "FELT_DATABASE_SCHEMA": schema,
         "FELT_DATA_DIR": str(data_dir),
         "FELT_COOKIE_SECURE": "0",  # plain http on 127.0.0.1
-        "FELT_EXTRA_WORKFLOWS": "tests.sync_types:NOTES",  # the "note" record type
+        "FELT_EXTRA_WORKFLOWS": "tests.sync_types:BENCH_NOTES",  # the "note" record type, announced
         "FELT_DEMO_LOGIN": "0",
         "HOST": HOST,
         "PORT": str(port),

@@ -77,6 +77,10 @@ class Record:
     history: list[dict[str, Any]] = field(default_factory=list)
     author_id: int | None = None
     parties: list[list[Any]] = field(default_factory=list)
+    stored_steps: int = field(default=0, compare=False)
+    """How many steps of `history` were stored when the record was read (0: new in this batch): the
+    steps after them were made in this batch. The workflows' hooks read it (a notification per new
+    step) instead of asking the database again."""
 
     def party_ids(self) -> set[int]:
         return {int(p[0]) for p in self.parties}

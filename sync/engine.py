@@ -147,6 +147,7 @@ def load_row(row: Any) -> Record:
         history=list(row.history),
         author_id=row.author_id,
         parties=list(row.parties or []),
+        stored_steps=len(row.history),
     )
 
 

@@ -3,12 +3,14 @@ app beside the real ones (tests/conftest.py), so the sync engine is tested on a 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Role
 from backend.db.models import OrgUnit
+from backend.features.notify.emit import Text, announce
 from backend.features.workflow import Workflow
 from sync import fields
 from sync.apply import Place
@@ -88,3 +90,19 @@ NOTES = Workflow(
     capabilities={PLAN_SHIFTS: frozenset({Role.PLANNER})},
     doors={"report": unit_door},
 )
+
+BENCH_NOTES = dataclasses.replace(
+    NOTES,
+    name="bench_notes",
+    hooks={
+        "note": (
+            announce(
+                NOTE,
+                "notes",
+                {"approve": (Text("Noten er godkendt", "The note was approved"), Text("Se den.", "See it."))},
+            ),
+        )
+    },
+)
+"""The notes as bench/sync.py serves them: announced like a real workflow's records (trips, receipts),
+so the benchmark pays what the notification hook costs on every push."""

@@ -83,6 +83,11 @@ PLEJE;Plejecenter Egebo;OMS;care_home
 1011;Karen Olsen;karen@demo.felt.dk;ADM;admin,employee
 1012;Lars Poulsen;lars@demo.felt.dk;BORN;leader,employee
 1013;Maja Knudsen;maja@demo.felt.dk;DAG;employee
+1014;Mette Holm;mette@demo.felt.dk;PLEJE;employee
+1015;Nikolaj Berg;nikolaj@demo.felt.dk;PLEJE;employee
+1016;Olivia Friis;olivia@demo.felt.dk;PLEJE;employee
+1017;Peter Lund;peter@demo.felt.dk;DAG;planner,employee
+1018;Rikke Sand;rikke@demo.felt.dk;DAG;employee
 """,
     ),
     "nabo": (

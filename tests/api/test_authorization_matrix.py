@@ -264,6 +264,45 @@ ENDPOINTS = [
         body=lambda w: {"id": str(uuid.uuid4())},
         targeted=False,
     ),
+    # --- laying the plan (issue 13): people's hours and competences, absences, the base plan, 12 weeks ---
+    Endpoint("GET", "/api/shifts/units/{unit}/people", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "PUT",
+        "/api/shifts/units/{unit}/people",
+        scoped({R.PLANNER, R.LEADER}),
+        body=lambda w: {"employee": w.in_a1.id, "weekly_minutes": 1800, "competences": ["kørekort"]},
+    ),
+    Endpoint("GET", "/api/shifts/units/{unit}/absences", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "POST",
+        "/api/shifts/units/{unit}/absences",
+        scoped({R.PLANNER, R.LEADER}),
+        body=lambda w: {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"absence/{w.municipality.id}")),
+            "employee": w.in_a1.id,
+            "kind": "ferie",
+            "first": today().isoformat(),
+            "last": today().isoformat(),
+        },
+    ),
+    Endpoint("DELETE", "/api/shifts/units/{unit}/absences/{record}", scoped({R.PLANNER, R.LEADER})),
+    Endpoint("GET", "/api/shifts/absences/mine", lambda r, t: 200, targeted=False),
+    Endpoint("GET", "/api/shifts/units/{unit}/base-plan", scoped({R.PLANNER, R.LEADER})),
+    Endpoint(
+        "PUT",
+        "/api/shifts/units/{unit}/base-plan",
+        scoped({R.PLANNER, R.LEADER}),
+        body=lambda w: {"weeks": 8, "anchor": "2026-01-05", "slots": []},
+    ),
+    Endpoint(  # allowed on the own unit, which has no base plan yet: told so in words (400)
+        "POST",
+        "/api/shifts/units/{unit}/base-plan/rollout",
+        lambda r, t: (
+            400 if scoped({R.PLANNER, R.LEADER})(r, t) == 200 else scoped({R.PLANNER, R.LEADER})(r, t)
+        ),
+        body=lambda w: {"first": today().isoformat(), "last": today().isoformat()},
+    ),
+    Endpoint("GET", "/api/shifts/units/{unit}/plan", scoped({R.PLANNER, R.LEADER})),
     # Weekly approval: the unit's leader only (the list and its approval rules: test_shifts_approval.py).
     Endpoint("GET", "/api/shifts/units/{unit}/approval?week=2026-W50", scoped({R.LEADER})),
     Endpoint(
@@ -321,6 +360,53 @@ ENDPOINTS = [
         "GET",
         "/api/facility/labels.pdf?building=987654",
         lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
+        targeted=False,
+    ),
+    # Facility planning (teams, categories, recurring tasks, editing buildings and rooms):
+    Endpoint("GET", "/api/facility/teams", only({R.PROPERTY_OFFICE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/facility/teams",
+        lambda r, t: 404 if r == R.PROPERTY_OFFICE else 403,
+        body=lambda w: {"id": 987654, "name": "Hold", "members": []},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/facility/teams/mine", only({R.PROPERTY_OFFICE, R.TECHNICIAN}), targeted=False),
+    Endpoint("GET", "/api/facility/categories", lambda r, t: 200, targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/facility/categories",
+        only({R.PROPERTY_OFFICE, R.ADMIN}),
+        body=lambda w: {"key": "matrix", "da": "Matrix", "en": "Matrix"},
+        targeted=False,
+    ),
+    Endpoint("GET", "/api/facility/recurring", only({R.PROPERTY_OFFICE}), targeted=False),
+    Endpoint(
+        "PUT",
+        "/api/facility/recurring",
+        lambda r, t: 404 if r == R.PROPERTY_OFFICE else 403,
+        body=lambda w: {
+            "building_id": 987654,
+            "title": "Eftersyn",
+            "category": "outdoor",
+            "every": 1,
+            "unit": "years",
+            "start": "2027-01-01",
+        },
+        targeted=False,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/facility/buildings/details",
+        lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
+        body=lambda w: {"id": 987654, "name": "Skolen"},
+        targeted=False,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/facility/rooms",
+        lambda r, t: 404 if r in {R.PROPERTY_OFFICE, R.ADMIN} else 403,
+        body=lambda w: {"building_id": 987654, "name": "3.A"},
         targeted=False,
     ),
     # Web push: each person's own devices and choices; the reminder days are the municipality's settings.

@@ -182,6 +182,19 @@ async def test_a_stand_in_decides_on_the_leaders_behalf_but_not_their_own_items(
 
     [mine] = await _inbox(client, [theirs])  # the leader still sees it, marked as the stand-in's now
     assert mine["with_stand_in"] == deputy.name
+    assert mine["actions"] == []  # read-only: the stand-in decides it in the period
+    assert (await client.get("/api/inbox/count")).json()["waiting"] == len(
+        [i for i in (await client.get("/api/inbox")).json() if i["actions"]]
+    )
+    [refused] = (await client.post("/api/inbox/trip/approve", json={"ids": [theirs]})).json()
+    assert refused["status"] == "rejected" and refused["reason"].startswith(
+        "Din stedfortræder afgør den i perioden"
+    )
+    assert refused["reason_en"].startswith("Your stand-in decides it during the period")
+    [kept] = await _inbox(
+        client, [own]
+    )  # the stand-in's own trip is not theirs to decide: the leader keeps it
+    assert kept["with_stand_in"] is None and "approve" in kept["actions"]
 
     await sign_in(client, db, deputy, settings)
     items = await _inbox(client, [theirs, own])

@@ -1,6 +1,7 @@
 """The leader's inbox on a tablet (issue 16): one list with type, person, amount and the payroll deadline;
 an approval made offline is queued and, because the trip changed meanwhile, not applied ("ændret siden du
-så den"); an approval is reopened with a reason; a stand-in is named and withdrawn; the same screen at 360 px."""
+så den"); an approval is reopened with a reason; a stand-in is named and withdrawn; opened offline, the list
+and the stand-in form's people are the kept ones; the same screen at 360 px."""
 
 from __future__ import annotations
 
@@ -138,6 +139,8 @@ def test_the_leader_decides_offline_reopens_and_names_a_stand_in(
     tablet.reload()
     kept = tablet.get_by_text("Ingen forbindelse: listen er den senest hentede.")
     expect(kept).to_be_visible()
+    # The stand-in form still offers its people (kept with the list), not an empty choice.
+    expect(picker.locator("option", has_text=ANNA)).not_to_have_count(0)
     tablet.context.set_offline(False)
     tablet.evaluate("() => dispatchEvent(new Event('online'))")
     expect(kept).to_have_count(0)

@@ -395,3 +395,9 @@ def test_each_municipality_sets_its_own_cutoff_day() -> None:
     assert payroll_month(date(2025, 3, 30), cutoff_day=31) == Month(2025, 3)
     with pytest.raises(ValueError):
         payroll_month(date(2025, 3, 1), cutoff_day=0)
+
+
+def test_the_admins_reminder_of_a_missing_rate_names_the_year_not_a_trip() -> None:
+    da, en = RateMissing(RateKind.BICYCLE, date(2027, 12, 31)).for_admins()
+    assert da.startswith("Kørselssatsen for cykel/knallert i 2027 mangler.") and "turen" not in da
+    assert en.startswith("The mileage rate for bicycle/moped in 2027 is missing.") and "trip on" not in en

@@ -22,11 +22,11 @@ from backend.db.models import RoleAssignment, User
 from backend.db.sync_tables import SYNC
 from backend.deps import AppSettings, DbSession, SignedIn
 from backend.errors import Forbidden, Invalid, NotFound
-from backend.features.facility import service
+from backend.features.facility import categories, service
 from backend.features.facility.importer import import_buildings
 from backend.features.facility.labels import Label, label_sheet
 from backend.features.facility.models import Building, Room
-from backend.features.facility.record_type import CATEGORIES, TRIAGE
+from backend.features.facility.record_type import TRIAGE
 from backend.features.facility.rules import codes
 from backend.features.facility.rules.status import public_steps
 from backend.features.org.hr_csv import CsvUnreadable
@@ -109,8 +109,9 @@ class ReceiptOut(msgspec.Struct):
     """How many photos of the fix the technician took."""
 
 
-def _categories() -> list[Category]:
-    return [Category(k, da, en) for k, (da, en) in CATEGORIES.items()]
+async def _categories(db: DbSession, municipality_id: int) -> list[Category]:
+    """The categories a reporter may choose: the municipality's own list (categories.py), not retired."""
+    return [Category(c.key, c.da, c.en) for c in await categories.offered(db, municipality_id)]
 
 
 async def _room(db: DbSession, code: str) -> Room:
@@ -141,7 +142,7 @@ class FacilityPublicController(Controller):
                 room.code,
                 building.name,
                 room.name,
-                _categories(),
+                await _categories(db_session, room.municipality_id),
                 [msgspec.convert(o, OpenReport) for o in await service.open_reports(db_session, room)],
             )
         )

@@ -1,5 +1,6 @@
 """Demo facility data: Nordskolen and Børnehuset Solsikken with rooms (open to reports without log-in),
-Jens the technician covering Børn og Unge, and reports in each state for Ida's board and Jens's list.
+Jens the technician covering Børn og Unge, and reports in each state for Ida's board and Jens's list;
+the daycares' flying team (Jens on it) with a report planned for it, and a yearly playground inspection.
 
 Reports go in through the door and the push pipeline, as a phone would send them. Idempotent: fixed
 report ids and fixed devices; buildings are made once.
@@ -15,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import today
 from backend.db.models import OrgUnit, RoleAssignment, User
+from backend.features.facility import recurring, teams
 from backend.features.facility.models import Building, Room
+from backend.features.facility.planning_models import Schedule
 from backend.features.facility.record_type import REPORT
 from backend.features.facility.rules.codes import new_code
 from backend.features.sync import pipeline
@@ -139,3 +142,71 @@ async def seed_facility(db: AsyncSession, platform: Platform, municipality_id: i
         if "start" in s
     ]
     await push_as(db, platform, me, _id("device", "jens"), starts)
+    await seed_planning(db, platform, municipality_id)
+
+
+TEAM = "Flyverholdet – daginstitutioner"
+PLAYGROUND = "Årligt eftersyn af legepladsens redskaber"
+TEAM_REPORT = ("Stue Mælkebøtten", "heating", "Radiatoren under vinduet er kold.", "normal")
+"""A daycare report planned for the flying team: (room, category, text, urgency)."""
+
+
+async def seed_planning(db: AsyncSession, platform: Platform, municipality_id: int) -> None:
+    """Ida's planning: the daycares' flying team with Jens on it, a report planned for the team, and a
+    yearly playground inspection (a recurring task) whose next occurrence the daily job makes now."""
+    jens = await _user(db, municipality_id, "1010")
+    team = await teams.save(db, municipality_id, None, TEAM, True, [jens.id])
+    assert team is not None
+    daycare = (
+        await db.scalars(
+            select(Building).where(
+                Building.municipality_id == municipality_id, Building.name == BUILDINGS[1][1]
+            )
+        )
+    ).one()
+    rooms = (await db.scalars(select(Room).where(Room.building_id == daycare.id).order_by(Room.id))).all()
+    playground = next(r for r in rooms if r.name == "Legepladsen")
+    day = today()
+    made = await db.scalar(
+        select(Schedule.id).where(Schedule.municipality_id == municipality_id, Schedule.title == PLAYGROUND)
+    )
+    if made is None:  # made once: its start stays the day it was first seeded
+        await recurring.save_schedule(
+            db,
+            municipality_id,
+            recurring.ScheduleIn(
+                None,
+                daycare.id,
+                playground.id,
+                PLAYGROUND,
+                "outdoor",
+                1,
+                "years",
+                day + timedelta(days=10),
+                team.id,
+                None,
+                True,
+            ),
+            day,
+        )
+    await db.commit()
+    await recurring.run(db, platform, day)
+    await db.commit()
+
+    room_name, category, text, urgency = TEAM_REPORT
+    room = next(r for r in rooms if r.name == room_name)
+    rid = _id("team-report")
+    fields = {"code": room.code, "category": category, "text": text, "urgency": urgency}
+    await pipeline.through_door(db, platform, REPORT, room.code, rid, fields)
+    ida = await principal_of(db, platform, municipality_id, "1009")
+    due = (day + timedelta(days=3)).isoformat()
+    await push_as(
+        db,
+        platform,
+        ida,
+        _id("device", "ida-team"),
+        [
+            Mutation(0, "put", REPORT, rid, fields={"team": team.id, "due": due}),
+            Mutation(0, "transition", REPORT, rid, transition="plan"),
+        ],
+    )

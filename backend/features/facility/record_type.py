@@ -37,7 +37,10 @@ REPORT = "facility_report"
 
 REPORT_FIELDS = {
     "code": fields.text("Rummets kode", "Room code", max_length=64, pattern=r"^[A-Za-z0-9_-]{22,64}$"),
-    "category": fields.choice("Kategori", "Category", tuple(CATEGORIES), default="other", nullable=False),
+    # The municipality's own list (categories.py); a key, checked against the list when a report is made.
+    "category": fields.text(
+        "Kategori", "Category", max_length=40, pattern=r"^[a-z0-9_]{1,40}$", default="other", nullable=False
+    ),
     "text": fields.text("Hvad er galt", "What is wrong", max_length=2000),
     "urgency": fields.choice("Hast", "Urgency", URGENCIES, default="normal", nullable=False),
     "photos": fields.blobs("Billeder", "Photos", max_items=MAX_PHOTOS),
@@ -50,16 +53,25 @@ REPORT_FIELDS = {
     # Written by the server only:
     "place": fields.server_data("Sted", "Place"),
     "repeat_of": fields.server_data("Gentagen fejl", "Repeated fault"),
+    # Teams and recurring tasks (teams.py, recurring.py):
+    "team": fields.integer("Hold", "Team", min=1, max=2_147_483_647, default=None),
+    "recurring": fields.server_data("Fast opgave", "Recurring task"),
+    "carried_from": fields.server_data("Overført fra", "Carried over from"),
 }
 """`code` the room's QR code as scanned (the server resolves it to `place`: {building_id, building,
 room_id, room}); `assignee` a technician's user id; `due` the deadline (a date); `internal_note` never
 reaches the reporter; `repeat_of` {id, closed_at} when the same room and category was closed within 30
-days (rules.repeat)."""
+days (rules.repeat); `team` a technician team's id (teams.py: on every member's list); `recurring`
+{schedule_id, due} for an occurrence of a recurring task; `carried_from` the year (int) an unfinished task
+was carried over from (rules.schedule)."""
 
 
 def _ready_to_plan(f: dict[str, Any]) -> tuple[str, str] | None:
-    if f.get("assignee") is None or not f.get("due"):
-        return "Vælg tekniker og frist først.", "Choose a technician and a due date first."
+    if (f.get("assignee") is None and f.get("team") is None) or not f.get("due"):
+        return (
+            "Vælg hold eller tekniker og frist først.",
+            "Choose a team or a technician and a due date first.",
+        )
     return None
 
 

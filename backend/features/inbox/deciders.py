@@ -32,10 +32,18 @@ class Decider:
 LEADERS: frozenset[Role] = frozenset({Role.LEADER})
 
 
+def ancestor_paths(unit_path: str) -> list[str]:
+    """The paths of the unit at `unit_path` and of every unit above it: "1/4/9/" → ["1/", "1/4/", "1/4/9/"]
+    (a materialised path is its ancestors' ids, each ended by "/"). A grant on any of them covers it."""
+    ends = [i + 1 for i, c in enumerate(unit_path) if c == "/"]
+    return [unit_path[:end] for end in ends] + ([unit_path] if not unit_path.endswith("/") else [])
+
+
 async def _leaders_above(
     db: AsyncSession, municipality_id: int, unit_path: str, roles: Collection[Role] = LEADERS
 ) -> list[list[tuple[int, str]]]:
-    """The holders of `roles` covering `unit_path`, nearest level first: [[(user id, grant unit path), …], …]."""
+    """The holders of `roles` covering `unit_path`, nearest level first: [[(user id, grant unit path), …], …].
+    Only the grants on the unit and the units above it are read (the paths' index answers)."""
     rows = await db.execute(
         select(RoleAssignment.user_id, OrgUnit.path)
         .join(OrgUnit, OrgUnit.id == RoleAssignment.unit_id)
@@ -43,13 +51,14 @@ async def _leaders_above(
         .where(
             RoleAssignment.municipality_id == municipality_id,
             RoleAssignment.role.in_([r.value for r in roles]),
+            OrgUnit.path.in_(["", *ancestor_paths(unit_path)]),  # "": as Principal.can, covers all
             User.active.is_(True),
         )
+        .distinct()
     )
     levels: dict[str, list[tuple[int, str]]] = {}
     for user_id, path in rows:
-        if unit_path.startswith(path) and (user_id, path) not in levels.get(path, []):
-            levels.setdefault(path, []).append((user_id, path))
+        levels.setdefault(path, []).append((user_id, path))
     return [sorted(levels[p]) for p in sorted(levels, key=len, reverse=True)]
 
 

@@ -53,6 +53,10 @@ ON_ITS_OWN = (
     "Kræver en individuel beslutning med begrundelse.",
     "Needs a decision on its own, with a reason.",
 )
+WITH_STAND_IN = (
+    "Din stedfortræder afgør den i perioden; du afgør selv igen, når den er slut.",
+    "Your stand-in decides it during the period; you decide again once it is over.",
+)
 LEADERS_OWN = (
     "Som stedfortræder kan du ikke afgøre lederens egne poster.",
     "As a stand-in you cannot decide the leader's own items.",
@@ -221,7 +225,15 @@ async def _rows(db: AsyncSession, principal: Principal, clauses: list[Any], *ext
 
 
 async def inbox(db: AsyncSession, principal: Principal, platform: Platform) -> list[InboxItem]:
-    """Everything waiting for `principal` (as themself or as a stand-in today), by deadline then age."""
+    """Everything waiting for `principal` (as themself or as a stand-in today), by deadline then age.
+
+    While a leader's stand-in period covers today, the items of its unit are the stand-in's to decide
+    (issue 16: "new items and notifications go to the stand-in"; who_decides says the same). The
+    leader still sees them, marked with the stand-in's name (`with_stand_in`) and without actions:
+    a leader on holiday who looks expects to see what is waiting and who has it, not to decide it
+    beside the stand-in (two people deciding the same item race each other). To decide again, the
+    leader ends the period. The stand-in's own items are not theirs to decide: the leader keeps those.
+    """
     acting = await with_stand_ins(db, principal, today())
     steps = _waiting_steps(platform.registry)
     rows = await _rows(db, acting, _scope_clauses(acting, steps, "source"))
@@ -233,12 +245,17 @@ async def inbox(db: AsyncSession, principal: Principal, platform: Platform) -> l
         actions = [step.name for name, step in steps if name == row.type and _may(acting, step, row)]
         if actions:
             item = _item(platform, row, actions, deadline, names, acting)
-            item.with_stand_in = next(
-                (n for path, who, n in covered if row.unit_path.startswith(path) and who != row.owner_id),
-                None,
-            )
+            item.with_stand_in = _lent_to(covered, row.unit_path, row.owner_id)
+            if item.with_stand_in is not None and item.on_behalf_of is None:
+                item.actions = []  # the stand-in decides it: read-only for the leader
             items.append(item)
     return sorted(items, key=_sort_key)
+
+
+def _lent_to(covered: list[tuple[str, int, str]], unit_path: str, owner_id: int | None) -> str | None:
+    """The name of the stand-in who decides an item of `unit_path` about `owner_id` in this leader's
+    place today (`covered`: _my_stand_ins), or None."""
+    return next((n for path, who, n in covered if unit_path.startswith(path) and who != owner_id), None)
 
 
 async def _my_stand_ins(db: AsyncSession, principal: Principal, on: date) -> list[tuple[str, int, str]]:
@@ -254,7 +271,7 @@ async def _my_stand_ins(db: AsyncSession, principal: Principal, on: date) -> lis
 
 async def counts(db: AsyncSession, principal: Principal, platform: Platform) -> Counts:
     """The home tile's numbers: items waiting, how many need a decision on their own, the deadline."""
-    items = await inbox(db, principal, platform)
+    items = [i for i in await inbox(db, principal, platform) if i.actions]  # not the stand-in's
     return Counts(
         len(items),
         sum(i.blocked for i in items),
@@ -303,6 +320,7 @@ async def act(
     if len(ids) > MAX_BATCH:
         raise Invalid(f"Højst {MAX_BATCH} ad gangen.", f"At most {MAX_BATCH} at a time.")
     acting = await with_stand_ins(db, principal, today())
+    covered = await _my_stand_ins(db, principal, today())
     records = await _read(db, principal.municipality_id, ids)
     results: list[MutationResult | None] = [None] * len(ids)
     go: list[tuple[int, UUID]] = []
@@ -316,6 +334,11 @@ async def act(
             results[n - 1] = _refused(n, CHANGED, "conflict", record)
         elif _leaders_own(acting, step, record.unit_path, record.owner_id):
             results[n - 1] = _refused(n, LEADERS_OWN)
+        elif (
+            acting.on_behalf_of(step.by, record.unit_path) is None
+            and _lent_to(covered, record.unit_path, record.owner_id) is not None
+        ):
+            results[n - 1] = _refused(n, WITH_STAND_IN, record=record)
         elif blocked and not step.note_required and (len(ids) > 1 or not (note or "").strip()):
             results[n - 1] = _refused(n, ON_ITS_OWN, record=record)
         else:

@@ -55,7 +55,8 @@ async def _settings_out(db: DbSession, municipality_id: int, lang: str) -> Milea
                 rate_on(rates, kind, date(year, 12, 31))
             except RateMissing as exc:
                 if year == today().year or today().month == 12:
-                    missing.append(exc.detail_en if lang == "en" else exc.detail)
+                    da, en = exc.for_admins()
+                    missing.append(en if lang == "en" else da)
     return MileageSettings(
         rates=[RateRow(r.kind.value, r.effective_from, r.kr_per_km, r.source, r.verify) for r in rates],
         max_km_per_trip=limits.max_km_per_trip,

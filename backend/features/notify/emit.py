@@ -13,12 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db.sync_tables import SYNC
 from backend.features.workflow import Effect, Enqueue, Hook
 from sync.apply import Record
 from sync.registry import OWNER, RecordType
@@ -91,13 +88,6 @@ def waiting(record: Record, capability: str, *, key: str | None = None) -> Enque
     )
 
 
-async def _stored_steps(db: AsyncSession, records: list[Record]) -> dict[UUID, int]:
-    """How many steps each record had before this batch (as stored; absent: a new record)."""
-    r = SYNC.record.c
-    rows = await db.execute(select(r.id, r.history).where(r.id.in_([x.id for x in records])))
-    return {row.id: len(row.history or []) for row in rows}
-
-
 def waits_for(record_type: RecordType, state: str) -> str | None:
     """The capability a record in `state` waits for (a transition out of it made by someone else that
     puts it in an inbox), or None."""
@@ -116,9 +106,8 @@ def announce(record_type: RecordType, screen: str, decided: Mapping[str, tuple[T
 
     async def announce_steps(db: AsyncSession, records: list[Record]) -> list[Effect]:
         effects: list[Effect] = []
-        before = await _stored_steps(db, records)
         for record in records:
-            done = before.get(record.id, 0)
+            done = record.stored_steps  # as read by the batch: no second look at the stored history
             if len(record.history) <= done or record.deleted:
                 continue
             capability = waits_for(record_type, record.state)

@@ -16,6 +16,7 @@ photos queued or being read, `ocr.photos_read` the ones last read.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import ocr
 from backend.db.sync_tables import SYNC
+from backend.features.receipts import ocr_reasons
 from backend.features.receipts.record_type import OCR_FIELDS
 from backend.features.sync import pipeline
 from backend.features.workflow import Change, Effect, Enqueue
@@ -81,9 +83,26 @@ async def ocr_if_ready(db: AsyncSession, record: Record) -> list[Effect]:
     ]
 
 
+def _drop_changed_reasons(record: Record) -> Record | None:
+    """The receipt without the reading's reasons about fields the employee has changed since
+    (ocr_reasons.py), or None when every reason still holds."""
+    ocr_now = record.fields.get("ocr") or {}
+    kept = ocr_reasons.still_holding(ocr_now.get("reasons") or {}, record.fields)
+    if kept is None:
+        return None
+    return dataclasses.replace(record, fields={**record.fields, "ocr": {**ocr_now, "reasons": kept}})
+
+
 async def receipts_changed(db: AsyncSession, records: list[Record]) -> list[Effect]:
-    """Push hook: each changed receipt that is ready is read."""
-    return [effect for record in records for effect in await ocr_if_ready(db, record)]
+    """Push hook: a warning about a field the employee changed goes; each changed receipt that is
+    ready is read."""
+    effects: list[Effect] = []
+    for record in records:
+        if (cleared := _drop_changed_reasons(record)) is not None:
+            record = cleared
+            effects.append(Change(record, record.fields))
+        effects += await ocr_if_ready(db, record)
+    return effects
 
 
 async def photo_stored(db: AsyncSession, sha256: str) -> list[Effect]:
@@ -214,7 +233,7 @@ async def read_receipt(db: AsyncSession, platform: Platform, payload: dict[str, 
             "photos_read": photos,
             "confidence": found["confidence"],
             "suggestions": suggestions,
-            "reasons": found["reasons"],
+            "reasons": ocr_reasons.with_values(found["reasons"], fields),
             "errors": errors,
         }
         fields["duplicate_of"] = await _duplicates(db, record, fields)

@@ -67,6 +67,16 @@ def placed(day: date, start: str, end: str, break_minutes: int, ref: str = "") -
                 "length", "En vagt skal vare mere end 0 minutter.", "A shift must last more than 0 minutes."
             )
         )
+    if minutes > MAX_SHIFT_MINUTES and end < start:
+        raise BadShift(
+            Finding(
+                "length",
+                f"Vagten slutter ({end}) før den begynder ({start}); som nattevagt til næste dag ville den "
+                f"vare {hours_text(minutes)}, og en vagt må højst vare {hours_text(MAX_SHIFT_MINUTES)}.",
+                f"The shift ends ({end}) before it begins ({start}); as a night into the next day it would "
+                f"last {hours_text(minutes, 'en')}, and a shift may last at most {hours_text(MAX_SHIFT_MINUTES, 'en')}.",
+            )
+        )
     if minutes > MAX_SHIFT_MINUTES:
         raise BadShift(
             Finding(

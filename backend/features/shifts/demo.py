@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.clock import today
 from backend.db.models import OrgUnit, User
 from backend.features.shifts import service
+from backend.features.shifts.demo_plan import seed_people, seed_plans
 from backend.features.shifts.models import ShiftType
 from backend.features.sync import pipeline
 from backend.platform import Platform
@@ -56,6 +57,7 @@ async def seed_shifts(db: AsyncSession, platform: Platform, municipality_id: int
                 )
             )
     await db.flush()
+    await seed_people(db, municipality_id)  # competences and absences before any shift is checked
     types = {name: (start, end, pause, competences) for name, start, end, pause, competences in TYPES}
     monday = today() - timedelta(days=today().weekday())
     mutations = []
@@ -100,3 +102,4 @@ async def seed_shifts(db: AsyncSession, platform: Platform, municipality_id: int
     offer = await service.prepare_swap(db, fatima, uuid.uuid5(NAMESPACE, "swap/1"), her_shift, None)
     await pipeline.save(db, platform, [offer])
     await db.commit()
+    await seed_plans(db, platform, municipality_id)

@@ -26,10 +26,13 @@ from backend.db.models import OrgUnit, User
 from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import get_unit
+from backend.features.shifts import absences as person_absences
+from backend.features.shifts import competences as person_competences
 from backend.features.shifts import settings as unit_settings
 from backend.features.shifts.checks import BadShift, Finding, check, paid_minutes, placed
 from backend.features.shifts.record_type import OVERRIDE_RULES, PLAN_SHIFTS, SHIFT_FIELDS
 from backend.features.workflow import Change, Effect
+from backend.features.worktime import absences as absence_rules
 from backend.features.worktime import norm
 from backend.features.worktime.rest import RestProfile, Work
 from sync import engine
@@ -119,6 +122,18 @@ def evaluate(
     return Outcome(clock, check(work, other_work, profile))
 
 
+async def with_person(
+    db: AsyncSession, person: int, unit_id: int | None, fields: Mapping[str, Any], outcome: Outcome
+) -> Outcome:
+    """`outcome` with what the person brings: a competence the shift requires that they lack, an absence
+    on its date (shifts.competences, shifts.absences). A shift that cannot be placed is left as it is."""
+    if outcome.clock is None:
+        return outcome
+    extra = await person_competences.findings(db, person, unit_id, fields)
+    extra += await person_absences.findings(db, person, fields)
+    return Outcome(outcome.clock, [*outcome.findings, *extra]) if extra else outcome
+
+
 def _rules(outcome: Outcome, override: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "findings": [x.out() for x in outcome.findings],
@@ -147,6 +162,7 @@ async def shifts_changed(db: AsyncSession, records: list[Record]) -> list[Effect
         others = await neighbours(db, record.owner_id, around, changed)
         rules = await unit_settings.for_unit(db, record.unit_path)
         outcome = evaluate(record.id, record.fields, others, rules.profile)
+        outcome = await with_person(db, record.owner_id, record.unit_id, record.fields, outcome)
         fields = {
             **record.fields,
             "clock": outcome.clock or {},
@@ -225,6 +241,7 @@ async def prepare(db: AsyncSession, principal: Principal, data: ShiftIn) -> Chan
         raise Invalid(bad.da, bad.en) from None
     others = await neighbours(db, data.employee, data.date)
     outcome = evaluate(data.id, fields, others, (await unit_settings.for_unit(db, unit.path)).profile)
+    outcome = await with_person(db, data.employee, unit.id, fields, outcome)
     if outcome.clock is None:
         raise Invalid(*refusal(outcome.findings))
     # Pressing save twice on an overridden shift keeps the leader's override (same rules broken).
@@ -279,8 +296,8 @@ def iso_week(value: str) -> tuple[date, date]:
 async def week(
     db: AsyncSession, principal: Principal, unit_id: int, first: date, last: date
 ) -> dict[str, Any]:
-    """The unit's week for its planners and leaders: its people (the unit and those below) and the
-    shifts in it (with their rule findings and overrides)."""
+    """The unit's week for its planners and leaders: its people (the unit and those below), the
+    shifts in it (with their rule findings and overrides) and their absences (shifts.absences.out)."""
     unit = await get_unit(db, principal, unit_id)
     if not principal.can(PLAN_SHIFTS, unit.path):
         raise Forbidden(*NO_PLANNING)
@@ -314,6 +331,11 @@ async def week(
             for s in sorted(shifts, key=lambda s: (s.fields.get("date"), s.fields.get("start") or ""))
         ],
         "balances": await balances(db, [p.id for p in people], rules, first),
+        "absences": [
+            person_absences.out(a)
+            for rows in (await person_absences.of_people(db, [p.id for p in people], first, last)).values()
+            for a in rows
+        ],
         "open": [
             {"id": str(s.id), "state": s.state, "offered": sorted(s.party_ids()), **s.fields}
             for s in sorted(open_shifts, key=lambda s: (s.fields.get("date"), s.fields.get("start") or ""))
@@ -358,9 +380,12 @@ def _new_record(
 async def can_take(
     db: AsyncSession, person: int, fields: Mapping[str, Any], profile: RestProfile = RestProfile()
 ) -> Outcome:
-    """Whether `person` could take a shift with these fields now: the checks against their own shifts."""
+    """Whether `person` could take a shift with these fields now: the checks against their own shifts,
+    the competences it requires and their absences."""
     around = _day(fields.get("date")) or today()
-    return evaluate(uuid4(), fields, await neighbours(db, person, around), profile)
+    outcome = evaluate(uuid4(), fields, await neighbours(db, person, around), profile)
+    unit = fields.get("unit")
+    return await with_person(db, person, int(unit) if isinstance(unit, int) else None, fields, outcome)
 
 
 async def prepare_open(db: AsyncSession, principal: Principal, data: ShiftIn) -> Change:
@@ -446,13 +471,14 @@ async def prepare_take(db: AsyncSession, principal: Principal, open_id: UUID) ->
 async def balances(
     db: AsyncSession, people: list[int], rules: unit_settings.Settings, around: date
 ) -> dict[str, Any]:
-    """Each person's standing in the normperiode holding `around` (worktime.norm): the norm (full time:
-    part-time hours are not yet recorded in Felt), paid minutes worked (shifts ended by now) and
-    planned (the rest of the period), the balance so far and projected to the end, against the band.
-    Absences are not yet recorded, so they credit nothing here. People with no shift in the period are
-    left out (nobody on the rota yet, or someone who does not work shifts)."""
+    """Each person's standing in the normperiode holding `around` (worktime.norm), in minutes: the norm
+    pro rata for their weekly hours (shifts.competences.terms; full time when unset) less the days of
+    absences that reduce it, paid minutes worked (shifts ended by now) and planned (the rest of the
+    period), absences credited as worked (worktime.absences: the effect per kind), the balance against
+    the whole period's norm and projected to its end, against the band; and `due_so_far` (the norm of
+    the days before today) with `balance_so_far` (worked + credited so far − due so far). People with no
+    shift and no absence in the period are left out (not on this period's rota)."""
     first, last = norm.periods(rules.norm_anchor, rules.norm_weeks, around)
-    owed = norm.norm_minutes(first, last)
     r = SYNC.record.c
     now = datetime.now(UTC)
     worked: dict[int, int] = dict.fromkeys(people, 0)
@@ -472,20 +498,40 @@ async def balances(
                 continue
             done = datetime.fromisoformat(str(clock["end"])) <= now
             (worked if done else planned)[owner] += int(clock["paid_minutes"])
+    terms = await person_competences.terms(db, people)
+    away = await person_absences.of_people(db, people, first, last)
+    until = min(max(today(), first), last + timedelta(days=1))
     out = {}
     for person in people:
-        if not worked[person] and not planned[person]:
+        if not worked[person] and not planned[person] and not away[person]:
             continue  # not on this period's rota: a balance of minus the whole norm would only alarm
+        weekly = terms[person][0]
+        effect = absence_rules.effect(
+            [person_absences.of_row(a) for a in away[person]], first, last, until, weekly
+        )
+        owed = norm.norm_minutes(first, last, weekly) - effect.norm_reduction
+        due = (
+            norm.norm_minutes(first, until - timedelta(days=1), weekly) if until > first else 0
+        ) - effect.norm_reduction_so_far
         b = norm.Balance(
-            norm=owed, worked=worked[person], credited=0, planned=planned[person], band=rules.band
+            norm=owed,
+            worked=worked[person],
+            credited=effect.credited,
+            planned=planned[person],
+            band=rules.band,
         )
         out[str(person)] = {
             "first": first.isoformat(),
             "last": last.isoformat(),
+            "weekly_minutes": weekly,
             "norm": b.norm,
+            "absence_norm_reduction": effect.norm_reduction,
+            "credited": b.credited,
             "worked": b.worked,
             "planned": b.planned,
             "balance": b.balance,
+            "due_so_far": due,
+            "balance_so_far": b.worked + effect.credited_so_far - due,
             "projected": b.projected,
             "band": b.band,
             "outside_band": b.outside_band,

@@ -6,6 +6,7 @@ import { api } from "../api";
 import { lang, t } from "../i18n";
 import { errorText } from "./hooks";
 import { Page, Status } from "./Layout";
+import { FacilityBuildingEdit } from "./FacilityBuildingEdit";
 import type { ScreenProps } from "./workflows";
 
 interface Building {
@@ -88,6 +89,7 @@ export function FacilityBuildings({ me }: ScreenProps) {
               </li>
             ))}
           </ul>
+          <FacilityBuildingEdit b={b} onSaved={(m) => (setMessage(m), void load())} />
           {me.areas.includes("admin") && (
             <button type="button" class="btn" onClick={() => void rotate(b)}>
               {t("fa_rotate")}

@@ -5,15 +5,20 @@ import { feltSync, type LocalRecord } from "../data";
 import { t } from "../i18n";
 import { Page } from "./Layout";
 import { showDate, str, useRecords } from "./records";
-import { categoryText, daysLeft, placeOf, REPORT, stateText, urgencyText } from "./facilityText";
+import { carriedText, categoryText, daysLeft, placeOf, REPORT, stateText, urgencyText } from "./facilityText";
+import { useMyTeams } from "./facilityPlanning";
 import type { ScreenProps } from "./workflows";
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
 export function FacilityTasks({ me }: ScreenProps) {
   const rows = useRecords(REPORT) ?? [];
+  // Mine: assigned to me, or to a team I am on (the list of my teams is kept on the phone for offline use).
+  const teams = useMyTeams();
+  const teamName = (id: unknown) => teams.find((x) => x.id === Number(id))?.name;
   const mine = rows
-    .filter((r) => Number(r.fields.assignee) === Number(me.id) && (r.state === "planned" || r.state === "in_progress"))
+    .filter((r) => Number(r.fields.assignee) === Number(me.id) || (r.fields.team != null && !!teamName(r.fields.team)))
+    .filter((r) => r.state === "planned" || r.state === "in_progress")
     .sort((a, b) => str(a.fields.due).localeCompare(str(b.fields.due)));
   return (
     <Page title={t("fa_tasksTitle")} back>
@@ -21,7 +26,7 @@ export function FacilityTasks({ me }: ScreenProps) {
       <ul class="cards">
         {mine.map((r) => (
           <li key={r.id} class="card">
-            <Task r={r} />
+            <Task r={r} team={teamName(r.fields.team)} />
           </li>
         ))}
       </ul>
@@ -29,7 +34,7 @@ export function FacilityTasks({ me }: ScreenProps) {
   );
 }
 
-function Task({ r }: { r: LocalRecord }) {
+function Task({ r, team }: { r: LocalRecord; team?: string }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const fixes = strings(r.fields.fix_photos);
@@ -69,7 +74,9 @@ function Task({ r }: { r: LocalRecord }) {
       <p>
         {t("fa_due", { date: showDate(r.fields.due) })}
         {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}
+        {carriedText(r) && <span class="mark"> {carriedText(r)}</span>}
       </p>
+      {team && <p class="muted">{t("fa_teamTask", { team })}</p>}
       {str(r.fields.internal_note) && <p class="note">{str(r.fields.internal_note)}</p>}
       {r.transitions.length > 0 && <p class="muted">{t("fa_sending")}</p>}
       {!finished && (

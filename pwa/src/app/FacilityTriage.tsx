@@ -1,7 +1,7 @@
 // The property office's board (ejendomskontoret; desktop and tablet): new reports by building, urgent and
 // oldest first; assign each to a technician with a priority and a due date (offline too: sync), or reject
 // with a reason; then the planned and running work with its deadlines (overdue, due this week).
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { LocalRecord } from "../data";
 import { feltSync } from "../data";
@@ -9,25 +9,10 @@ import { t } from "../i18n";
 import { errorText } from "./hooks";
 import { Page } from "./Layout";
 import { showDate, str, useRecords } from "./records";
-import { categoryText, daysLeft, isRepeat, placeOf, REPORT, stateText, URGENT_FIRST, urgencyText } from "./facilityText";
+import { carriedText, categoryText, daysLeft, isRecurring, isRepeat, placeOf, REPORT, stateText, URGENT_FIRST, urgencyText } from "./facilityText";
+import { FacilityDeadlines } from "./FacilityDeadlines";
+import { type Person, type Team, useTeams, useTechnicians } from "./facilityPlanning";
 import type { ScreenProps } from "./workflows";
-
-interface Person {
-  id: number;
-  name: string;
-}
-const PEOPLE = "felt.facility.technicians";
-
-function useTechnicians(): Person[] {
-  const [people, setPeople] = useState<Person[]>(() => JSON.parse(localStorage.getItem(PEOPLE) ?? "[]") as Person[]);
-  useEffect(() => {
-    api.get<Person[]>("/api/facility/technicians").then(
-      (p) => (setPeople(p), localStorage.setItem(PEOPLE, JSON.stringify(p))),
-      () => undefined, // offline: the list kept from last time
-    );
-  }, []);
-  return people;
-}
 
 const byBuilding = (rows: LocalRecord[]): [string, LocalRecord[]][] => {
   const groups = new Map<string, LocalRecord[]>();
@@ -38,14 +23,20 @@ const byBuilding = (rows: LocalRecord[]): [string, LocalRecord[]][] => {
 export function FacilityTriage(_: ScreenProps) {
   const rows = useRecords(REPORT) ?? [];
   const people = useTechnicians();
-  const name = (id: unknown) => people.find((p) => p.id === Number(id))?.name ?? str(id);
+  const [teams] = useTeams();
+  const [place, setPlace] = useState("");
+  const [urgencyFilter, setUrgencyFilter] = useState("");
+  const [newestFirst, setNewestFirst] = useState(false);
+  const name = (id: unknown) =>
+    id == null ? "" : (people.find((p) => p.id === Number(id))?.name ?? str(id));
+  const holder = (r: LocalRecord) =>
+    [teams.find((x) => x.id === Number(r.fields.team))?.name, name(r.fields.assignee)].filter(Boolean).join(" · ");
+  const age = (a: LocalRecord, b: LocalRecord) => str(a.updated_at).localeCompare(str(b.updated_at)) * (newestFirst ? -1 : 1);
+  const buildings = [...new Set(rows.map((r) => placeOf(r).building ?? ""))].filter(Boolean).sort();
   const fresh = rows
     .filter((r) => r.state === "received" && !r.transitions.length)
-    .sort(
-      (a, b) =>
-        (URGENT_FIRST[str(a.fields.urgency)] ?? 1) - (URGENT_FIRST[str(b.fields.urgency)] ?? 1) ||
-        str(a.updated_at).localeCompare(str(b.updated_at)),
-    );
+    .filter((r) => (!place || placeOf(r).building === place) && (!urgencyFilter || str(r.fields.urgency) === urgencyFilter))
+    .sort((a, b) => (URGENT_FIRST[str(a.fields.urgency)] ?? 1) - (URGENT_FIRST[str(b.fields.urgency)] ?? 1) || age(a, b));
   const running = rows
     .filter((r) => r.state === "planned" || r.state === "in_progress" || r.transitions.length)
     .sort((a, b) => str(a.fields.due).localeCompare(str(b.fields.due)));
@@ -58,8 +49,40 @@ export function FacilityTriage(_: ScreenProps) {
   return (
     <Page title={t("fa_triageTitle")} back>
       <p>
-        <a href="#/ejendom/bygninger">{t("fa_buildingsTitle")}</a>
+        <a href="#/ejendom/bygninger">{t("fa_buildingsTitle")}</a> · <a href="#/ejendom/planlaegning">{t("fa_planningTitle")}</a>
       </p>
+      <fieldset class="fa-filters">
+        <legend>{t("fa_filter")}</legend>
+        <div class="field">
+          <label for="fa-f-building">{t("fa_building")}</label>
+          <select id="fa-f-building" value={place} onChange={(e) => setPlace(e.currentTarget.value)}>
+            <option value="">{t("fa_all")}</option>
+            {buildings.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="fa-f-urgency">{t("fa_urgencyShort")}</label>
+          <select id="fa-f-urgency" value={urgencyFilter} onChange={(e) => setUrgencyFilter(e.currentTarget.value)}>
+            <option value="">{t("fa_all")}</option>
+            {(["urgent", "normal", "low"] as const).map((u) => (
+              <option key={u} value={u}>
+                {urgencyText(u)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="fa-f-age">{t("fa_age")}</label>
+          <select id="fa-f-age" value={newestFirst ? "new" : "old"} onChange={(e) => setNewestFirst(e.currentTarget.value === "new")}>
+            <option value="old">{t("fa_oldestFirst")}</option>
+            <option value="new">{t("fa_newestFirst")}</option>
+          </select>
+        </div>
+      </fieldset>
       <h2>{t("fa_new", { n: fresh.length })}</h2>
       {!fresh.length && <p>{t("fa_noneNew")}</p>}
       {byBuilding(fresh).map(([building, list]) => (
@@ -68,7 +91,7 @@ export function FacilityTriage(_: ScreenProps) {
           <ul class="cards">
             {list.map((r) => (
               <li key={r.id} class="card">
-                <NewReport r={r} people={people} />
+                <NewReport r={r} people={people} teams={teams} />
               </li>
             ))}
           </ul>
@@ -76,30 +99,7 @@ export function FacilityTriage(_: ScreenProps) {
       ))}
       <h2>{t("fa_running")}</h2>
       <p>{t("fa_deadlines", { overdue, week: thisWeek })}</p>
-      <table class="fa-overview">
-        <caption>{t("fa_perBuilding")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("fa_building")}</th>
-            <th scope="col">{t("fa_overdue")}</th>
-            <th scope="col">{t("fa_thisWeek")}</th>
-            <th scope="col">{t("fa_open")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {byBuilding(running).map(([building, list]) => {
-            const left = list.map((r) => daysLeft(r.fields.due));
-            return (
-              <tr key={building}>
-                <th scope="row">{building}</th>
-                <td>{left.filter((d) => d !== null && d < 0).length}</td>
-                <td>{left.filter((d) => d !== null && d >= 0 && d <= 7).length}</td>
-                <td>{list.length}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <FacilityDeadlines running={running} teams={teams} people={people} />
       <ul class="cards">
         {running.map((r) => {
           const d = daysLeft(r.fields.due);
@@ -109,8 +109,10 @@ export function FacilityTriage(_: ScreenProps) {
                 <strong>{`${placeOf(r).room ?? ""} · ${placeOf(r).building ?? ""}`}</strong> · {categoryText(r.fields.category)}
               </p>
               <p>
-                {stateText(r.state)} · {name(r.fields.assignee)} · {t("fa_due", { date: showDate(r.fields.due) })}
+                {stateText(r.state)} · {holder(r)} · {t("fa_due", { date: showDate(r.fields.due) })}
                 {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}
+                {carriedText(r) && <span class="mark"> {carriedText(r)}</span>}
+                {isRecurring(r) && <span class="muted"> · {t("fa_recurringTag")}</span>}
               </p>
             </li>
           );
@@ -120,8 +122,9 @@ export function FacilityTriage(_: ScreenProps) {
   );
 }
 
-function NewReport({ r, people }: { r: LocalRecord; people: Person[] }) {
+function NewReport({ r, people, teams }: { r: LocalRecord; people: Person[]; teams: Team[] }) {
   const [assignee, setAssignee] = useState("");
+  const [team, setTeam] = useState("");
   const [due, setDue] = useState("");
   const [priority, setPriority] = useState("normal");
   const [note, setNote] = useState("");
@@ -132,8 +135,14 @@ function NewReport({ r, people }: { r: LocalRecord; people: Person[] }) {
 
   async function plan(e: Event) {
     e.preventDefault();
-    if (!assignee || !due) return setError(t("fa_needPlan"));
-    await feltSync.put(REPORT, r.id, { assignee: Number(assignee), due, priority, internal_note: note.trim() });
+    if ((!assignee && !team) || !due) return setError(t("fa_needPlan"));
+    await feltSync.put(REPORT, r.id, {
+      assignee: assignee ? Number(assignee) : null,
+      team: team ? Number(team) : null,
+      due,
+      priority,
+      internal_note: note.trim(),
+    });
     await feltSync.transition(REPORT, r.id, "plan");
   }
 
@@ -165,6 +174,19 @@ function NewReport({ r, people }: { r: LocalRecord; people: Person[] }) {
                 {p.name}
               </option>
             ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={`team-${id}`}>{t("fa_team")}</label>
+          <select id={`team-${id}`} value={team} onChange={(e) => setTeam(e.currentTarget.value)}>
+            <option value="">{t("fa_choose")}</option>
+            {teams
+              .filter((x) => x.active)
+              .map((x) => (
+                <option key={x.id} value={String(x.id)}>
+                  {x.name}
+                </option>
+              ))}
           </select>
         </div>
         <div class="field">

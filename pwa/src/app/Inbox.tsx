@@ -10,6 +10,7 @@ import type { ServerRecord } from "../data";
 import { label, lang, t } from "../i18n";
 import { errorText, useLoad, useOnline } from "./hooks";
 import { type Answer, type Decision, enqueue, flush, queued } from "./inboxQueue";
+import { keptGet } from "./kept";
 import { Page, Status } from "./Layout";
 import { fmtKr, showDate, str } from "./records";
 import { StandIns } from "./StandIns";
@@ -53,15 +54,8 @@ const titleOf = (i: Item): string => words(i.title, i.title_en) || label("type",
 
 /** The list from the server, kept on the device for a leader who opens the inbox offline. */
 async function loadItems(me: Me): Promise<{ items: Item[]; offline: boolean }> {
-  try {
-    const items = await api.get<Item[]>("/api/inbox");
-    localStorage.setItem(cacheKey(me), JSON.stringify(items));
-    return { items, offline: false };
-  } catch (e) {
-    const cached = localStorage.getItem(cacheKey(me));
-    if (e instanceof ApiError && e.status === 0 && cached) return { items: JSON.parse(cached) as Item[], offline: true };
-    throw e;
-  }
+  const { data, offline } = await keptGet<Item[]>("/api/inbox", cacheKey(me));
+  return { items: data, offline };
 }
 
 /** A reason, then a confirming button: a rejection's, a blocked item's approval, a reopening. */
@@ -241,7 +235,8 @@ export function Inbox({ me }: { me: Me }) {
   }, [online]);
 
   const queuedIds = new Set(pending.map((d) => d.id));
-  const items = (inbox.data?.items ?? []).filter((i) => i.actions.length);
+  // An item the leader's stand-in decides in the period is shown read-only (the server gives it no actions).
+  const items = (inbox.data?.items ?? []).filter((i) => i.actions.length || i.with_stand_in);
   const settleAll = items.filter((i) => {
     const kind = recordKind(i.record.type)?.inbox;
     return kind && !i.blocked && !queuedIds.has(str(i.record.id)) && i.actions.includes(kind.all) && (!kind.ready || kind.ready(i.record.fields));
@@ -343,6 +338,8 @@ export function Inbox({ me }: { me: Me }) {
                   {kind ? <kind.Body fields={i.record.fields} /> : <p>{t("ib_other", { type: label("type", i.record.type), state: str(i.record.state) })}</p>}
                   {isQueued ? (
                     <p class="mark">{t("ib_itemQueued")}</p>
+                  ) : !i.actions.length ? (
+                    <p class="mark">{t("ib_standInDecides", { name: i.with_stand_in ?? "" })}</p>
                   ) : open?.id === id ? (
                     <Reasoned
                       id={`ib-reason-${id}`}

@@ -6,6 +6,7 @@ import { t } from "../i18n";
 import { errorText, useOnline } from "./hooks";
 import { Page } from "./Layout";
 import { locale, str, useRecords } from "./records";
+import { MyAbsences } from "./MyAbsences";
 import { addDays, dayName, findingText, mondayOf, rulesOf, shiftTime } from "./shiftText";
 
 export const SHIFT = "shift";
@@ -202,6 +203,7 @@ export function MyShifts({ me }: { me: Me }) {
   return (
     <Page title={t("sh_mine")} back>
       <MyBalance me={me} />
+      <MyAbsences me={me} today={today} />
       <OpenShifts rows={offered} />
       <OfferedSwaps rows={swaps.filter((s) => s.state === "offered" && String(s.owner_id) !== String(me.id))} />
       <div class="row month-nav">

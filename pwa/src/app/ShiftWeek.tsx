@@ -8,6 +8,7 @@ import { t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
 import { locale, str } from "./records";
+import { kindName, type Absence } from "./planText";
 import { addDays, dayName, findingText, isoWeek, mondayOf, rulesOf, shiftTime } from "./shiftText";
 
 interface ShiftType {
@@ -26,6 +27,8 @@ interface Week {
   shifts: ({ id: string; owner_id: number } & Record<string, unknown>)[];
   open: ({ id: string; state: string; offered: number[] } & Record<string, unknown>)[];
   balances: Record<string, Balance>;
+  /** The people's absences in the week (backend shifts.absences.out). */
+  absences?: Absence[];
 }
 
 /** A person's standing in the normperiode, in minutes (backend worktime.norm). */
@@ -230,6 +233,17 @@ export function ShiftWeek({ me }: { me: Me }) {
         </button>
       </div>
       <Status loading={week.loading && !week.data} error={week.error} onRetry={week.reload} />
+      <p class="row">
+        <a class="btn" href="#/vagtplan-12">
+          {t("sp_twelveTitle")}
+        </a>
+        <a class="btn" href="#/grundplan">
+          {t("sp_basePlanTitle")}
+        </a>
+        <a class="btn" href="#/vagtplan-personer">
+          {t("sp_peopleTitle")}
+        </a>
+      </p>
       {notice && (
         <p role="status" data-testid="plan-notice">
           {notice}
@@ -279,8 +293,14 @@ export function ShiftWeek({ me }: { me: Me }) {
                   </th>
                   {days.map((day) => {
                     const here = week.data!.shifts.filter((s) => s.owner_id === p.id && s.date === day);
+                    const away = (week.data!.absences ?? []).filter((a) => a.employee === p.id && a.first <= day && day <= a.last);
                     return (
                       <td key={day}>
+                        {away.map((a) => (
+                          <p key={a.id} class="muted" data-testid="week-absence">
+                            {kindName(a)}
+                          </p>
+                        ))}
                         {here.map((s) => {
                           const { findings, override } = rulesOf(s);
                           return (

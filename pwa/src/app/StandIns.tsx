@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import { t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
+import { keptGet } from "./kept";
 import { Status } from "./Layout";
 import { showDate } from "./records";
 
@@ -56,8 +57,12 @@ function EndDate({ p, onSaved }: { p: Period; onSaved: (m: string) => void }) {
 
 export function StandIns({ me }: { me: Me }) {
   const isLeader = me.roles.some((g) => g.role === "leader");
-  const periods = useLoad(() => api.get<Period[]>("/api/stand-ins"), []);
-  const people = useLoad(() => (isLeader ? api.get<Person[]>("/api/stand-ins/candidates") : Promise.resolve([] as Person[])), [isLeader]);
+  // Kept with the inbox's list, so that the form still offers its people when the inbox is opened offline.
+  const periods = useLoad(async () => (await keptGet<Period[]>("/api/stand-ins", `felt.inbox.standIns.v1.${me.id}`)).data, []);
+  const people = useLoad(
+    async () => (isLeader ? (await keptGet<Person[]>("/api/stand-ins/candidates", `felt.inbox.standInPeople.v1.${me.id}`)).data : []),
+    [isLeader],
+  );
   const [who, setWho] = useState("");
   const [starts, setStarts] = useState("");
   const [ends, setEnds] = useState("");

@@ -2,6 +2,7 @@
 import type { LocalRecord } from "../data";
 import { t } from "../i18n";
 import { str } from "./records";
+import { keptCategoryName } from "./facilityPlanning";
 
 export const REPORT = "facility_report";
 const CATEGORIES = ["electricity", "plumbing", "heating", "doors_windows", "cleaning", "inventory", "outdoor", "other"] as const;
@@ -12,7 +13,7 @@ const URGENCIES = ["low", "normal", "urgent"] as const;
 type Urgency = (typeof URGENCIES)[number];
 
 export const categoryText = (key: unknown): string =>
-  CATEGORIES.includes(str(key) as Category) ? t(`fa_cat_${str(key) as Category}`) : str(key);
+  keptCategoryName(str(key)) ?? (CATEGORIES.includes(str(key) as Category) ? t(`fa_cat_${str(key) as Category}`) : str(key));
 export const stateText = (key: unknown): string =>
   STATES.includes(str(key) as State) ? t(`fa_state_${str(key) as State}`) : str(key);
 export const urgencyText = (key: unknown): string =>
@@ -34,3 +35,8 @@ export function daysLeft(due: unknown, today = new Date()): number | null {
 }
 
 export const URGENT_FIRST: Record<string, number> = { urgent: 0, normal: 1, low: 2 };
+
+/** "overført fra 2026" when an unfinished task was carried over from an earlier year (recurring.py). */
+export const carriedText = (r: LocalRecord): string | null =>
+  typeof r.fields.carried_from === "number" ? t("fa_carried", { year: r.fields.carried_from }) : null;
+export const isRecurring = (r: LocalRecord): boolean => !!(r.fields.recurring as { schedule_id?: number } | undefined)?.schedule_id;

@@ -11,6 +11,7 @@ import { calcOf, fmtKm, type Line } from "./mileageText";
 import { Places } from "./Places";
 import { NoCarDays } from "./NoCarDays";
 import { FacilityBuildings } from "./FacilityBuildings";
+import { FacilityPlanning } from "./FacilityPlanning";
 import { FacilityReceipt } from "./FacilityReceipt";
 import { FacilityReport } from "./FacilityReport";
 import { FacilityTasks } from "./FacilityTasks";
@@ -19,6 +20,9 @@ import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
 import { ShiftApproval, WeekReview } from "./ShiftApproval";
 import { ShiftWeek } from "./ShiftWeek";
+import { ShiftBasePlan } from "./ShiftBasePlan";
+import { ShiftPeople } from "./ShiftPeople";
+import { ShiftTwelveWeeks } from "./ShiftTwelveWeeks";
 import { fmtKr, monthOf, payrollMonth } from "./records";
 import { CheckinCodes, EntryForm, EntryList, EntryReview } from "./Substitutes";
 import { fmtHours, payOf } from "./substitutesText";
@@ -147,6 +151,7 @@ export const WORKFLOWS: Workflow[] = [
     routes: [
       { path: "ejendom", Screen: FacilityTriage, area: "facility_triage" },
       { path: "ejendom/bygninger", Screen: FacilityBuildings, area: "facility_triage" },
+      { path: "ejendom/planlaegning", Screen: FacilityPlanning, area: "facility_triage" },
       { path: "admin/bygninger", Screen: FacilityBuildings, area: "admin" },
       { path: "opgaver", Screen: FacilityTasks, area: "facility_tasks" },
     ],
@@ -196,11 +201,15 @@ export const WORKFLOWS: Workflow[] = [
     routes: [
       { path: "vagter", Screen: MyShifts },
       { path: "vagtplan", Screen: ShiftWeek, area: "shifts_plan" },
+      { path: "vagtplan-12", Screen: ShiftTwelveWeeks, area: "shifts_plan" },
+      { path: "grundplan", Screen: ShiftBasePlan, area: "shifts_plan" },
+      { path: "vagtplan-personer", Screen: ShiftPeople, area: "shifts_plan" },
       { path: "vagtplan/godkend/:id", Screen: ShiftApproval, area: "shifts_plan" },
     ],
     tiles: [
       { route: "vagter", label: "area_shifts", hint: "area_shifts_hint" },
       { route: "vagtplan", label: "area_shiftPlan", hint: "area_shiftPlan_hint", area: "shifts_plan" },
+      { route: "vagtplan-12", label: "area_shiftTwelve", hint: "area_shiftTwelve_hint", area: "shifts_plan" },
     ],
     types: [
       { type: "shift", title: (f) => `${String(f.date ?? "")} ${String(f.start ?? "")}–${String(f.end ?? "")}` },

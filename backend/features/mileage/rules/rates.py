@@ -77,6 +77,17 @@ class RateMissing(Exception):
         )
         super().__init__(self.detail_en)
 
+    def for_admins(self) -> tuple[str, str]:
+        """The reminder in the admins' rate settings (Danish, English): the year's rate is missing, in
+        words of its own (no trip is named: it is about the year, not one trip)."""
+        kind, year = self.kind, self.year
+        return (
+            f"Kørselssatsen for {kind.describe('da')} i {year} mangler. Indtast den, så årets ture kan "
+            "beregnes; indtil da venter de.",
+            f"The mileage rate for {kind.describe('en')} in {year} is missing. Enter it so that the year's "
+            "trips can be calculated; until then they wait.",
+        )
+
 
 def rate_kinds_for(vehicle: Vehicle) -> tuple[RateKind, ...]:
     return (RateKind.BICYCLE,) if vehicle is Vehicle.BICYCLE else (HIGH_RATE, LOW_RATE)
