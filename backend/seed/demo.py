@@ -65,7 +65,8 @@ ADM-EJD;Ejendomskontoret;ADM;administration
 BORN;Børn og Unge;;area
 SKOLE;Nordskolen;BORN;school
 DAG;Børnehuset Solsikken;BORN;daycare
-PLEJE;Plejecenter Egebo;;care_home
+OMS;Omsorg og Sundhed;;area
+PLEJE;Plejecenter Egebo;OMS;care_home
 """,
         """employee_number;name;email;unit_code;roles
 1001;Anna Jensen;anna@demo.felt.dk;SKOLE;employee
@@ -74,6 +75,7 @@ PLEJE;Plejecenter Egebo;;care_home
 1004;Dorte Pedersen;dorte@demo.felt.dk;SKOLE;secretary,employee
 1005;Erik Andersen;erik@demo.felt.dk;PLEJE;planner,employee
 1006;Fatima Ali;fatima@demo.felt.dk;PLEJE;employee
+1019;Sofie Vang;sofie@demo.felt.dk;OMS;leader,employee
 1007;Gitte Larsen;gitte@demo.felt.dk;ADM-LON;payroll,employee
 1008;Hans Christensen;hans@demo.felt.dk;ADM;finance,employee
 1009;Ida Sørensen;ida@demo.felt.dk;ADM-EJD;property_office,employee

@@ -303,6 +303,17 @@ ENDPOINTS = [
         body=lambda w: {"first": today().isoformat(), "last": today().isoformat()},
     ),
     Endpoint("GET", "/api/shifts/units/{unit}/plan", scoped({R.PLANNER, R.LEADER})),
+    # Weekly approval: the unit's leader only (the list and its approval rules: test_shifts_approval.py).
+    Endpoint("GET", "/api/shifts/units/{unit}/approval?week=2026-W50", scoped({R.LEADER})),
+    Endpoint(
+        "POST",
+        "/api/shifts/units/{unit}/approval",
+        lambda r, t: (
+            400 if scoped({R.LEADER})(r, t) == 200 else scoped({R.LEADER})(r, t)
+        ),  # nothing to approve
+        body=lambda w: {"week": "2026-W50", "version": 0, "changes": 0},
+    ),
+    Endpoint("GET", "/api/shifts/approval/{record}", lambda r, t: 404, targeted=False),
     Endpoint("GET", "/api/payroll/unapproved", only({R.PAYROLL}), targeted=False),
     Endpoint("GET", "/api/payroll/wage-types", only({R.ADMIN, R.PAYROLL, R.FINANCE}), targeted=False),
     Endpoint(

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 
 from backend import platform
@@ -19,7 +19,7 @@ from backend.db.sync_tables import SYNC
 from backend.deps import DbSession, SignedIn
 from backend.errors import Conflict, Forbidden, Invalid
 from backend.features.org.service import get_unit
-from backend.features.shifts import service
+from backend.features.shifts import approval, events, service
 from backend.features.shifts import settings as unit_settings
 from backend.features.shifts.checks import BadShift, placed
 from backend.features.shifts.models import ShiftType, UnitRules
@@ -121,6 +121,15 @@ class SwapIn(msgspec.Struct):
     to: int | None = None
 
 
+class ApproveIn(msgspec.Struct):
+    """Approve the unit's `week` ("2026-W49") as loaded: the list's `version` and its number of
+    `changes` (a change after loading is not approved silently)."""
+
+    week: str
+    version: int
+    changes: int = 0
+
+
 class ShiftOut(msgspec.Struct):
     id: UUID
     version: int
@@ -128,6 +137,18 @@ class ShiftOut(msgspec.Struct):
 
 
 WEEK = re.compile(r"^\d{4}-W\d{2}$")
+
+
+def _week(week: str) -> tuple[date, date]:
+    """ "2026-W50" → (Monday, Sunday); Invalid in words for anything else."""
+    if not WEEK.match(week):
+        raise Invalid(
+            f"Ugyldig uge: {week[:20]!r} (brug ÅÅÅÅ-Uuu).", f"Invalid week: {week[:20]!r} (use YYYY-Www)."
+        )
+    first, last = service.iso_week(week)
+    if approval.iso_week(first)["iso"] != week:
+        raise Invalid(f"Ugen {week} findes ikke.", f"The week {week} does not exist.")
+    return first, last
 
 
 async def _plannable(db: DbSession, principal: SignedIn, unit_id: int) -> int:
@@ -217,7 +238,7 @@ class ShiftsController(Controller):
             changes={"fields": {k: v for k, v in (change.fields or {}).items() if k != "clock"}},
         )
         try:
-            await pipeline.save(db_session, platform.of(request), [change], commit=True)
+            await events.save(db_session, platform.of(request), principal, [change])
         except engine.Stale:
             await db_session.rollback()
             raise Conflict(
@@ -248,7 +269,9 @@ class ShiftsController(Controller):
                 tuple(data.competences),
             ),
         )
-        await pipeline.save(db_session, platform.of(request), [change], commit=True)
+        await events.save(
+            db_session, platform.of(request), principal, [change], notices=events.open_offered(change.record)
+        )
         saved = await engine.load(db_session, SYNC, data.id)
         assert saved is not None
         return OpenOut(saved.id, saved.version, saved.state, saved.fields, sorted(saved.party_ids()))
@@ -268,8 +291,11 @@ class ShiftsController(Controller):
                 entity="open_shift",
                 entity_id=data.id,
             )
+            taken = events.open_taken(changes[-1].record, principal.user_id)
             try:
-                await pipeline.save(db_session, platform.of(request), changes, commit=True)
+                await events.save(
+                    db_session, platform.of(request), principal, changes, kind="taken", notices=taken
+                )
             except engine.Stale:
                 await db_session.rollback()
                 raise Conflict(
@@ -325,7 +351,8 @@ class ShiftsController(Controller):
         """Offer my shift to a named colleague or the team: only those who can take it without breaking a
         rule are offered it. Safe to send twice (same id)."""
         change = await service.prepare_swap(db_session, principal, data.id, data.shift, data.to)
-        await pipeline.save(db_session, platform.of(request), [change], commit=True)
+        offered = events.swap_offered(change.record) if change.record.version == 0 else []
+        await events.save(db_session, platform.of(request), principal, [change], notices=offered)
         return await _open_out(db_session, data.id)
 
     @post("/swaps/accept", operation_id="acceptSwap", status_code=200)
@@ -336,8 +363,11 @@ class ShiftsController(Controller):
         otherwise it waits for the leader (the inbox). Safe to press twice."""
         changes = await service.prepare_accept(db_session, principal, data.id)
         if changes:
+            told = events.swap_step(events.stepped(changes[0]))
             try:
-                await pipeline.save(db_session, platform.of(request), changes, commit=True)
+                await events.save(
+                    db_session, platform.of(request), principal, changes, kind="swap", notices=told
+                )
             except engine.Stale:
                 await db_session.rollback()
                 raise Conflict("Byttet er ikke længere tilbudt.", "The swap is no longer on offer.") from None
@@ -363,3 +393,64 @@ class ShiftsController(Controller):
             )
         first, last = service.iso_week(week)
         return await service.week(db_session, principal, unit_id, first, last)
+
+    @get("/units/{unit_id:int}/approval", operation_id="getShiftWeekApproval")
+    async def approval_list(
+        self, db_session: DbSession, principal: SignedIn, unit_id: PathId, week: FromQuery[str]
+    ) -> dict[str, object]:
+        """The unit's week ("2026-W49") for its leader's approval: every change since the last approval
+        (who changed what, rule findings, overrides with their reasons), its version, and the week's
+        shifts with their hours and supplements."""
+        first, _ = _week(week)
+        return await approval.approval_list(db_session, principal, unit_id, week, first)
+
+    @get("/approval/{record_id:uuid}", operation_id="getShiftWeekApprovalById")
+    async def approval_by_id(
+        self, db_session: DbSession, principal: SignedIn, record_id: FromPath[UUID]
+    ) -> dict[str, object]:
+        """The weekly approval the inbox item links to (its record id): as `getShiftWeekApproval`."""
+        return await approval.by_id(db_session, principal, record_id)
+
+    @post("/units/{unit_id:int}/approval", operation_id="approveShiftWeek", status_code=200)
+    async def approve_week(
+        self,
+        request: Request,
+        db_session: DbSession,
+        principal: SignedIn,
+        unit_id: PathId,
+        data: JSONBody[ApproveIn],
+    ) -> dict[str, object]:
+        """Approve every change of the unit's week in one action, as loaded (`version`): the week's shifts
+        are approved and their hours and supplements go to payroll. Safe to press twice; a change made
+        after the list was loaded is refused (409) in words, with how many came in."""
+        first, _ = _week(data.week)
+        record = await approval.check_approvable(
+            db_session, principal, unit_id, data.week, data.version, data.changes
+        )
+        if record is not None:
+            try:
+                results = await pipeline.transition(
+                    db_session,
+                    platform.of(request),
+                    principal,
+                    "shift_week",
+                    [record.id],
+                    "approve",
+                    commit=False,
+                )
+            except engine.Stale:
+                await db_session.rollback()
+                raise Conflict(approval.STALE[0].format(n=1), approval.STALE[1].format(n=1)) from None
+            if results[0].status != "applied":
+                await db_session.rollback()
+                raise Conflict(results[0].reason or "", results[0].reason_en or "")
+            audit.record(
+                db_session,
+                "approve_shift_week",
+                municipality_id=principal.municipality_id,
+                entity="shift_week",
+                entity_id=record.id,
+                changes={"week": data.week, "unit": unit_id, "changes": (record.fields.get("count") or {})},
+            )
+            await db_session.commit()
+        return await approval.approval_list(db_session, principal, unit_id, data.week, first)

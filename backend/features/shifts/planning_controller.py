@@ -18,7 +18,7 @@ from backend.db.models import OrgUnit
 from backend.deps import DbSession, SignedIn
 from backend.errors import Forbidden, Invalid, NotFound
 from backend.features.org.service import get_unit
-from backend.features.shifts import absences, base_plan, competences, plan_view, service
+from backend.features.shifts import absences, base_plan, competences, events, plan_view, service
 from backend.features.shifts.record_type import PLAN_SHIFTS
 from backend.features.shifts.roster_models import BasePlan, ShiftAbsence
 from backend.features.sync import pipeline
@@ -274,7 +274,8 @@ class PlanningController(Controller):
                 entity_id=unit.id,
                 changes={"first": data.first.isoformat(), "last": data.last.isoformat(), **done.out()},
             )
-            await pipeline.save(db_session, platform.of(request), done.changes, commit=True)
+            # Through the weekly approval's list and events (shifts.events.save), committed.
+            await events.save(db_session, platform.of(request), principal, done.changes)
         return done.out()
 
     @get("/units/{unit_id:int}/plan", operation_id="getTwelveWeeks")

@@ -8,6 +8,8 @@ checks found at the last change (with the leader's override and reason when one 
 
 from __future__ import annotations
 
+from typing import Any
+
 from backend.auth.roles import Role
 from sync import fields
 from sync.registry import Placement, RecordType, Transition
@@ -20,11 +22,14 @@ APPROVE_SWAPS = "approve_shift_swaps"
 """The leader approves a swap the unit does not approve by itself."""
 SET_UNIT_RULES = "set_unit_work_rules"
 """The leader sets the unit's rest profile (an agreement's exceptions) and its normperiode and flex band."""
+APPROVE_WEEKS = "approve_shift_weeks"
+"""The unit's leader approves its weeks of shift changes (approval.py), which sends their hours to payroll."""
 CAPABILITIES = {
     PLAN_SHIFTS: frozenset({Role.PLANNER, Role.LEADER}),
     OVERRIDE_RULES: frozenset({Role.LEADER}),
     SET_UNIT_RULES: frozenset({Role.LEADER}),
     APPROVE_SWAPS: frozenset({Role.LEADER}),
+    APPROVE_WEEKS: frozenset({Role.LEADER}),
 }
 
 ID_MAX = 2**31 - 1
@@ -42,6 +47,8 @@ SHIFT_FIELDS = {
     # Written by the server only:
     "clock": fields.server_data("Tidspunkt", "Time"),
     "rules": fields.server_data("Regler", "Rules"),
+    "pay": fields.server_data("Løn", "Pay"),
+    "payroll": fields.server_data("Lønkørsel", "Payroll"),
 }
 """A shift: `date` and wall-clock `start`/`end` ("HH:MM", Copenhagen; an end at or before the start is
 the next day), unpaid `break_minutes`, the `employee` (user id) it is for and the `unit` (org unit id)
@@ -49,7 +56,9 @@ it is in, the `shift_type`'s name and required `competences`. Server-owned: `clo
 UTC), minutes (real), paid_minutes}; `rules` {findings: [{rule, da, en}], override: {reason, by, at}
 | None}."""
 
-STATE_NAMES = {"published": ("udgivet", "published")}
+STATE_NAMES = {"published": ("udgivet", "published"), "approved": ("godkendt", "approved")}
+"""`approved`: its week was approved by the leader (approval.py); its `pay` snapshot (pay.py) is paid
+through the payroll feed, in the month `payroll` {"month"} says. A change puts it back to published."""
 
 OPEN_SHIFT_FIELDS = {
     name: SHIFT_FIELDS[name]
@@ -61,12 +70,32 @@ written when the first valid taker gets it; the shift itself is then a `shift` r
 
 OPEN_STATE_NAMES = {"open": ("ledig", "open"), "taken": ("taget", "taken")}
 
+
+def _with_the_week(_: dict[str, Any]) -> tuple[str, str]:
+    return (
+        "En vagt godkendes med sin uge (ugegodkendelsen).",
+        "A shift is approved with its week (the weekly approval).",
+    )
+
+
+WEEK_APPROVED = Transition(
+    "week_approved",
+    frozenset({"published"}),
+    "approved",
+    by=APPROVE_WEEKS,
+    guard=_with_the_week,
+    four_eyes=False,
+    waits=False,
+)
+"""Made by the server only, when the leader approves the shift's week (approval.py): never by a push."""
+
 SHIFT = RecordType(
     name="shift",
     fields=SHIFT_FIELDS,
+    transitions=(WEEK_APPROVED,),
     initial_state="published",
-    editable_states=frozenset({"published"}),
-    deletable_states=frozenset({"published"}),
+    editable_states=frozenset({"published", "approved"}),
+    deletable_states=frozenset({"published", "approved"}),
     placement=Placement(subject="employee", unit="unit", by=PLAN_SHIFTS),
     edit_by=PLAN_SHIFTS,
     view=PLAN_SHIFTS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.features.shifts import service
+from backend.features.shifts import approval, events, pay, service
 from backend.features.shifts.controller import ShiftsController
 from backend.features.shifts.demo import seed_shifts
 from backend.features.shifts.models import ShiftType, UnitRules
@@ -13,8 +13,15 @@ from backend.features.workflow import Workflow
 
 WORKFLOW = Workflow(
     name="shifts",
-    record_types=(SHIFT, OPEN_SHIFT, SWAP),
-    hooks={"shift": (service.shifts_changed,), "swap": (service.swaps_changed,)},
+    record_types=(SHIFT, OPEN_SHIFT, SWAP, approval.SHIFT_WEEK),
+    hooks={
+        "shift": (service.shifts_changed, events.shifts_logged),
+        "swap": (service.swaps_changed, events.swaps_announced),
+        "shift_week": (approval.week_approved,),
+    },
+    wage_types=pay.WAGE_TYPES,
+    payables={"shift": pay.PAYABLE},
+    inbox={"shift_week": approval.summary},
     controllers=(ShiftsController, PlanningController),
     models=(ShiftType, UnitRules, ShiftPerson, ShiftAbsence, BasePlan),
     capabilities=CAPABILITIES,

@@ -18,6 +18,7 @@ import { FacilityTasks } from "./FacilityTasks";
 import { FacilityTriage } from "./FacilityTriage";
 import { ReceiptReview } from "./ReceiptReview";
 import { ReceiptEdit, ReceiptList } from "./Receipts";
+import { ShiftApproval, WeekReview } from "./ShiftApproval";
 import { ShiftWeek } from "./ShiftWeek";
 import { ShiftBasePlan } from "./ShiftBasePlan";
 import { ShiftPeople } from "./ShiftPeople";
@@ -211,6 +212,7 @@ export const WORKFLOWS: Workflow[] = [
       { path: "vagtplan-12", Screen: ShiftTwelveWeeks, area: "shifts_plan" },
       { path: "grundplan", Screen: ShiftBasePlan, area: "shifts_plan" },
       { path: "vagtplan-personer", Screen: ShiftPeople, area: "shifts_plan" },
+      { path: "vagtplan/godkend/:id", Screen: ShiftApproval, area: "shifts_plan" },
     ],
     tiles: [
       { route: "vagter", label: "area_shifts", hint: "area_shifts_hint" },
@@ -226,6 +228,18 @@ export const WORKFLOWS: Workflow[] = [
           const s = (f.summary ?? {}) as Record<string, unknown>;
           const taker = (f.taker ?? {}) as Record<string, unknown>;
           return `${String(s.date ?? "")} ${String(s.start ?? "")}–${String(s.end ?? "")} → ${String(taker.name ?? "")}`;
+        },
+      },
+      {
+        type: "shift_week",
+        title: (f) => t("sa_title", { week: String((f.week as { number?: number } | undefined)?.number ?? ""), unit: String((f.unit as { name?: string } | undefined)?.name ?? "") }),
+        inbox: {
+          month: (f) => monthOf((f.week as { first?: string } | undefined)?.first),
+          Body: WeekReview,
+          sum: (rows) => t("sa_sum", { n: total(rows, (f) => (f.count as { changes?: number } | undefined)?.changes) }),
+          all: "approve",
+          each: true,
+          ready: () => false, // decided on its own, after the list: never in "Godkend alle"
         },
       },
     ],
