@@ -302,14 +302,47 @@ def engine_ab(sets: dict[str, tuple[Path, dict[str, dict], dt.date]], other: dic
                 times[key].append((time.perf_counter() - start, time.process_time() - c))
                 texts[key] = tuple(out.txts or ())
             differ += texts["A"] != texts["B"]
-        wall = {k: statistics.median(t[0] for t in v) for k, v in times.items()}
-        cpu_t = {k: statistics.median(t[1] for t in v) for k, v in times.items()}
-        print(
-            f"{name}: median wall A {wall['A']:.2f} s B {wall['B']:.2f} s (B÷A {wall['B'] / wall['A']:.2f}); "
-            f"median CPU A {cpu_t['A']:.2f} s B {cpu_t['B']:.2f} s (B÷A {cpu_t['B'] / cpu_t['A']:.2f}); "
-            f"total CPU B÷A {sum(t[1] for t in times['B']) / sum(t[1] for t in times['A']):.2f}; "
-            f"text differs on {differ}/{len(truth)}"
-        )
+        _print_ab(name, times, differ, len(truth))
+
+
+def reader_ab(sets: dict[str, tuple[Path, dict[str, dict], dt.date]], other: dict[str, Any]) -> None:
+    """Felt's RapidOCR reading (``ocr.rapid.read_boxes``) as set up (A) against the same with
+    ``other`` module settings of ``ocr.rapid`` (B, e.g. ``{"COARSE_SCALE": 0}``), each photo read
+    by both in turn in this one process: CPU and wall time ratios B ÷ A, and how often B's text
+    differs (then the fields must be measured again with B before it is adopted)."""
+    from ocr import rapid
+    from ocr.image import load_gray, read_source
+
+    settings = {"A": {k: getattr(rapid, k) for k in other}, "B": other}
+    rapid.warm_up()
+    for name, (folder, truth, _) in sets.items():
+        times: dict[str, list[tuple[float, float]]] = {"A": [], "B": []}
+        differ = 0
+        for i, f in enumerate(sorted(truth)):
+            gray = load_gray(read_source(folder / f))
+            texts = {}
+            for key in "AB" if i % 2 else "BA":  # alternate who goes first
+                for k, v in settings[key].items():
+                    setattr(rapid, k, v)
+                start, c = time.perf_counter(), time.process_time()
+                out = rapid.read_boxes(gray)
+                times[key].append((time.perf_counter() - start, time.process_time() - c))
+                texts[key] = tuple(b[5].text for b in out)
+            differ += texts["A"] != texts["B"]
+        for k, v in settings["A"].items():
+            setattr(rapid, k, v)
+        _print_ab(name, times, differ, len(truth))
+
+
+def _print_ab(name: str, times: dict[str, list[tuple[float, float]]], differ: int, n: int) -> None:
+    wall = {k: statistics.median(t[0] for t in v) for k, v in times.items()}
+    cpu_t = {k: statistics.median(t[1] for t in v) for k, v in times.items()}
+    print(
+        f"{name}: median wall A {wall['A']:.2f} s B {wall['B']:.2f} s (B÷A {wall['B'] / wall['A']:.2f}); "
+        f"median CPU A {cpu_t['A']:.2f} s B {cpu_t['B']:.2f} s (B÷A {cpu_t['B'] / cpu_t['A']:.2f}); "
+        f"total CPU B÷A {sum(t[1] for t in times['B']) / sum(t[1] for t in times['A']):.2f}; "
+        f"text differs on {differ}/{n}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,7 +360,16 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="time RapidOCR as set up against other parameters, e.g. '{\"Det.limit_side_len\": 736}'",
     )
+    p.add_argument(
+        "--reader-ab",
+        type=json.loads,
+        default=None,
+        help="time ocr.rapid as set against other module settings, e.g. '{\"COARSE_SCALE\": 0}'",
+    )
     args = p.parse_args(argv)
+    if args.reader_ab is not None:
+        reader_ab(load_sets(args.sets.split(","), args.limit), args.reader_ab)
+        return 0
     if args.engine_ab is not None:
         engine_ab(load_sets(args.sets.split(","), args.limit), args.engine_ab)
         return 0

@@ -22,6 +22,7 @@ from ocr.synth.content import make_receipt
 from ocr.synth.render import render
 
 TODAY = dt.date(2025, 11, 20)
+FIVE = ("merchant", "date", "total", "vat", "cvr")
 
 
 def test_rapidocr_models_ship_in_the_wheel_and_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,3 +128,53 @@ def test_the_cli_judges_dates_against_the_today_it_is_given(
     assert cli(["extract", str(path), "--today", (day - dt.timedelta(days=30)).isoformat()]) == 0
     early = json.loads(capsys.readouterr().out)
     assert early["date"] is None and early["reasons"]["date"]["code"] == "date_implausible"
+
+
+def test_the_detectors_input_table_is_the_librarys_own_arithmetic() -> None:
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    grey = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    img = np.stack([grey] * 3, axis=-1)
+    library = DetPreProcess(736, "min").normalize(img).astype(np.float32)
+    assert np.array_equal(rapid._DET_LUT[img], library)
+
+
+def test_felts_reading_steps_read_exactly_what_rapidocr_reads_without_the_coarse_pass() -> None:
+    paper, _ = _paper_receipt()
+    img = np.stack([paper] * 3, axis=-1) if paper.ndim == 2 else paper
+    assert rapid.COARSE_SCALE == 0
+    with rapid._run_lock:
+        boxes, txts, scores = rapid._read(rapid._engine(), img)
+        library = rapid._engine()(img)
+    assert txts == tuple(library.txts) and scores == pytest.approx(tuple(library.scores))
+    assert np.allclose(boxes, np.asarray(library.boxes, np.float32), atol=1e-3)
+
+
+def test_big_print_is_detected_at_half_size_and_reads_the_same_fields(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paper, truth = _paper_receipt()
+    buf = io.BytesIO()
+    Image.fromarray(paper).save(buf, "PNG")
+    calls: list[float] = []
+    detect = rapid._detect
+
+    def spy(det: object, img: np.ndarray, scale: float) -> tuple[np.ndarray, tuple[int, int]]:
+        calls.append(scale)
+        return detect(det, img, scale)
+
+    monkeypatch.setattr(rapid, "_detect", spy)
+    monkeypatch.setattr(rapid, "COARSE_SCALE", 0.5)  # off in production (README), kept measurable
+    coarse = extract_bytes(buf.getvalue(), today=TODAY)
+    assert calls == [0.5]  # the coarse boxes were kept: one detector run
+    monkeypatch.setattr(rapid, "COARSE_SCALE", 0)
+    full = extract_bytes(buf.getvalue(), today=TODAY)
+    assert [coarse[f] for f in FIVE] == [full[f] for f in FIVE]
+    assert (coarse["date"], coarse["total"]) == (truth["date"], truth["total"])
+
+
+def test_small_print_is_detected_again_at_the_usual_size() -> None:
+    lines = np.array([[[0, y], [300, y], [300, y + 12], [0, y + 12]] for y in range(0, 600, 20)], np.float32)
+    assert rapid._line_height(lines, 1280, 640) < rapid.COARSE_MIN_LINE_PX  # 12 × 640/1280 = 6
+    assert rapid._line_height(lines * 3, 1280, 640) >= rapid.COARSE_MIN_LINE_PX
+    assert rapid._line_height(np.zeros((0, 4, 2), np.float32), 1280, 640) == 0.0
