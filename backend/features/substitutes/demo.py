@@ -1,7 +1,7 @@
 """Demo substitutes' hours: a demo hourly wage, and Bo Nielsen (substitute, Nordskolen) with a week of
 entries in every state; Dorte (secretary) approves one, rejects one, and has yesterday's in her queue.
-Dorte has also invited Sofie Vang (a relief family, outside the directory) to Nordskolen: she signs in
-at #/kode with `sofie.vang@aflastning.example` and the code that, without an SMTP server, is written to
+Dorte has also invited Maja Holm (a relief family, outside the directory) to Nordskolen: she signs in
+at #/kode with `maja.holm@aflastning.example` and the code that, without an SMTP server, is written to
 `<data dir>/mailbox/` (backend/mail.py).
 
 Entries go in through the sync engine as a phone pushes them, so the server calculates them as real
@@ -28,7 +28,7 @@ from backend.seed.people import principal_of, push_as
 from sync.protocol import Mutation
 
 NAMESPACE = uuid.UUID("0b6f3f5e-6a51-4f0e-9a77-3c2f1d7e5a14")
-OUTSIDER = ("Sofie Vang", "sofie.vang@aflastning.example")
+OUTSIDER = ("Maja Holm", "maja.holm@aflastning.example")
 """The demo's invited outsider: a relief family, not in the directory; she signs in with a code."""
 DEMO_URL = "http://127.0.0.1:8000"
 """The link in the demo's invitation mail (FELT_PUBLIC_URL wins when set)."""

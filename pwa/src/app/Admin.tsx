@@ -283,7 +283,7 @@ export function Admin() {
           {t("ma_link")}
         </a>{" "}
         <a class="btn" href="#/admin/vikar">
-          {t("sa_link")}
+          {t("vsa_link")}
         </a>
       </p>
       <div class="grid2">

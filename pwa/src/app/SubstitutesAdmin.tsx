@@ -46,24 +46,24 @@ export function SubstitutesAdmin() {
     try {
       const body = { ...figures, profiles: undefined, rates: figures.rates.map((r) => ({ ...r, hourly_kr: r.hourly_kr.replace(",", ".") })) };
       setFigures(await api.put<Figures>("/api/substitutes/settings", body));
-      setMessage(t("sa_saved"));
+      setMessage(t("vsa_saved"));
     } catch (err) {
       setError(errorText(err));
     }
   }
 
   return (
-    <Page title={t("sa_title")} back>
-      <p>{t("sa_intro")}</p>
+    <Page title={t("vsa_title")} back>
+      <p>{t("vsa_intro")}</p>
       <Status loading={loaded.loading} error={loaded.error} onRetry={loaded.reload} />
       {figures && (
         <form class="card big-fields" onSubmit={(e) => void save(e)}>
-          {!figures.rates.length && <p class="mark">{t("sa_none")}</p>}
+          {!figures.rates.length && <p class="mark">{t("vsa_none")}</p>}
           {figures.rates.map((r, i) => (
             <fieldset key={i} class="field">
               <legend>{nameOf(r.profile)}</legend>
               <div class="field">
-                <label for={`sa-profile-${i}`}>{t("sa_profile")}</label>
+                <label for={`sa-profile-${i}`}>{t("vsa_profile")}</label>
                 <select id={`sa-profile-${i}`} value={r.profile} onChange={(e) => setRate(i, { profile: e.currentTarget.value })}>
                   {profiles.map((p) => (
                     <option key={p.key} value={p.key}>
@@ -74,20 +74,20 @@ export function SubstitutesAdmin() {
               </div>
               <div class="row">
                 <div class="field">
-                  <label for={`sa-from-${i}`}>{t("sa_from")}</label>
+                  <label for={`sa-from-${i}`}>{t("vsa_from")}</label>
                   <input id={`sa-from-${i}`} type="date" required value={r.effective_from} onInput={(e) => setRate(i, { effective_from: e.currentTarget.value })} />
                 </div>
                 <div class="field">
-                  <label for={`sa-hourly-${i}`}>{t("sa_hourly")}</label>
+                  <label for={`sa-hourly-${i}`}>{t("vsa_hourly")}</label>
                   <input id={`sa-hourly-${i}`} inputMode="decimal" required value={r.hourly_kr} onInput={(e) => setRate(i, { hourly_kr: e.currentTarget.value })} />
                 </div>
               </div>
               <div class="field">
-                <label for={`sa-source-${i}`}>{t("sa_source")}</label>
+                <label for={`sa-source-${i}`}>{t("vsa_source")}</label>
                 <input id={`sa-source-${i}`} value={r.source} onInput={(e) => setRate(i, { source: e.currentTarget.value })} />
               </div>
               <button type="button" class="btn btn-small" onClick={() => setFigures({ ...figures, rates: figures.rates.filter((_, j) => j !== i) })}>
-                {t("sa_remove")}
+                {t("vsa_remove")}
               </button>
             </fieldset>
           ))}
@@ -98,24 +98,24 @@ export function SubstitutesAdmin() {
               setFigures({ ...figures, rates: [...figures.rates, { profile: profiles[0]?.key ?? "", effective_from: "", hourly_kr: "", source: "" }] })
             }
           >
-            {t("sa_add")}
+            {t("vsa_add")}
           </button>
           <div class="row">
             <div class="field">
-              <label for="sa-day">{t("sa_deadlineDay")}</label>
+              <label for="sa-day">{t("vsa_deadlineDay")}</label>
               <input id="sa-day" type="number" min={1} max={28} required value={figures.deadline_day} onInput={(e) => setFigures({ ...figures, deadline_day: Number(e.currentTarget.value) })} />
             </div>
             <div class="field">
-              <label for="sa-clock">{t("sa_deadlineClock")}</label>
+              <label for="sa-clock">{t("vsa_deadlineClock")}</label>
               <input id="sa-clock" required pattern="[0-2][0-9]:[0-5][0-9]" value={figures.deadline_clock} onInput={(e) => setFigures({ ...figures, deadline_clock: e.currentTarget.value })} />
             </div>
             <div class="field">
-              <label for="sa-back">{t("sa_monthsBack")}</label>
+              <label for="sa-back">{t("vsa_monthsBack")}</label>
               <input id="sa-back" type="number" min={0} max={12} required value={figures.max_months_back} onInput={(e) => setFigures({ ...figures, max_months_back: Number(e.currentTarget.value) })} />
             </div>
           </div>
           <button type="submit" class="btn btn-primary btn-big">
-            {t("sa_save")}
+            {t("vsa_save")}
           </button>
           {message && <p role="status">{message}</p>}
           {error && (
