@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.features.notify.emit import SEND, WAITING, Text, announce
@@ -32,24 +32,27 @@ def note(state: str, history: list[dict[str, Any]], stored_steps: int) -> Record
     )
 
 
-def test_only_the_steps_after_the_stored_ones_are_announced_without_a_query() -> None:
+@pytest.mark.anyio
+async def test_only_the_steps_after_the_stored_ones_are_announced_without_a_query() -> None:
     submitted = step("submit", 7, "submitted")
     approved = note("approved", [submitted, step("approve", 9, "approved")], stored_steps=1)
-    effects = asyncio.run(HOOK(NO_DATABASE, [approved]))
+    effects = await HOOK(NO_DATABASE, [approved])
     assert [e.kind for e in effects if isinstance(e, Enqueue)] == [SEND]
     [told] = effects
     assert isinstance(told, Enqueue) and told.payload["to"] == [7]
     assert told.dedupe_key == f"{SEND}:{approved.id}:2"
 
 
-def test_a_record_whose_steps_were_all_stored_is_not_announced_again() -> None:
+@pytest.mark.anyio
+async def test_a_record_whose_steps_were_all_stored_is_not_announced_again() -> None:
     seen = note("approved", [step("submit", 7, "submitted"), step("approve", 9, "approved")], stored_steps=2)
-    assert asyncio.run(HOOK(NO_DATABASE, [seen])) == []
+    assert await HOOK(NO_DATABASE, [seen]) == []
 
 
-def test_a_new_step_into_a_waiting_state_tells_the_deciders() -> None:
+@pytest.mark.anyio
+async def test_a_new_step_into_a_waiting_state_tells_the_deciders() -> None:
     sent = note("submitted", [step("submit", 7, "submitted")], stored_steps=0)
-    [waiting] = asyncio.run(HOOK(NO_DATABASE, [sent]))
+    [waiting] = await HOOK(NO_DATABASE, [sent])
     assert isinstance(waiting, Enqueue) and waiting.kind == WAITING
 
 

@@ -114,5 +114,11 @@ def test_two_workflows_cannot_declare_the_same_record_type() -> None:
 def test_the_apps_own_workflows_hold_together() -> None:
     platform = build(WORKFLOWS)
     assert {"receipt", "trip", "place"} <= set(platform.registry.names())
-    assert platform.daily == ["abandoned-uploads", "notify.daily", "receipt-retention", "receipt-review-draw"]
+    assert platform.daily == [
+        "abandoned-uploads",
+        "facility-recurring",
+        "notify.daily",
+        "receipt-retention",
+        "receipt-review-draw",
+    ]
     assert {"receipt_outlay", "mileage_high", "mileage_low", "mileage_bicycle"} <= set(platform.wage_types)
