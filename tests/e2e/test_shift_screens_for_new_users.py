@@ -1,5 +1,6 @@
 """The planning screens as a new user meets them on a phone (360 px) and in the demo: every field is a big
-target like the rest of the app (not the browser's bare 21-px box)."""
+target like the rest of the app (not the browser's bare 21-px box), and the demo's norm balances start with
+the plan (this week), not hundreds of hours short for a period the demo has no history for."""
 
 from __future__ import annotations
 
@@ -45,3 +46,18 @@ def test_planning_fields_are_big_targets_on_a_phone(new_context: Callable[..., B
     other.goto("/#/grundplan")
     expect(other.get_by_test_id("base-plan")).to_be_visible()
     assert _small_fields(other) == []  # the base plan's number of weeks
+
+
+def test_demo_balances_start_with_the_plan_not_hundreds_of_hours_short(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
+    login(tablet, ERIK)
+    tablet.goto("/#/vagtplan-12")
+    balances = tablet.get_by_test_id("plan-balances")
+    # Mette's base plan covers the 12 weeks: she is within the ±20 h band, so her row is not marked.
+    mette = balances.get_by_role("row", name="Mette Holm")
+    expect(mette).to_be_visible()
+    expect(mette).not_to_have_class("error")
+    so_far = float(mette.locator("td").nth(1).inner_text().replace("−", "-").replace(",", "."))
+    assert abs(so_far) < 20, so_far
