@@ -1,9 +1,11 @@
 """The planning screens as a new user meets them on a phone (360 px) and in the demo: every field is a big
-target like the rest of the app (not the browser's bare 21-px box), and the demo's norm balances start with
-the plan (this week), not hundreds of hours short for a period the demo has no history for."""
+target like the rest of the app (not the browser's bare 21-px box); the demo's norm balances start with the
+plan (this week), not hundreds of hours short for a period the demo has no history for; "t nu" on my shifts
+is what is due so far; and the demo offers nobody a shift at the time of their own."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -61,3 +63,16 @@ def test_demo_balances_start_with_the_plan_not_hundreds_of_hours_short(
     expect(mette).not_to_have_class("error")
     so_far = float(mette.locator("td").nth(1).inner_text().replace("−", "-").replace(",", "."))
     assert abs(so_far) < 20, so_far
+
+
+def test_my_balance_now_is_what_is_due_so_far_not_the_whole_periods_norm(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    phone = new_context(viewport={"width": 360, "height": 740}).new_page()
+    login(phone, "Mette Holm")  # 30 h a week, on the rota from this week (the demo's base plan)
+    phone.goto("/#/vagter")
+    balance = phone.get_by_test_id("my-balance")
+    expect(balance).to_contain_text("Normperiode")
+    now = re.search(r"([−+]?[\d.,]+) t nu", balance.inner_text())
+    assert now, balance.inner_text()
+    assert abs(float(now.group(1).replace("−", "-").replace(".", "").replace(",", "."))) < 20, now.group(0)
