@@ -76,3 +76,17 @@ def test_my_balance_now_is_what_is_due_so_far_not_the_whole_periods_norm(
     now = re.search(r"([−+]?[\d.,]+) t nu", balance.inner_text())
     assert now, balance.inner_text()
     assert abs(float(now.group(1).replace("−", "-").replace(".", "").replace(",", "."))) < 20, now.group(0)
+
+
+def test_the_demo_offers_no_open_shift_or_swap_at_the_time_of_my_own_shift(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    phone = new_context(viewport={"width": 360, "height": 740}).new_page()
+    login(phone, "Mette Holm")
+    phone.goto("/#/vagter")
+    # The demo's open evening next Thursday is at the time of Mette's own evening shift: not offered to her.
+    expect(phone.get_by_test_id("my-shifts")).to_contain_text("15:00–23:00")  # her evenings have synced
+    phone.evaluate("() => feltSync.syncNow()")
+    phone.wait_for_timeout(1000)
+    expect(phone.get_by_test_id("open-shifts")).to_have_count(0)
+    expect(phone.get_by_test_id("offered-swaps")).to_have_count(0)  # nor Fatima's day shift that Thursday
