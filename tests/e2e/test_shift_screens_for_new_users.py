@@ -90,3 +90,16 @@ def test_the_demo_offers_no_open_shift_or_swap_at_the_time_of_my_own_shift(
     phone.wait_for_timeout(1000)
     expect(phone.get_by_test_id("open-shifts")).to_have_count(0)
     expect(phone.get_by_test_id("offered-swaps")).to_have_count(0)  # nor Fatima's day shift that Thursday
+
+
+def test_the_week_views_balance_is_the_same_as_the_twelve_weeks_so_far(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
+    login(tablet, ERIK)
+    tablet.goto("/#/vagtplan")
+    mette = tablet.get_by_role("rowheader", name="Mette Holm")
+    expect(mette).to_contain_text("Normsaldo")
+    now = re.search(r"Normsaldo ([−+]?[\d.,]+) t", mette.inner_text())
+    assert now, mette.inner_text()
+    assert abs(float(now.group(1).replace("−", "-").replace(".", "").replace(",", "."))) < 20, now.group(0)
