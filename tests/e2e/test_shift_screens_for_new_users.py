@@ -103,3 +103,18 @@ def test_the_week_views_balance_is_the_same_as_the_twelve_weeks_so_far(
     now = re.search(r"Normsaldo ([−+]?[\d.,]+) t", mette.inner_text())
     assert now, mette.inner_text()
     assert abs(float(now.group(1).replace("−", "-").replace(".", "").replace(",", "."))) < 20, now.group(0)
+
+
+def test_the_twelve_weeks_caption_is_read_whole_on_a_phone(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    phone = new_context(viewport={"width": 360, "height": 740}).new_page()
+    login(phone, ERIK)
+    phone.goto("/#/vagtplan-12")
+    caption = phone.get_by_test_id("plan-weeks").locator("caption")
+    expect(caption).to_contain_text("Vagter pr. dag")
+    box = caption.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (
+        box
+    )  # not centred over the 7 days, off the screen
