@@ -90,6 +90,9 @@ async def seed_shifts(db: AsyncSession, platform: Platform, municipality_id: int
                 )
     planner = await principal_of(db, platform, municipality_id, "1005")
     await push_as(db, platform, planner, uuid.uuid5(NAMESPACE, "device"), mutations)
+    # The rolled-out base plans first: an offer is made to those who can take it when it is made, so an
+    # offer made before Egebo's evenings were planned would reach Mette and Olivia, who work that evening.
+    await seed_plans(db, platform, municipality_id)
     # An open evening next Thursday (offered to Erik only: Fatima is on the day shift then) and Fatima's
     # day shift next Thursday offered as a swap (Erik may take it; it waits for him and the leader).
     thursday = monday + timedelta(days=10)
@@ -102,4 +105,3 @@ async def seed_shifts(db: AsyncSession, platform: Platform, municipality_id: int
     offer = await service.prepare_swap(db, fatima, uuid.uuid5(NAMESPACE, "swap/1"), her_shift, None)
     await pipeline.save(db, platform, [offer])
     await db.commit()
-    await seed_plans(db, platform, municipality_id)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.clock import today
 from backend.db.models import OrgUnit, User
 from backend.features.shifts import base_plan, competences, service
-from backend.features.shifts.models import ShiftType
+from backend.features.shifts.models import ShiftType, UnitRules
 from backend.features.shifts.roster_models import BasePlan, ShiftAbsence
 from backend.features.sync import pipeline
 from backend.features.worktime.base_plan import Slot
@@ -109,7 +109,8 @@ async def seed_people(db: AsyncSession, municipality_id: int) -> None:
 
 async def seed_plans(db: AsyncSession, platform: Platform, municipality_id: int) -> None:
     """The daycare's shift types, both units' base plans, an open closing shift at the daycare, and the
-    base plans rolled out over 12 weeks from this Monday (what the rules refuse is left out)."""
+    base plans rolled out over 12 weeks from this Monday (what the rules refuse is left out); each unit's
+    normperiode begins this Monday on the first run (UnitRules.norm_anchor), so balances start with the plan."""
     units = {
         u.code: u
         for u in await db.scalars(
@@ -141,6 +142,10 @@ async def seed_plans(db: AsyncSession, platform: Platform, municipality_id: int)
         unit = units.get(code)
         if unit is None or planner_number not in people:
             continue
+        if await db.get(UnitRules, unit.id) is None:
+            # The demo has no history before this week: a normperiode begun months ago would show everyone
+            # hundreds of hours short. The period starts with the rolled-out plan instead (kept on re-runs).
+            db.add(UnitRules(unit_id=unit.id, municipality_id=municipality_id, norm_anchor=monday))
         if await db.get(BasePlan, unit.id) is None:
             plan = [
                 Slot(week, weekday, people[number].id, kind)

@@ -62,6 +62,8 @@ interface Balance {
   first: string;
   last: string;
   balance: number;
+  /** Worked and credited so far less the norm of the days before today: what "now" means (service.balances). */
+  balance_so_far?: number;
   projected: number;
   band: number;
   outside_band: boolean;
@@ -97,7 +99,7 @@ function MyBalance({ me }: { me: Me }) {
       {t("sh_myBalance", {
         first: dayName(balance.first),
         last: dayName(balance.last),
-        now: hours(balance.balance),
+        now: hours(balance.balance_so_far ?? balance.balance), // a balance kept before the field existed: the old figure
         end: hours(balance.projected),
         band: hours(balance.band).replace("+", "±"),
       })}

@@ -48,11 +48,11 @@ function PersonCard({ unit, person, saved }: { unit: number; person: Person; sav
         <div class="row">
           <label>
             {t("sp_weeklyHours")}
-            <input inputMode="decimal" value={hours} placeholder={t("sp_weeklyHoursHint")} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
+            <input type="text" inputMode="decimal" value={hours} placeholder={t("sp_weeklyHoursHint")} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
           </label>
           <label>
             {t("sp_competences")}
-            <input value={held} placeholder={t("sp_competencesHint")} onInput={(e) => setHeld((e.target as HTMLInputElement).value)} />
+            <input type="text" value={held} placeholder={t("sp_competencesHint")} onInput={(e) => setHeld((e.target as HTMLInputElement).value)} />
           </label>
         </div>
         {message && <p role="status">{message}</p>}

@@ -36,6 +36,8 @@ interface Balance {
   first: string;
   last: string;
   balance: number;
+  /** Worked and credited so far less the norm of the days before today (service.balances), as in the 12-week view. */
+  balance_so_far?: number;
   projected: number;
   band: number;
   outside_band: boolean;
@@ -284,7 +286,7 @@ export function ShiftWeek({ me }: { me: Me }) {
                     {week.data!.balances[String(p.id)] && (
                       <span class={`balance ${week.data!.balances[String(p.id)].outside_band ? "error" : "muted"}`}>
                         {t("sh_balance", {
-                          now: signedHours(week.data!.balances[String(p.id)].balance),
+                          now: signedHours(week.data!.balances[String(p.id)].balance_so_far ?? week.data!.balances[String(p.id)].balance),
                           end: signedHours(week.data!.balances[String(p.id)].projected),
                           band: signedHours(week.data!.balances[String(p.id)].band).replace("+", "±"),
                         })}
