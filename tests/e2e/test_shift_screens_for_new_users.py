@@ -57,10 +57,10 @@ def test_demo_balances_start_with_the_plan_not_hundreds_of_hours_short(
     login(tablet, ERIK)
     tablet.goto("/#/vagtplan-12")
     balances = tablet.get_by_test_id("plan-balances")
-    # Mette's base plan covers the 12 weeks: she is within the ±20 h band, so her row is not marked.
+    # Mette's base plan covers the 12 weeks: so far she is within the ±20 h band, not hundreds of hours
+    # short. (Her projected end may move: other browser tests on this demo plan shifts for her.)
     mette = balances.get_by_role("row", name="Mette Holm")
     expect(mette).to_be_visible()
-    expect(mette).not_to_have_class("error")
     so_far = float(mette.locator("td").nth(1).inner_text().replace("−", "-").replace(",", "."))
     assert abs(so_far) < 20, so_far
 
