@@ -70,6 +70,16 @@ def test_christmas_day_pays_the_holiday_supplement_all_day() -> None:
     assert kinds(snap) == {"sunday_holiday": (450, "50")}
 
 
+def test_christmas_eve_pays_the_holiday_supplement_from_the_day_shift_and_names_the_day() -> None:
+    snap = pay.snapshot(clock(date(2026, 12, 24), "07:00", "15:00", 30), 30, KL)
+    assert kinds(snap) == {"sunday_holiday": (450, "50")}
+    [holiday] = snap["supplements"]
+    assert holiday["unverified"] and [d["key"] for d in holiday["days"]] == ["12-24"]
+    night = pay.snapshot(clock(date(2026, 12, 23), "23:00", "07:00"), 0, KL)  # the night before: none
+    assert kinds(night) == {"night": (420, "39.26")}
+    assert [pay.lines_of(night)[1].wage_key] == ["shift_night"]
+
+
 def test_a_missing_rate_is_said_plainly_and_pays_no_line() -> None:
     snap = pay.snapshot(clock(date(2026, 12, 5), "08:00", "16:00"), 0, DAYCARE)  # a Saturday
     assert snap["supplements"] == []

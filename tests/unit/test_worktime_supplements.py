@@ -75,7 +75,10 @@ def test_public_holiday_on_a_weekday_is_paid_as_sunday():
 
 def test_rates_change_at_the_period_boundary_new_year():
     # New Year's Eve 2025 22:00 → New Year's Day 2026 02:00 (a holiday): each part at its own rates.
-    parts = split(KL, *span(date(2025, 12, 31), hm("22:00"), hm("02:00")))
+    # (Under a table that treats 31/12 as a normal day; kl_percent pays it as a holiday from 12:00.)
+    parts = split(
+        load_tables()["kl_percent_31dec_normal"], *span(date(2025, 12, 31), hm("22:00"), hm("02:00"))
+    )
     assert minutes(parts) == {("evening", 2025): 60, ("night", 2025): 60, ("sunday_holiday", 2026): 120}
     assert next(p for p in parts if p.kind == "evening").rate == Decimal("35.12")
 

@@ -6,8 +6,9 @@ Plain rules on the shift's fields: no database.
 
 - Hours: the shift's paid minutes (real elapsed time less the unpaid break: a night across a
   daylight-saving change is 7 or 9 hours, worktime/wallclock.py) as wage type `shift_hours`.
-- Supplements (ulempetillæg): worktime/supplements.py splits the shift by the agreement's windows and
-  dated rates (supplement_tables.json); each kind is its own wage type (`shift_<kind>`). Each kind's
+- Supplements (ulempetillæg): worktime/supplements.py splits the shift by the agreement's windows,
+  special days (24/12 from the day shift; 31/12, 1/5, 5/6 from 12:00, paid as a holiday) and dated
+  rates (supplement_tables.json); each kind is its own wage type (`shift_<kind>`). Each kind's
   minutes in a shift are counted per started half hour (domain-rules.md §3: fysio.dk, "aften, nat,
   weekend og helligdage"; one secondary source, so it is data: pay_tables.json `started_half_hour`).
 - Which table pays a unit's shifts is data by the unit's kind (pay_tables.json).
@@ -88,8 +89,9 @@ def _missing(kind: str, name_da: str, name_en: str, day: date) -> dict[str, Any]
 def snapshot(clock: Mapping[str, Any], break_minutes: int, table: SupplementTable | None) -> dict[str, Any]:
     """The pay of a shift placed on the clock (`clock` {start, end: ISO with offset, paid_minutes}) with
     its unpaid break (minutes) under `table`: {"paid_minutes", "table", "supplements": [{kind, da, en,
-    minutes (started half hours), rate (percent or kr/h, text), unit, from, unverified}], "missing":
-    [{kind, da, en}]}. Raises ValueError for a clock that cannot be read."""
+    minutes (started half hours), rate (percent or kr/h, text), unit, from, unverified, days: the
+    special days in it [{key, da, en}], e.g. "Nytårsaftensdag fra kl. 12"}], "missing": [{kind, da,
+    en}]}. Raises ValueError for a clock that cannot be read."""
     start = datetime.fromisoformat(str(clock["start"]))
     end = datetime.fromisoformat(str(clock["end"]))
     day = local(start).date()
@@ -119,10 +121,15 @@ def snapshot(clock: Mapping[str, Any], break_minutes: int, table: SupplementTabl
                 "rate": str(part.rate),
                 "unit": part.unit,
                 "from": part.effective_from.isoformat() if part.effective_from else None,
-                "unverified": part.unverified,
+                "unverified": False,
+                "days": [],
             },
         )
         found["minutes"] += part.minutes
+        found["unverified"] = found["unverified"] or part.unverified
+        for special in part.special:
+            if special.key not in {d["key"] for d in found["days"]}:
+                found["days"].append({"key": special.key, "da": special.name_da, "en": special.name_en})
     for found in by_kind.values():
         found["minutes"] = started_half_hours(found["minutes"]) if rounding else found["minutes"]
         out["supplements"].append(found)

@@ -9,11 +9,24 @@ helligdage"; lonberegner.sundhedskartellet.dk; bupl.dk løntabeller).
 
 Rates change by date and differ per agreement, so they are data: `supplement_tables.json`, one table
 per agreement with dated periods; a table's kinds, windows and how overlapping kinds combine are data
-too. Figures marked `unverified` there rest on one secondary source or were carried forward; the
-result carries that mark so a screen can say it. Not verified and therefore not applied: fysio.dk's
-"per started half hour" counting (this module counts real minutes); the care agreements' special
-days (24 December from the day shift, 31 December / 1 May / 5 June from 12:00) — add them as windows
-of a table when an agreement text confirms them; regional agreements.
+too. Figures marked `unverified`
+there rest on one secondary source or were carried forward; the result carries that mark so a screen
+can say it. Not verified and therefore not applied here: fysio.dk's "per started half hour" counting
+(this module counts real minutes; shifts/pay.py rounds, as pay_tables.json says); regional agreements.
+
+Special days (særlige dage), data of a table (`special_days`), cited in the file and marked unverified
+there: for care staff (KL area) 24 December counts as a public holiday from the start of the day shift,
+not for the night shift before it; 31 December, 1 May and 5 June are paid as a public holiday (50 %)
+from 12:00 (domain-rules.md §3: foa.dk, FOA Randers "honorering jul og nytår"; kost.dk
+regler-jul-og-nytaar). Some municipalities (Copenhagen, Frederiksberg) treat 31 December as a normal
+day: a table without that day (`like` + `without`), chosen as data, not code.
+
+"The start of the day shift" is read so (a decision, documented in the data as `day_shift_from`): the
+day shift is a shift that begins on the day at or after the table's `day_shift_from` (06:00 in the KL
+area, when its night window 23–06 ends). Such a shift — or any later one that day — is holiday-paid from
+its start on 24/12; a shift that began before it (the night from 23/12 into 24/12) earns no 24/12
+holiday minutes at all, not even after 06:00. The 12:00 days are plain windows: a shift 08–16 on 1 May
+is holiday-paid from 12:00 to 16:00.
 
 A span is split at every window boundary, at every midnight (day kinds and rate periods change
 there) and classified by the Copenhagen wall clock; its length is real elapsed time, so a night
@@ -77,6 +90,27 @@ class Period:
 
 
 @dataclass(frozen=True)
+class SpecialDay:
+    """A date each year (`month`, `day`) paid as supplement kind `kind` from `opens` (minutes after
+    midnight) to the day's end. `from_day_shift`: only for a shift that begins at or after `opens`
+    (24/12 "from the start of the day shift"); otherwise a plain window (31/12 from 12:00)."""
+
+    key: str
+    month: int
+    day: int
+    kind: str
+    opens: int
+    from_day_shift: bool
+    name_da: str
+    name_en: str
+    unverified: bool
+    source: str
+
+    def on(self, day: date) -> bool:
+        return (day.month, day.day) == (self.month, self.day)
+
+
+@dataclass(frozen=True)
 class SupplementTable:
     """One agreement's supplements. `unit` is "percent" (of the hourly wage) or "kr_per_hour";
     `combine` is "highest" (one kind per minute, the highest rate) or "all" (every kind that applies)."""
@@ -89,6 +123,7 @@ class SupplementTable:
     combine: str
     kinds: tuple[Kind, ...]
     periods: tuple[Period, ...]
+    special_days: tuple[SpecialDay, ...] = ()
 
     def period(self, day: date) -> Period | None:
         """The period in force on `day`, or None before the first."""
@@ -112,6 +147,8 @@ class SupplementPart:
     unit: str
     effective_from: date | None
     unverified: bool
+    special: tuple[SpecialDay, ...] = ()
+    """The special days (24/12, 31/12 …) whose minutes are in this part, to name them."""
 
     def amount(self, hourly_kr: Decimal | None) -> Decimal | None:
         """kr (two decimals) for this part at the hourly wage `hourly_kr`; None when a rate it needs
@@ -126,6 +163,38 @@ class SupplementPart:
         else:
             value = hours * self.rate
         return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _special_days(key: str, raw: Mapping[str, Any], kinds: tuple[Kind, ...]) -> tuple[SpecialDay, ...]:
+    data = raw.get("special_days") or {}
+    left_out = set(raw.get("without") or ())
+    day_shift = parse_clock(data["day_shift_from"]) if "day_shift_from" in data else None
+    found = []
+    for entry in data.get("days") or ():
+        if entry["key"] in left_out:
+            continue
+        month, day = (int(x) for x in str(entry["date"]).split("-"))
+        date(2024, month, day)  # a real date (2024: a leap year), else ValueError
+        from_day_shift = entry["from"] == "day_shift"
+        if from_day_shift and day_shift is None:
+            raise ValueError(f"supplement table {key}: {entry['key']} needs day_shift_from")
+        if entry["kind"] not in {k.key for k in kinds}:
+            raise ValueError(f"supplement table {key}: {entry['key']} pays an unknown kind")
+        found.append(
+            SpecialDay(
+                key=entry["key"],
+                month=month,
+                day=day,
+                kind=entry["kind"],
+                opens=day_shift if from_day_shift and day_shift is not None else parse_clock(entry["from"]),
+                from_day_shift=from_day_shift,
+                name_da=entry["da"],
+                name_en=entry["en"],
+                unverified=bool(entry.get("unverified", True)),
+                source=entry.get("source", ""),
+            )
+        )
+    return tuple(found)
 
 
 def _table(key: str, raw: Mapping[str, Any]) -> SupplementTable:
@@ -169,16 +238,29 @@ def _table(key: str, raw: Mapping[str, Any]) -> SupplementTable:
         combine=raw["combine"],
         kinds=kinds,
         periods=periods,
+        special_days=_special_days(key, raw, kinds),
     )
 
 
+def _resolved(key: str, tables: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A table's data with `like` (another table's data, its own keys on top) worked out; `without`
+    names special days of the other table this one leaves out (31/12 as a normal day)."""
+    raw = tables[key]
+    if "like" not in raw:
+        return dict(raw)
+    if raw["like"] == key or "like" in tables[raw["like"]]:
+        raise ValueError(f"supplement table {key}: like must name a table that is not itself a like")
+    return {**tables[raw["like"]], **{k: v for k, v in raw.items() if k != "like"}}
+
+
 def load_tables(data: Mapping[str, Any] | None = None) -> dict[str, SupplementTable]:
-    """The agreements' supplement tables: `data` in the form of supplement_tables.json, or the file.
+    """The agreements' supplement tables: `data` in the form of supplement_tables.json, or the file. A
+    table may be `like` another with some of its special days left out (`without`: their keys).
 
     Raises ValueError (or KeyError) when the data is not in that form."""
     if data is None:
         return dict(_shipped())
-    return {key: _table(key, raw) for key, raw in data["tables"].items()}
+    return {key: _table(key, _resolved(key, data["tables"])) for key in data["tables"]}
 
 
 @cache
@@ -189,6 +271,7 @@ def _shipped() -> Mapping[str, SupplementTable]:
 def _boundaries(table: SupplementTable, start: datetime, end: datetime) -> list[datetime]:
     """Every moment in (start, end) at which a window opens or closes, or a day begins."""
     marks = {0, *(m for k in table.kinds for w in k.windows for m in (w.start, w.end % 1440))}
+    marks |= {s.opens for s in table.special_days}
     first, last = local(start).date() - timedelta(days=1), local(end).date()
     points = {start, end}
     day = first
@@ -219,6 +302,7 @@ def split(
     if break_minutes < 0:
         raise ValueError("a break cannot be negative")
     totals: dict[tuple[str, date | None], int] = {}
+    named: dict[tuple[str, date | None], set[SpecialDay]] = {}
     ordinary = 0
     points = _boundaries(table, start, end)
     for a, b in pairwise(points):
@@ -229,12 +313,15 @@ def split(
         minute_of_day = middle.hour * 60 + middle.minute
         period = table.period(middle.date())
         kinds = [k for k in table.kinds if k.covers(middle.date(), minute_of_day)]
+        special = special_days_at(table, start, middle.date(), minute_of_day)
+        kinds += [k for k in table.kinds if k.key in {s.kind for s in special} and k not in kinds]
         if table.combine == "highest" and kinds:
             kinds = [max(kinds, key=lambda k: _rank(period, k.key))]
         ordinary += 0 if kinds else minutes
         for k in kinds:
             key = (k.key, period.effective_from if period else None)
             totals[key] = totals.get(key, 0) + minutes
+            named.setdefault(key, set()).update(s for s in special if s.kind == k.key)
     left = max(0, break_minutes - ordinary)
     parts = []
     for (kind, since), minutes in totals.items():
@@ -242,8 +329,23 @@ def split(
         if table.combine == "highest":
             left -= cut
         if minutes - cut > 0:
-            parts.append(_part(table, kind, since, minutes - cut))
+            parts.append(_part(table, kind, since, minutes - cut, named.get((kind, since), set())))
     return parts
+
+
+def special_days_at(
+    table: SupplementTable, shift_start: datetime, day: date, minute_of_day: int
+) -> list[SpecialDay]:
+    """The table's special days in force at `minute_of_day` on `day` (Copenhagen wall clock) for a
+    shift that began at `shift_start`: from their opening time; a `from_day_shift` day (24/12) only
+    when the shift began at or after its opening on that day (not the night shift before it)."""
+    return [
+        s
+        for s in table.special_days
+        if s.on(day)
+        and minute_of_day >= s.opens
+        and (not s.from_day_shift or shift_start.astimezone(UTC) >= at(day, s.opens).astimezone(UTC))
+    ]
 
 
 def _rank(period: Period | None, kind: str) -> Decimal:
@@ -251,7 +353,9 @@ def _rank(period: Period | None, kind: str) -> Decimal:
     return Decimal("Infinity") if rate is None else rate
 
 
-def _part(table: SupplementTable, key: str, since: date | None, minutes: int) -> SupplementPart:
+def _part(
+    table: SupplementTable, key: str, since: date | None, minutes: int, special: set[SpecialDay]
+) -> SupplementPart:
     kind = next(k for k in table.kinds if k.key == key)
     period = next((p for p in table.periods if p.effective_from == since), None)
     return SupplementPart(
@@ -262,5 +366,6 @@ def _part(table: SupplementTable, key: str, since: date | None, minutes: int) ->
         rate=period.rates.get(key) if period else None,
         unit=table.unit,
         effective_from=since,
-        unverified=period is None or key in period.unverified,
+        unverified=period is None or key in period.unverified or any(s.unverified for s in special),
+        special=tuple(sorted(special, key=lambda s: (s.month, s.day))),
     )
