@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from backend.features.shifts.checks import band_finding
 from backend.features.worktime.norm import (
     Absence,
     Balance,
@@ -13,6 +14,7 @@ from backend.features.worktime.norm import (
     absence_credit,
     norm_days,
     norm_minutes,
+    over_band_with,
     periods,
 )
 
@@ -69,3 +71,20 @@ def test_norm_periods_roll_from_the_units_anchor_monday() -> None:
         periods(anchor, 0, anchor)
     with pytest.raises(ValueError):
         norm_days(date(2026, 1, 2), date(2026, 1, 1))
+
+
+def test_norm_band_refuses_taking_a_shift_that_ends_the_period_over_the_band():
+    # Rudersdal's ±20 h: +19.5 h projected, a 4-hour shift more → +23.5 h, over +20 h.
+    assert over_band_with(projected=1170, added=240, band=1200) == 1410
+    assert over_band_with(projected=960, added=240, band=1200) is None  # exactly +20 h is within
+    assert over_band_with(projected=-3000, added=480, band=0) is None  # below the norm: only the plus side
+
+
+def test_norm_band_words_carry_the_numbers():
+    found = band_finding(1410, 1200, date(2026, 1, 5), date(2026, 3, 29))
+    assert found.rule == "norm_band"
+    assert found.da == "Normbånd: med vagten +23,5 t over normen i normperioden 5/1–29/3, højst +20 t."
+    assert (
+        found.en
+        == "Norm band: with the shift +23.5 h over the norm in the norm period 5/1–29/3, at most +20 h."
+    )

@@ -25,7 +25,8 @@ CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 @dataclass(frozen=True)
 class Finding:
-    """What a check found: `rule` ("length", "break", "overlap", "daily_rest", "weekly_rest") and words."""
+    """What a check found: `rule` ("length", "break", "overlap", "daily_rest", "weekly_rest", "norm_band",
+    …) and words."""
 
     rule: str
     da: str
@@ -122,6 +123,20 @@ def rest_findings(candidate: Work, others: list[Work], profile: RestProfile = Re
         for b in breaches([*others, candidate], profile)
         if b.touches(candidate.start, candidate.end)
     ]
+
+
+def band_finding(after: int, band: int, first: date, last: date) -> Finding:
+    """The flex band refused in words with the numbers: "Normbånd: med vagten +23,5 t over normen i
+    normperioden 7/12–28/2, højst +20 t." (`after`: the projection in minutes with the shift; worktime.norm
+    .over_band_with)."""
+    span = f"{first.day}/{first.month}–{last.day}/{last.month}"
+    return Finding(
+        "norm_band",
+        f"Normbånd: med vagten +{hours_text(after)} over normen i normperioden {span}, "
+        f"højst +{hours_text(band)}.",
+        f"Norm band: with the shift +{hours_text(after, 'en')} over the norm in the norm period {span}, "
+        f"at most +{hours_text(band, 'en')}.",
+    )
 
 
 def check(candidate: Work, others: list[Work], profile: RestProfile = RestProfile()) -> list[Finding]:

@@ -29,7 +29,7 @@ from backend.features.org.service import get_unit
 from backend.features.shifts import absences as person_absences
 from backend.features.shifts import competences as person_competences
 from backend.features.shifts import settings as unit_settings
-from backend.features.shifts.checks import BadShift, Finding, check, paid_minutes, placed
+from backend.features.shifts.checks import BadShift, Finding, band_finding, check, paid_minutes, placed
 from backend.features.shifts.record_type import OVERRIDE_RULES, PLAN_SHIFTS, SHIFT_FIELDS
 from backend.features.workflow import Change, Effect
 from backend.features.worktime import absences as absence_rules
@@ -378,14 +378,40 @@ def _new_record(
 
 
 async def can_take(
-    db: AsyncSession, person: int, fields: Mapping[str, Any], profile: RestProfile = RestProfile()
+    db: AsyncSession,
+    person: int,
+    fields: Mapping[str, Any],
+    rules: unit_settings.Settings = unit_settings.Settings(),
 ) -> Outcome:
-    """Whether `person` could take a shift with these fields now: the checks against their own shifts,
-    the competences it requires and their absences."""
+    """Whether `person` could take a shift with these fields now (an open shift, a colleague's swap): the
+    checks against their own shifts under the unit's rest profile, the competences it requires, their
+    absences, and the flex band (`band_findings`). Read at this moment: an offer decided earlier is
+    checked again when it is taken."""
     around = _day(fields.get("date")) or today()
-    outcome = evaluate(uuid4(), fields, await neighbours(db, person, around), profile)
+    outcome = evaluate(uuid4(), fields, await neighbours(db, person, around), rules.profile)
     unit = fields.get("unit")
-    return await with_person(db, person, int(unit) if isinstance(unit, int) else None, fields, outcome)
+    outcome = await with_person(db, person, int(unit) if isinstance(unit, int) else None, fields, outcome)
+    if outcome.clock is None:
+        return outcome
+    extra = await band_findings(db, person, around, int(outcome.clock["paid_minutes"]), rules)
+    return Outcome(outcome.clock, [*outcome.findings, *extra]) if extra else outcome
+
+
+async def band_findings(
+    db: AsyncSession, person: int, around: date, added: int, rules: unit_settings.Settings
+) -> list[Finding]:
+    """The flex band for `person` taking `added` paid minutes more in the normperiode holding `around`:
+    their projection to the period's end (`balances`) plus the shift, refused in words above + the
+    unit's band (worktime.norm.over_band_with). Someone with nothing in the period owes its whole norm
+    and is not refused."""
+    found = (await balances(db, [person], rules, around)).get(str(person))
+    if found is None:
+        return []
+    after = norm.over_band_with(int(found["projected"]), added, rules.band)
+    if after is None:
+        return []
+    first, last = date.fromisoformat(found["first"]), date.fromisoformat(found["last"])
+    return [band_finding(after, rules.band, first, last)]
 
 
 async def prepare_open(db: AsyncSession, principal: Principal, data: ShiftIn) -> Change:
@@ -415,10 +441,8 @@ async def prepare_open(db: AsyncSession, principal: Principal, data: ShiftIn) ->
     shape = evaluate(data.id, fields, [])
     if shape.clock is None:
         raise Invalid(*refusal(shape.findings))
-    profile = (await unit_settings.for_unit(db, unit.path)).profile
-    offered = [
-        p.id for p in await staff(db, unit) if not (await can_take(db, p.id, fields, profile)).findings
-    ]
+    rules = await unit_settings.for_unit(db, unit.path)
+    offered = [p.id for p in await staff(db, unit) if not (await can_take(db, p.id, fields, rules)).findings]
     record = dataclasses.replace(
         _new_record(data.id, "open_shift", principal, unit, None, "open"),
         parties=[[p, "offered"] for p in offered],
@@ -448,7 +472,7 @@ async def prepare_take(db: AsyncSession, principal: Principal, open_id: UUID) ->
             "Vagten er allerede taget af en anden.", "The shift has already been taken by someone else."
         )
     outcome = await can_take(
-        db, principal.user_id, record.fields, (await unit_settings.for_unit(db, record.unit_path)).profile
+        db, principal.user_id, record.fields, await unit_settings.for_unit(db, record.unit_path)
     )
     if outcome.findings:
         raise Conflict(*refusal(outcome.findings, TAKE))
@@ -582,7 +606,7 @@ async def prepare_swap(
     unit = await db.get(OrgUnit, shift.unit_id)
     if unit is None:
         raise NotFound("Vagten findes ikke blandt dine vagter.", "The shift is not among your shifts.")
-    profile = (await unit_settings.for_unit(db, unit.path)).profile
+    rules = await unit_settings.for_unit(db, unit.path)
     candidates = (
         [to] if to is not None else [p.id for p in await staff(db, unit) if p.id != principal.user_id]
     )
@@ -596,7 +620,7 @@ async def prepare_swap(
             or not colleague.active
         ):
             raise Invalid(f"Kollega {person} findes ikke.", f"Colleague {person} does not exist.")
-        outcome = await can_take(db, person, shift.fields, profile)
+        outcome = await can_take(db, person, shift.fields, rules)
         (refused if outcome.findings else offered).append((person, outcome))
     if not offered:
         why = refused[0][1].findings if to is not None and refused else []
@@ -631,7 +655,7 @@ async def prepare_accept(db: AsyncSession, principal: Principal, swap_id: UUID) 
     if _begun(shift):
         raise Conflict(*BEGUN)
     rules = await unit_settings.for_unit(db, swap.unit_path)
-    outcome = await can_take(db, principal.user_id, shift.fields, rules.profile)
+    outcome = await can_take(db, principal.user_id, shift.fields, rules)
     if outcome.findings:
         raise Conflict(*refusal(outcome.findings, TAKE))
     fields = {
@@ -659,7 +683,7 @@ async def swaps_changed(db: AsyncSession, records: list[Record]) -> list[Effect]
         if shift is None or shift.deleted or shift.owner_id != swap.owner_id:
             continue  # moved already (approved by the rules at acceptance) or gone
         rules = await unit_settings.for_unit(db, swap.unit_path)
-        outcome = await can_take(db, int(taker), shift.fields, rules.profile)
+        outcome = await can_take(db, int(taker), shift.fields, rules)
         if outcome.findings or _begun(shift):
             findings = [f.out() for f in outcome.findings] or [
                 {"rule": "begun", "da": BEGUN[0], "en": BEGUN[1]}

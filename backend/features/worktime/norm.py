@@ -74,6 +74,24 @@ class Balance:
         return abs(self.projected) > self.band
 
 
+def over_band_with(projected: int, added: int, band: int) -> int | None:
+    """The flex band when someone takes on more work (a swap, an open shift): their projection at the
+    period's end with `added` minutes more, when it lies above + `band` minutes; None when it stays
+    within. Only the plus side: taking a shift cannot push anyone below the band. Source: seed 004
+    case 13 (Rudersdal: each employee may be ±20 hours against the norm over the norm period; the
+    band is a unit setting). Raises ValueError for negative `added` or `band`.
+
+    >>> over_band_with(projected=1170, added=240, band=1200)
+    1410
+    >>> over_band_with(projected=-600, added=480, band=1200) is None
+    True
+    """
+    if added < 0 or band < 0:
+        raise ValueError("added minutes and the band cannot be negative")
+    after = projected + added
+    return after if after > band else None
+
+
 def _days(first: date, last: date) -> list[date]:
     if last < first:
         raise ValueError("the period ends before it starts")
