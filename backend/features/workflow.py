@@ -129,6 +129,11 @@ class Payable:
     decided_at: Callable[[Record], datetime]
     """When the decision that makes it payable was made (an approval, a submission)."""
     month_field: str = "payroll"
+    corrects: bool = False
+    """True for a record that may still change after its lines were exported (a shift: its week is
+    reopened and approved again): the next run then gets the difference (payroll.corrections), and a
+    removed record's sent lines are reversed. False: exported lines end what the record pays (it moves
+    on through its own states, "sent to payroll")."""
 
 
 DoorFn = Callable[[AsyncSession, str], Awaitable[Place | None]]

@@ -8,7 +8,11 @@ was made. The push pipeline calls `sync` with every record a batch changed, befo
   municipality's cut-off give — or, if that month's payroll has already been exported, the first
   month not yet exported (an approval after an export goes to the next salary run);
 - a record that is no longer payable (a withdrawn receipt) has its unexported lines taken back;
-- exported lines are never changed: the record has moved on ("sent to payroll", "paid").
+- exported lines are never changed: the record has moved on ("sent to payroll", "paid") — or, for a
+  type whose `Payable.corrects` (a shift, which may change after its week's export), a change approved
+  again is paid as the difference in the next run not yet exported, numbered as a correction round; a
+  removed record's sent lines are reversed there (payroll.corrections). While such a record waits to be
+  approved again, what was sent stands and nothing more is owed.
 
 The record shows the month that pays it (`{"month": "YYYY-MM"}` in its `Payable.month_field`),
 written in the same batch, so it reaches the phone with the change that caused it.
@@ -18,7 +22,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -27,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import DANISH_TIME
 from backend.db.models import Municipality, User
+from backend.features.payroll import corrections
 from backend.features.payroll.cutoff import paid_in
 from backend.features.payroll.models import PayrollExport, WageLine
 from sync import engine
@@ -52,6 +58,7 @@ async def _exported(db: AsyncSession, municipality_ids: set[int]) -> dict[int, s
 
 def _key(line: WageLine) -> tuple[object, ...]:
     return (
+        line.correction,
         line.wage_key,
         line.quantity,
         line.rate,
@@ -60,6 +67,26 @@ def _key(line: WageLine) -> tuple[object, ...]:
         line.employee_number,
         line.flag,
     )
+
+
+def _owed(
+    owner: int, yielded: Sequence[corrections.Line], sent: Sequence[WageLine]
+) -> list[tuple[int, Sequence[corrections.Line]]]:
+    """Per person, the lines to pay now: the owner's `yielded` lines when nothing was sent; else each
+    person's difference (payroll.corrections) — the owner's against what they were sent, and anyone
+    else who was sent lines for the record (it moved to another person after export) reversed."""
+    if not sent:
+        return [(owner, yielded)]
+    people = sorted({owner, *(line.user_id for line in sent)})
+    return [
+        (
+            person,
+            corrections.difference(
+                yielded if person == owner else [], [line for line in sent if line.user_id == person]
+            ),
+        )
+        for person in people
+    ]
 
 
 async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> set[UUID]:
@@ -90,7 +117,11 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> set
     numbers = dict(
         (
             await db.execute(
-                select(User.id, User.employee_number).where(User.id.in_({r.owner_id for r in records}))
+                select(User.id, User.employee_number).where(
+                    User.id.in_(
+                        {r.owner_id for r in records} | {w.user_id for ws in lines.values() for w in ws}
+                    )
+                )
             )
         )
         .tuples()
@@ -101,26 +132,29 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> set
         assert record.owner_id is not None  # a record nobody is the subject of pays nobody (filtered above)
         payable = platform.payables[record.type]
         mine = lines[(record.type, str(record.id))]
-        if any(line.export_id is not None for line in mine):
+        sent = [line for line in mine if line.export_id is not None]
+        pending = [line for line in mine if line.export_id is None]
+        if sent and not payable.corrects:
             continue  # sent to payroll: what was sent stands
-        month: dict[str, str] = {}
+        payable_now = record.state in payable.states and not record.deleted
+        month: dict[str, str] | None = None if sent else {}  # None: the month shown stays as it is
         owed: list[WageLine] = []
-        if record.state in payable.states and not record.deleted:
+        if payable_now or (sent and record.deleted):
             try:
-                decided = payable.decided_at(record)
-                yielded = payable.lines(record)
+                decided = payable.decided_at(record) if payable_now else datetime.now(UTC)
+                yielded: Sequence[corrections.Line] = payable.lines(record) if payable_now else []
             except Exception:  # a workflow's bug must not stop everyone's push: refuse this record's change
                 log.exception("%s %s: what it pays could not be worked out", record.type, record.id)
                 failed.add(record.id)
                 continue
             day: date = decided.astimezone(DANISH_TIME).date()
             period = str(paid_in(day, cutoff[record.municipality_id], exported[record.municipality_id]))
-            number = numbers.get(record.owner_id) or str(record.owner_id)
+            rounds = len({s.export_id for s in sent})  # the exports its lines have been in
             owed = [
                 WageLine(
                     municipality_id=record.municipality_id,
-                    user_id=record.owner_id,
-                    employee_number=number,
+                    user_id=user,
+                    employee_number=numbers.get(user) or str(user),
                     source_type=record.type,
                     source_id=str(record.id),
                     wage_key=line.wage_key,
@@ -130,15 +164,17 @@ async def sync(db: AsyncSession, platform: Platform, batch: engine.Batch) -> set
                     period=period,
                     approved_at=decided,
                     flag=line.flag,
+                    correction=rounds,
                 )
-                for line in yielded
+                for user, due in _owed(record.owner_id, yielded, sent)
+                for line in due
             ]
-            month = {"month": period}
-        if sorted(map(_key, owed)) != sorted(map(_key, mine)):
-            if mine:
-                await db.execute(delete(WageLine).where(WageLine.id.in_([line.id for line in mine])))
+            month = {"month": period} if owed or not sent else None
+        if sorted(map(_key, owed)) != sorted(map(_key, pending)):
+            if pending:
+                await db.execute(delete(WageLine).where(WageLine.id.in_([line.id for line in pending])))
             db.add_all(owed)
-        if (record.fields.get(payable.month_field) or {}) != month:
+        if month is not None and (record.fields.get(payable.month_field) or {}) != month:
             batch.change(record, {**record.fields, payable.month_field: month})
     await db.flush()
     return failed

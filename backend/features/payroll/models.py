@@ -46,11 +46,21 @@ class PayrollExport(Base):
 
 
 class WageLine(Base):
-    """What a workflow owes an employee, waiting for (or sent in) an export. One source item, one wage type."""
+    """What a workflow owes an employee, waiting for (or sent in) an export. One source item, one wage
+    type, per correction round."""
 
     __tablename__ = "payroll_line"
     __audited__: ClassVar[bool] = True
-    __table_args__ = (UniqueConstraint("source_type", "source_id", "wage_key"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "source_type",
+            "source_id",
+            "wage_key",
+            "correction",
+            "user_id",
+            name="uq_payroll_line_source_round",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
@@ -69,3 +79,6 @@ class WageLine(Base):
     flag: Mapped[str | None] = mapped_column(String(60))
     """A mark payroll must act on (PayLine.flag), e.g. "monthly_pay_right:2026-11-03"; shown in the export."""
     export_id: Mapped[int | None] = mapped_column(ForeignKey("payroll_export.id"), index=True)
+    correction: Mapped[int] = mapped_column(default=0, server_default="0")
+    """0 for a record's first lines; n for the difference paid after its lines had been in n exports
+    (payroll.corrections: a record that changed after export and was approved again)."""

@@ -169,6 +169,8 @@ def paid_when(record: Any) -> datetime:
     return max(approved, end)
 
 
-PAYABLE = Payable(states=frozenset({"approved"}), lines=wage_lines, decided_at=paid_when)
+PAYABLE = Payable(states=frozenset({"approved"}), lines=wage_lines, decided_at=paid_when, corrects=True)
 """An approved shift pays its hours and supplements in the month the later of its approval and its
-end, and the municipality's cut-off, give (payroll.feed)."""
+end, and the municipality's cut-off, give (payroll.feed). A shift stays editable after its lines were
+exported: its week is reopened, and when approved again the next run pays only the difference (a
+removed shift's sent lines are reversed): payroll.corrections."""
