@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import today
 from backend.db.models import OrgUnit, User
+from backend.db.sync_tables import SYNC
+from backend.errors import Conflict
 from backend.features.shifts import base_plan, competences, service
 from backend.features.shifts.models import ShiftType, UnitRules
 from backend.features.shifts.roster_models import BasePlan, ShiftAbsence
@@ -21,6 +23,7 @@ from backend.features.sync import pipeline
 from backend.features.worktime.base_plan import Slot
 from backend.platform import Platform
 from backend.seed.people import principal_of
+from sync import engine
 
 NAMESPACE = uuid.UUID("2c1d7e0a-6b7f-4a55-b1f3-8e9d0c4a2b61")
 ANCHOR = date(2026, 1, 5)
@@ -35,7 +38,7 @@ TERMS = {
     "1016": (25, ["kørekort"]),
     "1013": (37, ["førstehjælp"]),
     "1017": (37, ["førstehjælp", "kørekort"]),
-    "1018": (30, []),
+    "1018": (30, ["førstehjælp"]),  # so the daycare's open closing shift and Maja's swap reach her
 }
 DAYCARE_TYPES = [
     ("Åbne", "06:30", "14:00", 30, ["førstehjælp"]),
@@ -108,7 +111,8 @@ async def seed_people(db: AsyncSession, municipality_id: int) -> None:
 
 
 async def seed_plans(db: AsyncSession, platform: Platform, municipality_id: int) -> None:
-    """The daycare's shift types, both units' base plans, an open closing shift at the daycare, and the
+    """The daycare's shift types, both units' base plans, an open closing shift and a pending swap at the
+    daycare, and the
     base plans rolled out over 12 weeks from this Monday (what the rules refuse is left out); each unit's
     normperiode begins this Monday on the first run (UnitRules.norm_anchor), so balances start with the plan."""
     units = {
@@ -167,4 +171,33 @@ async def seed_plans(db: AsyncSession, platform: Platform, municipality_id: int)
                 uuid.uuid5(NAMESPACE, "open/DAG/1"), 0, unit.id, friday, "09:30", "17:00", 30, "Lukke", ()
             )
             await pipeline.save(db, platform, [await service.prepare_open(db, planner, offer)])
+            await _daycare_swap(db, platform, municipality_id, unit, people, friday)
     await db.commit()
+
+
+async def _daycare_swap(
+    db: AsyncSession,
+    platform: Platform,
+    municipality_id: int,
+    unit: OrgUnit,
+    people: dict[str, User],
+    day: date,
+) -> None:
+    """Maja offers her shift on `day` (next Friday) to the team, as her phone does: those who can take it
+    then are offered it (Rikke, free on Fridays and a first-aider; Peter is on the other Friday shift);
+    it stays pending."""
+    maja = people.get("1013")
+    if maja is None:
+        return
+    shifts = [
+        await engine.load(db, SYNC, base_plan.shift_id(unit.id, maja.id, day, k)) for k in ("Åbne", "Lukke")
+    ]
+    mine = next((s for s in shifts if s is not None and not s.deleted), None)
+    if mine is None:
+        return
+    principal = await principal_of(db, platform, municipality_id, "1013")
+    try:
+        offer = await service.prepare_swap(db, principal, uuid.uuid5(NAMESPACE, "swap/DAG/1"), mine.id, None)
+    except Conflict:
+        return  # nobody can take it now (the plan was changed by hand): no demo swap, nothing broken
+    await pipeline.save(db, platform, [offer])
