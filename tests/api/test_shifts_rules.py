@@ -227,3 +227,34 @@ async def test_an_open_shift_taken_later_is_checked_again_against_the_takers_pla
     await as_role(client, db, settings, world, Role.SUBSTITUTE)  # still open for the others
     taken = await client.post("/api/shifts/open/take", json={"id": body["id"]})
     assert taken.status_code == 200 and taken.json()["state"] == "taken"
+
+
+async def test_a_shift_moved_to_someone_else_after_export_is_reversed_for_the_first_and_paid_to_the_second(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    anna, colleague = world.in_a1, world.by_role[Role.EMPLOYEE]
+    worked = today() - dt.timedelta(days=today().weekday() + 7)
+    await as_role(client, db, settings, world, Role.PLANNER)
+    body = shift(world, 0, "07:00", "15:00", date=worked.isoformat(), unit=world.units["A"].id)
+    assert (await client.post("/api/shifts", json=body)).status_code == 200
+    await as_role(client, db, settings, world, Role.LEADER)
+    await approve_week(client, world, worked, unit="A")
+    await sign_in(client, db, world.by_role[Role.PAYROLL], settings)
+    period = (await client.get("/api/payroll/exports")).json()["pending"][0]["period"]
+    assert (await client.post("/api/payroll/exports", json={"period": period})).status_code == 201
+
+    # It was the colleague who worked it: the planner corrects the plan, the leader approves again.
+    await as_role(client, db, settings, world, Role.PLANNER)
+    assert (await client.post("/api/shifts", json=body | {"employee": colleague.id})).status_code == 200
+    await as_role(client, db, settings, world, Role.LEADER)
+    await approve_week(client, world, worked, unit="A")
+    rows = await db.scalars(
+        select(WageLine)
+        .where(WageLine.source_id == body["id"], WageLine.wage_key == "shift_hours")
+        .execution_options(populate_existing=True)
+    )
+    paid = sorted((w.user_id, f"{w.quantity:.2f}", w.correction, w.export_id is not None) for w in rows)
+    assert paid == sorted(
+        [(anna.id, "7.50", 0, True), (anna.id, "-7.50", 1, False), (colleague.id, "7.50", 1, False)]
+    )
