@@ -1008,6 +1008,8 @@ export const da = {
   ft_today: "I dag ({n})",
   ft_later: "Senere ({n})",
   ft_dueToday: "I dag",
+  ft_closed: "Senest afsluttet ({n})",
+  ft_noneClosed: "Ingen afsluttede meldinger endnu.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

@@ -1006,4 +1006,6 @@ export const en: Dict = {
   ft_today: "Today ({n})",
   ft_later: "Later ({n})",
   ft_dueToday: "Today",
+  ft_closed: "Recently closed ({n})",
+  ft_noneClosed: "No closed reports yet.",
 };
