@@ -1,8 +1,8 @@
 """Technician teams (e.g. "Flyverholdet – daginstitutioner"): the property office names a team and its
 members; a report assigned to a team (`team` field) is on every member's list on the phone.
 
-Who sees a team's task is the sync's one rule (sync.apply.visible_to): a technician sees and works on the
-reports of the units their technician role covers. A team adds no rights of its own, so a team's task
+Who sees a team's task is the sync's one rule (sync.apply.visible_to, rules.reach): a technician sees and
+works on the reports of the units their technician role covers. A team adds no rights of its own, so a team's task
 must lie where every member's role reaches, or a member would never get it on the phone: assigning a
 report to a team that does not reach its building (`check_reach`, the push hook), and putting someone on
 a team whose open tasks lie outside their reach (`save`), are refused in words naming who and where.
@@ -22,6 +22,7 @@ from backend.db.models import OrgUnit, RoleAssignment, User
 from backend.db.sync_tables import SYNC
 from backend.features.facility.planning_models import Team, TeamMember
 from backend.features.facility.record_type import CAPABILITIES, OPEN_STATES, REPORT, WORK
+from backend.features.facility.rules.reach import out_of_reach
 from backend.features.workflow import Effect, Refuse
 from sync.apply import Record
 
@@ -109,8 +110,7 @@ async def reach(db: AsyncSession, user_ids: Iterable[int]) -> dict[int, list[str
 
 async def _beyond(db: AsyncSession, members: list[int], unit_path: str) -> list[str]:
     """The names of the members whose reach does not cover `unit_path`, by name."""
-    paths = await reach(db, members)
-    out = [u for u in members if not any(unit_path.startswith(p) for p in paths[u])]
+    out = out_of_reach(await reach(db, members), unit_path)
     if not out:
         return []
     return sorted((await db.scalars(select(User.name).where(User.id.in_(out)))).all())
