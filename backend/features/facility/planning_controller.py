@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from backend.auth.roles import Capability, Principal
 from backend.clock import today
+from backend.db.models import OrgUnit
 from backend.deps import DbSession, SignedIn
 from backend.errors import Forbidden, Invalid, NotFound
 from backend.features.facility import categories, recurring, teams
@@ -185,6 +186,8 @@ class FacilityPlanningController(Controller):
                 "Kun kommunens teknikere kan være på et hold.",
                 "Only the municipality's technicians can be on a team.",
             ) from wrong
+        except teams.OutOfReach as wrong:
+            raise Invalid(wrong.da, wrong.en) from wrong
         if saved is None:
             raise NotFound("Holdet findes ikke.", "The team does not exist.")
         return _team(saved)
@@ -236,7 +239,7 @@ class FacilityPlanningController(Controller):
         """Create or change a recurring task; the daily job makes its occurrences (recurring.py)."""
         _office(principal)
         mid = principal.municipality_id
-        await _own_building(db_session, principal, data.building_id)
+        building = await _own_building(db_session, principal, data.building_id)
         if data.unit not in UNITS:
             raise Invalid("Vælg dage, uger, måneder eller år.", "Choose days, weeks, months or years.")
         if abs((data.start - today()).days) > START_WITHIN_DAYS:
@@ -256,6 +259,13 @@ class FacilityPlanningController(Controller):
                 raise Invalid("Holdet findes ikke.", "The team does not exist.")
         if data.assignee is not None and data.assignee not in await teams.technicians(db_session, mid):
             raise Invalid("Vælg en af kommunens teknikere.", "Choose one of the municipality's technicians.")
+        unit = await db_session.get(OrgUnit, building.unit_id)
+        try:
+            await teams.require_reach(
+                db_session, data.team_id, data.assignee, unit.path if unit else "", building.name
+            )
+        except teams.OutOfReach as wrong:
+            raise Invalid(wrong.da, wrong.en) from wrong
         saved = await recurring.save_schedule(
             db_session,
             mid,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.features.facility import categories, followers, recurring, service
+from backend.features.facility import categories, followers, recurring, service, teams
 from backend.features.facility.controller import (
     FacilityController,
     FacilityPublicController,
@@ -21,7 +21,9 @@ from backend.features.workflow import Job, Workflow
 WORKFLOW = Workflow(
     name="facility",
     record_types=(REPORT_TYPE,),
-    hooks={REPORT: (categories.check_new_reports, service.reports_changed, followers.tell)},
+    hooks={
+        REPORT: (categories.check_new_reports, teams.check_reach, service.reports_changed, followers.tell)
+    },
     controllers=(
         FacilityController,
         FacilityPublicController,

@@ -49,7 +49,7 @@ function FixPhotos({ id, secret, n, mine = false }: { id: string; secret: string
   return (
     <p>
       {urls.map((u, i) => (
-        <img key={u} class="thumb" src={u} alt={t(mine ? "fa_photoAlt" : "fa_fixPhotoAlt", { n: i + 1 })} />
+        <img key={u} class={mine ? "thumb" : "fa-fix"} src={u} alt={t(mine ? "fa_photoAlt" : "fa_fixPhotoAlt", { n: i + 1 })} />
       ))}
     </p>
   );

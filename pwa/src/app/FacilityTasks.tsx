@@ -1,5 +1,6 @@
-// The technician's list on the phone (offline too, through sync): the tasks assigned to them, soonest due
-// first, with the room, what is wrong, the property office's note; start, photograph the fix, mark done.
+// The technician's list on the phone (offline too, through sync): the tasks assigned to them or their team,
+// today's (due today or overdue) first, then the later ones, soonest due first, with the room, what is
+// wrong, the property office's note; start, photograph the fix, mark done.
 import { useState } from "preact/hooks";
 import { feltSync, type LocalRecord } from "../data";
 import { t } from "../i18n";
@@ -21,16 +22,26 @@ export function FacilityTasks({ me }: ScreenProps) {
     .filter((r) => Number(r.fields.assignee) === Number(me.id) || (r.fields.team != null && !!teamName(r.fields.team)))
     .filter((r) => r.state === "planned" || r.state === "in_progress")
     .sort((a, b) => str(a.fields.due).localeCompare(str(b.fields.due)));
+  const today = mine.filter((r) => (daysLeft(r.fields.due) ?? 1) <= 0);
+  const later = mine.filter((r) => !today.includes(r));
+  const group = (rows: LocalRecord[], title: string, id: string) =>
+    rows.length > 0 && (
+      <section aria-labelledby={id}>
+        <h2 id={id}>{title}</h2>
+        <ul class="cards">
+          {rows.map((r) => (
+            <li key={r.id} class="card">
+              <Task r={r} team={teamName(r.fields.team)} />
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
   return (
     <Page title={t("fa_tasksTitle")} back>
       {!mine.length && <p>{t("fa_noTasks")}</p>}
-      <ul class="cards">
-        {mine.map((r) => (
-          <li key={r.id} class="card">
-            <Task r={r} team={teamName(r.fields.team)} />
-          </li>
-        ))}
-      </ul>
+      {group(today, t("ft_today", { n: today.length }), "ft-today")}
+      {group(later, t("ft_later", { n: later.length }), "ft-later")}
     </Page>
   );
 }
@@ -67,7 +78,7 @@ function Task({ r, team }: { r: LocalRecord; team?: string }) {
 
   return (
     <>
-      <h2>{`${placeOf(r).room ?? ""} · ${placeOf(r).building ?? ""}`}</h2>
+      <h3>{`${placeOf(r).room ?? ""} · ${placeOf(r).building ?? ""}`}</h3>
       <p>
         {categoryText(r.fields.category)} · {urgencyText(r.fields.urgency)} · <strong>{stateText(r.state)}</strong>
       </p>
@@ -76,6 +87,7 @@ function Task({ r, team }: { r: LocalRecord; team?: string }) {
       <p>
         {t("fa_due", { date: showDate(r.fields.due) })}
         {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}
+        {d === 0 && <span class="mark"> {t("ft_dueToday")}</span>}
         {carriedText(r) && <span class="mark"> {carriedText(r)}</span>}
       </p>
       {team && <p class="muted">{t("fa_teamTask", { team })}</p>}

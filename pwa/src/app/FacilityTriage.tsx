@@ -1,6 +1,7 @@
 // The property office's board (ejendomskontoret; desktop and tablet): new reports by building, urgent and
 // oldest first; assign each to a technician with a priority and a due date (offline too: sync), or reject
-// with a reason; then the planned and running work with its deadlines (overdue, due this week).
+// with a reason; then the planned and running work with its deadlines (overdue, due this week); last the
+// recently closed reports (done with the photo of the fix, or rejected with the reason).
 import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { LocalRecord } from "../data";
@@ -14,6 +15,9 @@ import { FacilityDeadlines } from "./FacilityDeadlines";
 import { type Person, type Team, useTeams, useTechnicians } from "./facilityPlanning";
 import type { ScreenProps } from "./workflows";
 import { MergeInto, ReportPhotos } from "./FacilityMerge";
+
+/** How many of the latest closed reports the board shows. */
+const CLOSED_SHOWN = 10;
 
 const byBuilding = (rows: LocalRecord[]): [string, LocalRecord[]][] => {
   const groups = new Map<string, LocalRecord[]>();
@@ -41,6 +45,10 @@ export function FacilityTriage(_: ScreenProps) {
   const running = rows
     .filter((r) => r.state === "planned" || r.state === "in_progress" || r.transitions.length)
     .sort((a, b) => str(a.fields.due).localeCompare(str(b.fields.due)));
+  const closed = rows
+    .filter((r) => (r.state === "done" || r.state === "rejected") && !r.transitions.length)
+    .sort((a, b) => str(b.updated_at).localeCompare(str(a.updated_at)))
+    .slice(0, CLOSED_SHOWN);
   const overdue = running.filter((r) => (daysLeft(r.fields.due) ?? 1) < 0).length;
   const thisWeek = running.filter((r) => {
     const d = daysLeft(r.fields.due);
@@ -119,9 +127,33 @@ export function FacilityTriage(_: ScreenProps) {
           );
         })}
       </ul>
+      <section aria-labelledby="ft-closed">
+        <h2 id="ft-closed">{t("ft_closed", { n: closed.length })}</h2>
+        {!closed.length && <p>{t("ft_noneClosed")}</p>}
+        <ul class="cards">
+          {closed.map((r) => (
+            <li key={r.id} class="card">
+              <p>
+                <strong>{`${placeOf(r).room ?? ""} · ${placeOf(r).building ?? ""}`}</strong> · {categoryText(r.fields.category)}
+              </p>
+              <p>{str(r.fields.text)}</p>
+              <p>
+                <strong>{stateText(r.state)}</strong> · {showDate(str(r.updated_at).slice(0, 10))}
+                {holder(r) && ` · ${holder(r)}`}
+              </p>
+              {r.state === "rejected" && closedReason(r) && <p>{t("fa_reason", { reason: closedReason(r) })}</p>}
+              {r.state === "done" && <ReportPhotos id={r.id} />}
+            </li>
+          ))}
+        </ul>
+      </section>
     </Page>
   );
 }
+
+/** A rejected report's reason: the note of its last rejection step (what its reporter was told). */
+const closedReason = (r: LocalRecord): string =>
+  str([...(r.server?.history ?? [])].reverse().find((h) => h.state === "rejected")?.note);
 
 function NewReport({ r, people, teams, others }: { r: LocalRecord; people: Person[]; teams: Team[]; others: LocalRecord[] }) {
   const [assignee, setAssignee] = useState("");

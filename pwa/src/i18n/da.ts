@@ -1005,6 +1005,11 @@ export const da = {
   fa_merge: "Læg sammen",
   fa_mergeChoose: "Vælg den melding, der skal beholdes.",
   fa_state_merged: "Lagt sammen",
+  ft_today: "I dag ({n})",
+  ft_later: "Senere ({n})",
+  ft_dueToday: "I dag",
+  ft_closed: "Senest afsluttet ({n})",
+  ft_noneClosed: "Ingen afsluttede meldinger endnu.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

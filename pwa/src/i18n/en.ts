@@ -1003,4 +1003,9 @@ export const en: Dict = {
   fa_merge: "Merge",
   fa_mergeChoose: "Choose the report to keep.",
   fa_state_merged: "Merged",
+  ft_today: "Today ({n})",
+  ft_later: "Later ({n})",
+  ft_dueToday: "Today",
+  ft_closed: "Recently closed ({n})",
+  ft_noneClosed: "No closed reports yet.",
 };
