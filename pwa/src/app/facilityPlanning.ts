@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { lang } from "../i18n";
+import { cachedMe } from "./session";
 
 export interface Person {
   id: number;
@@ -23,8 +24,12 @@ export interface CategoryRow {
 
 export const CATEGORIES_KEY = "felt.facility.categories";
 
-/** A list fetched from `url` and kept in localStorage under `key`: the kept copy at once and offline. */
-export function useKept<T>(key: string, url: string, deps: unknown[] = []): [T[], (v: T[]) => void] {
+/** `key` for the signed-in person: on a shared phone or tablet the next person never sees the last one's teams. */
+const mine = (key: string) => `${key}:${cachedMe()?.id ?? ""}`;
+
+/** A list fetched from `url` and kept in localStorage under `key` (per person): the kept copy at once and offline. */
+export function useKept<T>(name: string, url: string, deps: unknown[] = []): [T[], (v: T[]) => void] {
+  const key = mine(name);
   const [value, setValue] = useState<T[]>(() => JSON.parse(localStorage.getItem(key) ?? "[]") as T[]);
   const keep = (v: T[]) => (setValue(v), localStorage.setItem(key, JSON.stringify(v)));
   useEffect(() => {
@@ -40,7 +45,7 @@ export const useCategories = () => useKept<CategoryRow>(CATEGORIES_KEY, "/api/fa
 
 /** A category's name from the municipality's kept list, or undefined when it is not there. */
 export function keptCategoryName(key: string): string | undefined {
-  const list = JSON.parse(localStorage.getItem(CATEGORIES_KEY) ?? "[]") as CategoryRow[];
+  const list = JSON.parse(localStorage.getItem(mine(CATEGORIES_KEY)) ?? "[]") as CategoryRow[];
   const c = list.find((x) => x.key === key);
   return c ? (lang === "en" ? c.en : c.da) : undefined;
 }
