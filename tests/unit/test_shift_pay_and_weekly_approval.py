@@ -186,3 +186,13 @@ def test_each_step_of_a_swap_tells_the_right_people_once() -> None:
     withdrawn = events.swap_step(_swap("withdrawn", None))
     assert [j.payload["to"] for j in withdrawn] == [[8, 9]]  # those it was offered to
     assert events.swap_step(_swap("offered", None)) == []
+
+
+def test_a_municipality_that_treats_new_years_eve_as_a_normal_day_gets_its_own_table():
+    # pay_tables.json by_municipality: Copenhagen's and Frederiksberg's choice beats the unit kind's default;
+    # a municipality without one, and a daycare's kroner table, are as before.
+    assert pay.table_for("school", "koebenhavn") is pay.table_for("care_home", "frederiksberg")
+    assert pay.table_for("school", "koebenhavn") is not KL
+    assert pay.table_for("school", "egedal") is KL
+    assert pay.table_for("daycare", "koebenhavn") is DAYCARE  # a kind's own agreement stands
+    assert pay.table_for("school", None) is KL

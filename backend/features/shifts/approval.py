@@ -28,13 +28,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.roles import Principal
 from backend.db import audit
-from backend.db.models import OrgUnit, User
+from backend.db.models import Municipality, OrgUnit, User
 from backend.db.sync_tables import SYNC
 from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import get_unit
 from backend.features.shifts import pay
 from backend.features.shifts.record_type import APPROVE_WEEKS
 from backend.features.workflow import Badge, Change, Effect, InboxSummary
+from backend.features.worktime.supplements import SupplementTable
 from sync import engine, fields
 from sync.apply import Record
 from sync.registry import RecordType, Transition
@@ -333,9 +334,12 @@ async def week_shifts(db: AsyncSession, unit_id: int, first: str, last: str) -> 
     return [s for s in found if first <= str(s.fields.get("date") or "") <= last]
 
 
-async def _unit_kind(db: AsyncSession, unit_id: int) -> str | None:
-    unit = await db.get(OrgUnit, unit_id)
-    return unit.kind if unit is not None else None
+async def _pay_table(db: AsyncSession, unit: OrgUnit | None) -> SupplementTable | None:
+    """The supplement table for `unit`'s shifts: by its kind and its municipality's choice (pay.table_for)."""
+    if unit is None:
+        return pay.table_for(None)
+    town = await db.get(Municipality, unit.municipality_id)
+    return pay.table_for(unit.kind, town.slug if town is not None else None)
 
 
 async def week_approved(db: AsyncSession, records: list[Record]) -> list[Effect]:
@@ -355,7 +359,7 @@ async def week_approved(db: AsyncSession, records: list[Record]) -> list[Effect]
             continue  # approved in an earlier batch: what went to payroll then stands
         unit_id = int((week.fields.get("unit") or {}).get("id") or week.unit_id or 0)
         span = week.fields.get("week") or {}
-        table = pay.table_for(await _unit_kind(db, unit_id))
+        table = await _pay_table(db, await db.get(OrgUnit, unit_id))
         said = {"by": last.get("by")}
         minutes, missing, count = 0, [], 0
         for shift in await week_shifts(db, unit_id, str(span.get("first")), str(span.get("last"))):
@@ -430,7 +434,7 @@ async def approval_list(
     unit = await _leads(db, principal, unit_id)
     record = await engine.load(db, SYNC, week_id(unit.id, iso))
     week = iso_week(first)
-    table = pay.table_for(unit.kind)
+    table = await _pay_table(db, unit)
     shifts = await week_shifts(db, unit.id, week["first"], week["last"])
     names = await names_of(db, [s.owner_id for s in shifts])
     preview = []

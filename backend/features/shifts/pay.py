@@ -61,11 +61,20 @@ def _pay_tables() -> Mapping[str, Any]:
     return data
 
 
-def table_for(unit_kind: str | None) -> SupplementTable | None:
-    """The supplement table that pays shifts in a unit of `unit_kind` (pay_tables.json), or None when
-    the data names a table that does not exist (then every supplement is reported missing)."""
+def table_for(unit_kind: str | None, municipality: str | None = None) -> SupplementTable | None:
+    """The supplement table that pays shifts in a unit of `unit_kind` (pay_tables.json) in the
+    municipality with slug `municipality`, first found of: the municipality's choice for the kind, the
+    choice for the kind (`by_unit_kind`), the municipality's default (`by_municipality`, e.g. 31/12 as a
+    normal day in Copenhagen), the default. None when the data
+    names a table that does not exist (then every supplement is reported missing)."""
     data = _pay_tables()
-    key = data["by_unit_kind"].get(unit_kind or "", data["default"])
+    own = data.get("by_municipality", {}).get(municipality or "") or {}
+    kind = unit_kind or ""
+    key = (
+        own.get("by_unit_kind", {}).get(kind)
+        or data["by_unit_kind"].get(kind)
+        or own.get("default", data["default"])
+    )
     return load_tables().get(key)
 
 
