@@ -16,7 +16,7 @@ from backend.clock import today
 from backend.db import audit
 from backend.db.models import OrgUnit
 from backend.deps import DbSession, SignedIn
-from backend.errors import Forbidden, Invalid, NotFound
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
 from backend.features.org.service import get_unit
 from backend.features.shifts import absences, base_plan, competences, events, plan_view, service
 from backend.features.shifts.record_type import PLAN_SHIFTS
@@ -164,7 +164,8 @@ class PlanningController(Controller):
         data: JSONBody[AbsenceIn],
     ) -> dict[str, object]:
         """Record (or change) an absence; safe to send twice (same id). The answer lists the person's
-        shifts on those days (`clashes`, in words) for the planner to move."""
+        shifts on those days (`clashes`, in words) for the planner to move. Raises 409 in words when
+        another of the person's absences covers one of the days (of the same kind or not)."""
         unit = await _plannable(db_session, principal, unit_id)
         name = await _member(db_session, unit, data.employee)
         problem = absence_rules.check_range(data.kind, data.first, data.last)
@@ -176,6 +177,10 @@ class PlanningController(Controller):
             or row.user_id not in {u.id for u in await service.staff(db_session, unit)}
         ):  # another unit's absence (the same id sent to the wrong unit) is not this planner's to change
             raise NotFound("Fraværet findes ikke.", "The absence does not exist.")
+        new = absence_rules.Absence(data.kind, data.first, data.last)
+        recorded = await absences.overlap(db_session, new, data.employee, str(data.id))
+        if recorded is not None:  # a duplicate or a mistake: one absence a day (worktime.absences)
+            raise Conflict(*absence_rules.overlap_words(recorded, name))
         before = (row.user_id, row.first, row.last) if row is not None else None
         row = row or ShiftAbsence(id=str(data.id), municipality_id=unit.municipality_id)
         row.user_id, row.unit_id, row.kind = data.employee, unit.id, data.kind
