@@ -13,6 +13,16 @@ export const SHIFT = "shift";
 export const OPEN_SHIFT = "open_shift";
 export const SWAP = "swap";
 
+/** Why a button that asks the server is off while offline, in words, next to it (a greyed button alone
+ * looks broken). `why` is the text key; `id` ties it to the button for screen readers. */
+function NeedsNet({ id, why }: { id: string; why: "su_swapNeedsNet" | "su_takeNeedsNet" }) {
+  return (
+    <p class="note" id={id} data-testid="needs-net">
+      {t(why)}
+    </p>
+  );
+}
+
 /** Swaps (vagtbytte) offered to me by colleagues: accepting needs the server (checked by the rules now). */
 function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
   const online = useOnline();
@@ -47,7 +57,14 @@ function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
                 {dayName(str(f.date))} · {shiftTime(f)}
               </p>
               <p>{str(f.shift_type)}</p>
-              <button type="button" class="btn btn-primary btn-big" disabled={!online} onClick={() => void accept(r.id)}>
+              {!online && <NeedsNet id={`why-${r.id}`} why="su_takeNeedsNet" />}
+              <button
+                type="button"
+                class="btn btn-primary btn-big"
+                disabled={!online}
+                aria-describedby={online ? undefined : `why-${r.id}`}
+                onClick={() => void accept(r.id)}
+              >
                 {online ? t("sh_takeOver") : t("sh_takeOffline")}
               </button>
             </li>
@@ -111,15 +128,22 @@ function MyBalance({ me }: { me: Me }) {
 function SwapButton({ shift, swaps }: { shift: LocalRecord; swaps: LocalRecord[] }) {
   const online = useOnline();
   const [message, setMessage] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  // One id per offer on this screen: pressing twice (or again after a lost answer) offers it once.
+  const [id] = useState(() => feltSync.newId());
   const mine = swaps.find((s) => s.fields.shift === shift.id && ["offered", "accepted"].includes(s.state ?? ""));
   async function offer() {
-    setMessage("");
+    setError("");
+    setBusy(true);
     try {
-      const done = await api.post<{ offered: number[] }>("/api/shifts/swaps", { id: feltSync.newId(), shift: shift.id });
+      const done = await api.post<{ offered: number[] }>("/api/shifts/swaps", { id, shift: shift.id });
       setMessage(t("sh_swapOffered", { count: done.offered.length }));
       await feltSync.syncNow();
     } catch (err) {
-      setMessage(errorText(err));
+      setError(errorText(err)); // said in words; the button stays for another try
+    } finally {
+      setBusy(false);
     }
   }
   if (mine) return <p class="muted">{t("sh_swapState", { state: mine.state === "accepted" ? t("sh_swapStateAccepted") : t("sh_swapStateOffered") })}</p>;
@@ -128,9 +152,23 @@ function SwapButton({ shift, swaps }: { shift: LocalRecord; swaps: LocalRecord[]
       {message ? (
         <p role="status">{message}</p>
       ) : (
-        <button type="button" class="btn" disabled={!online} onClick={() => void offer()}>
-          {t("sh_offerSwap")}
-        </button>
+        <>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+          {!online && <NeedsNet id={`why-${shift.id}`} why="su_swapNeedsNet" />}
+          <button
+            type="button"
+            class="btn btn-big"
+            disabled={!online || busy}
+            aria-describedby={online ? undefined : `why-${shift.id}`}
+            onClick={() => void offer()}
+          >
+            {t("sh_offerSwap")}
+          </button>
+        </>
       )}
     </>
   );
@@ -173,9 +211,18 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
             </p>
             <p>{str(r.fields.shift_type)}</p>
             {r.state === "open" ? (
-              <button type="button" class="btn btn-primary btn-big" disabled={!online || busy === r.id} onClick={() => void take(r.id)}>
-                {online ? t("sh_take") : t("sh_takeOffline")}
-              </button>
+              <>
+                {!online && <NeedsNet id={`why-${r.id}`} why="su_takeNeedsNet" />}
+                <button
+                  type="button"
+                  class="btn btn-primary btn-big"
+                  disabled={!online || busy === r.id}
+                  aria-describedby={online ? undefined : `why-${r.id}`}
+                  onClick={() => void take(r.id)}
+                >
+                  {online ? t("sh_take") : t("sh_takeOffline")}
+                </button>
+              </>
             ) : (
               <p class="muted">{t("sh_goneToOther")}</p>
             )}

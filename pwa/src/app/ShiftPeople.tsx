@@ -8,6 +8,7 @@ import { lang, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
 import { ABSENCE_KINDS, absenceSpan, kindName, plannableUnits, plainHours, type Absence } from "./planText";
+import { UnitPicker } from "./UnitPicker";
 
 interface Person {
   employee: number;
@@ -162,18 +163,7 @@ export function ShiftPeople({ me }: { me: Me }) {
 
   return (
     <Page title={t("sp_peopleTitle")} back>
-      {units.length > 1 && (
-        <label>
-          {t("sh_unit")}
-          <select value={unit} onChange={(e) => setUnit(Number((e.target as HTMLSelectElement).value))}>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      <UnitPicker units={units} value={unit} onChange={setUnit} />
       <Status loading={people.loading && !people.data} error={people.error} onRetry={people.reload} />
       {people.data && <AbsenceForm key={unit} unit={unit} people={people.data} saved={absences.reload} />}
       <section aria-labelledby="sp-abslist-title">

@@ -1005,6 +1005,11 @@ export const da = {
   fa_merge: "Læg sammen",
   fa_mergeChoose: "Vælg den melding, der skal beholdes.",
   fa_state_merged: "Lagt sammen",
+  // --- shift screens as people meet them (issue 13, branch shifts-ui) ---
+  su_weeksEmpty: "Skriv antal uger i grundplanen: et helt tal fra {min} til {max}.",
+  su_weeksInvalid: "“{typed}” kan ikke bruges som antal uger. Skriv et helt tal fra {min} til {max}.",
+  su_swapNeedsNet: "Bytte kræver forbindelse – vi skal tjekke reglerne for dine kolleger, før vagten kan tilbydes. Prøv igen, når du er på nettet.",
+  su_takeNeedsNet: "At tage en vagt kræver forbindelse – vi skal tjekke reglerne for dig, og om en anden kom først. Prøv igen, når du er på nettet.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };
