@@ -189,6 +189,22 @@ async def test_an_overlapping_absence_is_refused_in_words_and_one_sent_twice_is_
     ]
 
 
+async def test_the_units_i_plan_include_those_under_my_area_with_their_shift_types(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    a, a1 = world.units["A"], world.units["A1"]
+    await as_role(client, db, settings, world, Role.LEADER)  # leader of A, which holds A1
+    await _types(client, a1.id)
+    found = (await client.get("/api/shifts/units")).json()
+    assert found == [
+        {"id": a.id, "name": a.name, "types": 0},
+        {"id": a1.id, "name": a1.name, "types": 3},  # the rota is laid here: the screens open on it
+    ]
+    await as_role(client, db, settings, world, Role.EMPLOYEE)
+    assert (await client.get("/api/shifts/units")).json() == []  # an employee plans nothing
+
+
 async def test_part_time_gives_a_pro_rata_norm(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:

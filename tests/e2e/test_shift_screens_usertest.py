@@ -164,3 +164,22 @@ def test_every_planning_screen_names_its_unit_the_same_way(
     for route in ("vagtplan", "vagtplan-12", "grundplan", "vagtplan-personer"):
         phone.goto(f"/#/{route}")
         expect(phone.get_by_test_id("unit-picker")).to_have_text("Enhed: Plejecenter Egebo")
+
+
+def test_an_area_leader_opens_on_the_care_home_under_her_area_and_the_screens_follow_her_pick(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
+    login(tablet, "Sofie Vang")  # leader of Omsorg og Sundhed, the area above Plejecenter Egebo
+    tablet.goto("/#/vagtplan-12")
+    picker = tablet.get_by_label("Enhed")
+    expect(picker.locator("option:checked")).to_have_text("Plejecenter Egebo")  # where the rota is laid
+    expect(tablet.locator(".month-name")).to_contain_text("Plejecenter Egebo")  # its plan has arrived
+    # Egebo's own norm period and plan: Mette is within her band, not hundreds of hours short.
+    mette = tablet.get_by_test_id("plan-balances").get_by_role("row", name=METTE)
+    expect(mette).to_be_visible()
+    so_far = float(mette.locator("td").nth(1).inner_text().replace("−", "-").replace(",", "."))
+    assert abs(so_far) < 20, so_far
+    picker.select_option(label="Omsorg og Sundhed")
+    tablet.goto("/#/grundplan")
+    expect(tablet.get_by_label("Enhed").locator("option:checked")).to_have_text("Omsorg og Sundhed")  # kept

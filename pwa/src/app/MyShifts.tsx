@@ -13,8 +13,8 @@ export const SHIFT = "shift";
 export const OPEN_SHIFT = "open_shift";
 export const SWAP = "swap";
 
-/** Why a button that asks the server is off while offline, in words, next to it (a greyed button alone
- * looks broken). `why` is the text key; `id` ties it to the button for screen readers. */
+/** Why the buttons that ask the server are off while offline, in words, once above their list (a greyed
+ * button alone looks broken). `why` is the text key; `id` ties it to the buttons for screen readers. */
 function NeedsNet({ id, why }: { id: string; why: "su_swapNeedsNet" | "su_takeNeedsNet" }) {
   return (
     <p class="note" id={id} data-testid="needs-net">
@@ -48,6 +48,7 @@ function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
           {message}
         </p>
       )}
+      {!online && rows.length > 0 && <NeedsNet id="why-accept" why="su_takeNeedsNet" />}
       <ul class="cards" data-testid="offered-swaps">
         {rows.map((r) => {
           const f = (r.fields.summary ?? {}) as Record<string, unknown>;
@@ -57,12 +58,11 @@ function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
                 {dayName(str(f.date))} · {shiftTime(f)}
               </p>
               <p>{str(f.shift_type)}</p>
-              {!online && <NeedsNet id={`why-${r.id}`} why="su_takeNeedsNet" />}
               <button
                 type="button"
                 class="btn btn-primary btn-big"
                 disabled={!online}
-                aria-describedby={online ? undefined : `why-${r.id}`}
+                aria-describedby={online ? undefined : "why-accept"}
                 onClick={() => void accept(r.id)}
               >
                 {online ? t("sh_takeOver") : t("sh_takeOffline")}
@@ -125,7 +125,7 @@ function MyBalance({ me }: { me: Me }) {
 }
 
 /** Offer one of my shifts to the team: only colleagues who may take it are offered it. */
-function SwapButton({ shift, swaps }: { shift: LocalRecord; swaps: LocalRecord[] }) {
+function SwapButton({ shift, swaps, whyId }: { shift: LocalRecord; swaps: LocalRecord[]; whyId: string }) {
   const online = useOnline();
   const [message, setMessage] = useState("");
   const [error, setError] = useState("");
@@ -158,12 +158,11 @@ function SwapButton({ shift, swaps }: { shift: LocalRecord; swaps: LocalRecord[]
               {error}
             </p>
           )}
-          {!online && <NeedsNet id={`why-${shift.id}`} why="su_swapNeedsNet" />}
           <button
             type="button"
             class="btn btn-big"
             disabled={!online || busy}
-            aria-describedby={online ? undefined : `why-${shift.id}`}
+            aria-describedby={online ? undefined : whyId}
             onClick={() => void offer()}
           >
             {t("sh_offerSwap")}
@@ -203,6 +202,7 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
           {message}
         </p>
       )}
+      {!online && rows.some((r) => r.state === "open") && <NeedsNet id="why-take" why="su_takeNeedsNet" />}
       <ul class="cards" data-testid="open-shifts">
         {rows.map((r) => (
           <li key={r.id} class="card">
@@ -211,18 +211,15 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
             </p>
             <p>{str(r.fields.shift_type)}</p>
             {r.state === "open" ? (
-              <>
-                {!online && <NeedsNet id={`why-${r.id}`} why="su_takeNeedsNet" />}
-                <button
-                  type="button"
-                  class="btn btn-primary btn-big"
-                  disabled={!online || busy === r.id}
-                  aria-describedby={online ? undefined : `why-${r.id}`}
-                  onClick={() => void take(r.id)}
-                >
-                  {online ? t("sh_take") : t("sh_takeOffline")}
-                </button>
-              </>
+              <button
+                type="button"
+                class="btn btn-primary btn-big"
+                disabled={!online || busy === r.id}
+                aria-describedby={online ? undefined : "why-take"}
+                onClick={() => void take(r.id)}
+              >
+                {online ? t("sh_take") : t("sh_takeOffline")}
+              </button>
             ) : (
               <p class="muted">{t("sh_goneToOther")}</p>
             )}
@@ -234,6 +231,7 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
 }
 
 export function MyShifts({ me }: { me: Me }) {
+  const online = useOnline();
   const rows = useRecords(SHIFT);
   const open = useRecords(OPEN_SHIFT);
   const swaps = useRecords(SWAP) ?? [];
@@ -272,6 +270,7 @@ export function MyShifts({ me }: { me: Me }) {
         <p>{t("sh_noneThisWeek")}</p>
       ) : (
         <>
+          {!online && mine.some((r) => str(r.fields.date) >= today) && <NeedsNet id="why-swap" why="su_swapNeedsNet" />}
           <ul class="cards" data-testid="my-shifts">
             {mine.map((r) => {
               const { override } = rulesOf(r.fields);
@@ -283,7 +282,7 @@ export function MyShifts({ me }: { me: Me }) {
                   <p>{str(r.fields.shift_type)}</p>
                   {override && <p class="muted">{t("sh_overridden", { reason: override.reason })}</p>}
                   {!override && rulesOf(r.fields).findings.map((x) => <p class="muted">{findingText(x)}</p>)}
-                  {str(r.fields.date) >= today && <SwapButton shift={r} swaps={swaps.filter((s) => String(s.owner_id) === String(me.id))} />}
+                  {str(r.fields.date) >= today && <SwapButton shift={r} swaps={swaps.filter((s) => String(s.owner_id) === String(me.id))} whyId="why-swap" />}
                 </li>
               );
             })}

@@ -7,8 +7,8 @@ import { feltSync } from "../data";
 import { t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { plannableUnits, shortDate } from "./planText";
-import { UnitPicker } from "./UnitPicker";
+import { shortDate } from "./planText";
+import { UnitPicker, usePlanUnit } from "./UnitPicker";
 import { addDays, findingText, mondayOf, type Finding } from "./shiftText";
 
 interface Slot {
@@ -43,8 +43,7 @@ function readWeeks(text: string): number | null {
 const dayWord = (d: number): string => t(`sp_weekday${d}` as "sp_weekday0");
 
 export function ShiftBasePlan({ me }: { me: Me }) {
-  const units = plannableUnits(me);
-  const [unit, setUnit] = useState(units.length ? units[0].id : 0);
+  const { units, unit, setUnit } = usePlanUnit(me);
   const people = useLoad(() => api.get<{ employee: number; name: string }[]>(`/api/shifts/units/${unit}/people`), [unit]);
   const types = useLoad(() => api.get<{ id: number; name: string; start: string; end: string }[]>(`/api/shifts/units/${unit}/types`), [unit]);
   const saved = useLoad(() => api.get<BasePlan | null>(`/api/shifts/units/${unit}/base-plan`), [unit]);

@@ -7,8 +7,8 @@ import { feltSync } from "../data";
 import { lang, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { ABSENCE_KINDS, absenceSpan, kindName, plannableUnits, plainHours, type Absence } from "./planText";
-import { UnitPicker } from "./UnitPicker";
+import { ABSENCE_KINDS, absenceSpan, kindName, plainHours, type Absence } from "./planText";
+import { UnitPicker, usePlanUnit } from "./UnitPicker";
 
 interface Person {
   employee: number;
@@ -150,15 +150,20 @@ function AbsenceForm({ unit, people, saved }: { unit: number; people: Person[]; 
 }
 
 export function ShiftPeople({ me }: { me: Me }) {
-  const units = plannableUnits(me);
-  const [unit, setUnit] = useState(units.length ? units[0].id : 0);
+  const { units, unit, setUnit } = usePlanUnit(me);
   const people = useLoad(() => api.get<Person[]>(`/api/shifts/units/${unit}/people`), [unit]);
   const absences = useLoad(() => api.get<Absence[]>(`/api/shifts/units/${unit}/absences`), [unit]);
   const names = new Map((people.data ?? []).map((p) => [p.employee, p.name]));
 
+  const [removeError, setRemoveError] = useState("");
   async function remove(id: string) {
-    await api.delete(`/api/shifts/units/${unit}/absences/${id}`);
-    absences.reload();
+    setRemoveError("");
+    try {
+      await api.delete(`/api/shifts/units/${unit}/absences/${id}`);
+      absences.reload();
+    } catch (err) {
+      setRemoveError(errorText(err)); // e.g. offline: said in words, the absence stays listed
+    }
   }
 
   return (
@@ -168,6 +173,11 @@ export function ShiftPeople({ me }: { me: Me }) {
       {people.data && <AbsenceForm key={unit} unit={unit} people={people.data} saved={absences.reload} />}
       <section aria-labelledby="sp-abslist-title">
         <h2 id="sp-abslist-title">{t("sp_absencesTitle")}</h2>
+        {removeError && (
+          <p class="error" role="alert">
+            {removeError}
+          </p>
+        )}
         {absences.data && !absences.data.length && <p>{t("sp_noAbsences")}</p>}
         <ul class="cards" data-testid="absences">
           {(absences.data ?? []).map((a) => (

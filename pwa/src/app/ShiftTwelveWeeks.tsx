@@ -7,8 +7,8 @@ import { feltSync } from "../data";
 import { lang, t } from "../i18n";
 import { useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { kindName, plainHours, plannableUnits, signedHours, type PlanBalance } from "./planText";
-import { UnitPicker } from "./UnitPicker";
+import { kindName, plainHours, signedHours, type PlanBalance } from "./planText";
+import { UnitPicker, usePlanUnit } from "./UnitPicker";
 import { addDays, dayName, isoWeek, mondayOf } from "./shiftText";
 
 interface Gap {
@@ -84,8 +84,7 @@ function DayDetail({ day, names }: { day: Day; names: Map<number, string> }) {
 }
 
 export function ShiftTwelveWeeks({ me }: { me: Me }) {
-  const units = plannableUnits(me);
-  const [unit, setUnit] = useState(units.length ? units[0].id : 0);
+  const { units, unit, setUnit } = usePlanUnit(me);
   const [start, setStart] = useState(() => mondayOf(feltSync.fields.today()));
   const [picked, setPicked] = useState<string>("");
   const plan = useLoad(() => api.get<Plan>(`/api/shifts/units/${unit}/plan?start=${start}`), [unit, start]);
@@ -124,7 +123,7 @@ export function ShiftTwelveWeeks({ me }: { me: Me }) {
         <>
           {/* Focusable so a keyboard can scroll it sideways on a phone (WCAG 2.1.1). */}
           <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="sp-weeks-caption" data-testid="plan-weeks-frame">
-            <table class="plan-weeks" data-testid="plan-weeks">
+            <table class="plan-weeks plan-twelve" data-testid="plan-weeks">
               <caption id="sp-weeks-caption">{t("sp_weeksCaption")}</caption>
               <thead>
                 <tr>

@@ -8,9 +8,9 @@ import { t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
 import { str } from "./records";
-import { kindName, plannableUnits, signedHours, type Absence } from "./planText";
+import { kindName, signedHours, type Absence } from "./planText";
 import { addDays, dayName, findingText, isoWeek, mondayOf, rulesOf, shiftTime } from "./shiftText";
-import { UnitPicker } from "./UnitPicker";
+import { UnitPicker, usePlanUnit } from "./UnitPicker";
 
 interface ShiftType {
   id: number;
@@ -193,8 +193,7 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
 }
 
 export function ShiftWeek({ me }: { me: Me }) {
-  const units = plannableUnits(me);
-  const [unit, setUnit] = useState(units.length ? units[0].id : 0);
+  const { units, unit, setUnit } = usePlanUnit(me);
   const [monday, setMonday] = useState(() => mondayOf(feltSync.fields.today()));
   const [draft, setDraft] = useState<Draft | null>(null);
   const [notice, setNotice] = useState("");
