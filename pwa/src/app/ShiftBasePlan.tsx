@@ -136,7 +136,7 @@ export function ShiftBasePlan({ me }: { me: Me }) {
       {saved.data !== undefined && (
         <form class="card" onSubmit={save} aria-labelledby="sp-bp-title">
           <h2 id="sp-bp-title">{t("sp_basePlanLay")}</h2>
-          <div class="row">
+          <div class="row plan-fields">
             <div class="field">
               <label for="sp-bp-weeks">{t("sp_weeks")}</label>
               <input
@@ -224,7 +224,7 @@ export function ShiftBasePlan({ me }: { me: Me }) {
       <form class="card" onSubmit={rollOut} aria-labelledby="sp-ro-title">
         <h2 id="sp-ro-title">{t("sp_rollOutTitle")}</h2>
         <p class="muted">{t("sp_rollOutHint")}</p>
-        <div class="row">
+        <div class="row plan-fields">
           <label>
             {t("sp_from")}
             <input type="date" required value={first} onInput={(e) => setFirst((e.target as HTMLInputElement).value)} />

@@ -46,7 +46,7 @@ function PersonCard({ unit, person, saved }: { unit: number; person: Person; sav
     <li class="card">
       <form onSubmit={save} aria-label={person.name}>
         <p class="person-name">{person.name}</p>
-        <div class="row">
+        <div class="row plan-fields">
           <label>
             {t("sp_weeklyHours")}
             <input type="text" inputMode="decimal" value={hours} placeholder={t("sp_weeklyHoursHint")} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
@@ -102,7 +102,7 @@ function AbsenceForm({ unit, people, saved }: { unit: number; people: Person[]; 
   return (
     <form class="card" onSubmit={save} aria-labelledby="sp-abs-title">
       <h2 id="sp-abs-title">{t("sp_absenceNew")}</h2>
-      <div class="row">
+      <div class="row plan-fields">
         <label>
           {t("sh_person")}
           <select value={employee} onChange={(e) => setEmployee(Number((e.target as HTMLSelectElement).value))}>
