@@ -183,3 +183,13 @@ def test_an_area_leader_opens_on_the_care_home_under_her_area_and_the_screens_fo
     picker.select_option(label="Omsorg og Sundhed")
     tablet.goto("/#/grundplan")
     expect(tablet.get_by_label("Enhed").locator("option:checked")).to_have_text("Omsorg og Sundhed")  # kept
+
+
+def test_each_delete_button_names_the_absence_it_deletes(new_context: Callable[..., BrowserContext]) -> None:
+    tablet = new_context(viewport={"width": 1024, "height": 768}).new_page()
+    login(tablet, ERIK)
+    tablet.goto("/#/vagtplan-personer")
+    # The demo's: Fatima's holiday (not one "Slet fraværet" among many for a screen reader).
+    fatima = tablet.get_by_role("button", name="Slet fraværet: Fatima Ali, Ferie")
+    expect(fatima).to_have_count(1)
+    expect(fatima).to_have_text("Slet fraværet")  # the visible words start the name (WCAG 2.5.3)

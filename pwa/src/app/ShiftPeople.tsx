@@ -186,7 +186,12 @@ export function ShiftPeople({ me }: { me: Me }) {
                 {names.get(a.employee) ?? a.employee}: {kindName(a)}
               </p>
               <p>{absenceSpan(a)}</p>
-              <button type="button" class="btn" onClick={() => void remove(a.id)}>
+              <button
+                type="button"
+                class="btn"
+                aria-label={t("su_absenceDeleteFor", { name: names.get(a.employee) ?? String(a.employee), kind: kindName(a), span: absenceSpan(a) })}
+                onClick={() => void remove(a.id)}
+              >
                 {t("sp_absenceDelete")}
               </button>
             </li>
