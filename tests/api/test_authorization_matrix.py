@@ -287,6 +287,9 @@ ENDPOINTS = [
     ),
     Endpoint("DELETE", "/api/shifts/units/{unit}/absences/{record}", scoped({R.PLANNER, R.LEADER})),
     Endpoint("GET", "/api/shifts/absences/mine", lambda r, t: 200, targeted=False),
+    Endpoint(
+        "GET", "/api/shifts/units", lambda r, t: 200, targeted=False
+    ),  # empty for those who plan nothing
     Endpoint("GET", "/api/shifts/units/{unit}/base-plan", scoped({R.PLANNER, R.LEADER})),
     Endpoint(
         "PUT",

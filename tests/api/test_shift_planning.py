@@ -154,6 +154,57 @@ async def test_absences_block_shifts_move_the_norm_and_show_in_week_and_mine(
     assert (await client.delete(f"/api/shifts/units/{a1}/absences/{sick['id']}")).json() == {"deleted": False}
 
 
+async def test_an_overlapping_absence_is_refused_in_words_and_one_sent_twice_is_kept_once(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    a1, anna = world.units["A1"].id, world.in_a1
+    url = f"/api/shifts/units/{a1}/absences"
+    await as_role(client, db, settings, world, Role.PLANNER)
+    ferie = {"id": new_id(), "employee": anna.id, "kind": "ferie", "first": day(7), "last": day(13)}
+    assert (await client.post(url, json=ferie)).status_code == 200
+    assert (await client.post(url, json=ferie)).status_code == 200  # pressed twice: the same record
+    ferie |= {"last": day(14)}  # changing its own days does not overlap itself
+    assert (await client.post(url, json=ferie)).status_code == 200
+
+    for other in (
+        ferie | {"id": new_id()},  # the same holiday again under a new id: a duplicate
+        ferie | {"id": new_id(), "kind": "sygdom", "first": day(14), "last": day(20)},  # shares the last day
+        ferie | {"id": new_id(), "kind": "omsorgsdag", "first": day(10), "last": day(10)},  # inside it
+    ):
+        refused = await client.post(url, json=other)
+        assert refused.status_code == 409, refused.text
+        assert f"{anna.name} har allerede fravær (ferie)" in refused.json()["detail"]
+    english = await client.post(url, json=ferie | {"id": new_id()}, headers={"accept-language": "en"})
+    assert english.status_code == 409 and "is already absent (holiday)" in english.json()["detail"]
+
+    sick = ferie | {"id": new_id(), "kind": "sygdom", "first": day(15), "last": day(15)}  # the day after
+    assert (await client.post(url, json=sick)).status_code == 200
+    moved = await client.post(url, json=sick | {"first": day(14)})  # changed onto the holiday's last day
+    assert moved.status_code == 409 and "har allerede fravær (ferie)" in moved.json()["detail"]
+    listed = (await client.get(url, params={"first": day(0), "last": day(30)})).json()
+    assert sorted((a["kind"], a["first"], a["last"]) for a in listed if a["employee"] == anna.id) == [
+        ("ferie", day(7), day(14)),
+        ("sygdom", day(15), day(15)),  # kept as it was before the refused change
+    ]
+
+
+async def test_the_units_i_plan_include_those_under_my_area_with_their_shift_types(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    world = await build_world(db)
+    a, a1 = world.units["A"], world.units["A1"]
+    await as_role(client, db, settings, world, Role.LEADER)  # leader of A, which holds A1
+    await _types(client, a1.id)
+    found = (await client.get("/api/shifts/units")).json()
+    assert found == [
+        {"id": a.id, "name": a.name, "types": 0},
+        {"id": a1.id, "name": a1.name, "types": 3},  # the rota is laid here: the screens open on it
+    ]
+    await as_role(client, db, settings, world, Role.EMPLOYEE)
+    assert (await client.get("/api/shifts/units")).json() == []  # an employee plans nothing
+
+
 async def test_part_time_gives_a_pro_rata_norm(
     client: AsyncTestClient, db: AsyncSession, settings: Settings
 ) -> None:

@@ -70,6 +70,31 @@ def test_a_shift_on_an_absence_day_is_said_in_words() -> None:
     assert da.startswith("Anna har fravær (ferie) 21.12.2026–3.1.2027") and "Anna is absent (holiday)" in en
 
 
+def test_one_absence_a_day_a_second_over_the_same_days_is_refused_in_words() -> None:
+    ferie = absences.Absence("ferie", date(2026, 12, 21), date(2027, 1, 3))
+    recorded = [absences.Absence("kursus", date(2026, 12, 1), date(2026, 12, 2)), ferie]
+    # Same kind or not, sharing a single day (the first or the last) is an overlap.
+    for first, last, kind in (
+        (date(2027, 1, 3), date(2027, 1, 5), "ferie"),
+        (date(2026, 12, 15), date(2026, 12, 21), "sygdom"),
+        (date(2026, 12, 24), date(2026, 12, 24), "omsorgsdag"),
+        (date(2026, 12, 1), date(2027, 2, 1), "ferie"),  # around both
+    ):
+        assert absences.overlapping(absences.Absence(kind, first, last), recorded) is not None, (first, last)
+    # The day before and the day after are free.
+    assert (
+        absences.overlapping(absences.Absence("sygdom", date(2026, 12, 3), date(2026, 12, 20)), recorded)
+        is None
+    )
+    assert (
+        absences.overlapping(absences.Absence("ferie", date(2027, 1, 4), date(2027, 1, 4)), recorded) is None
+    )
+    assert absences.overlapping(ferie, []) is None
+    da, en = absences.overlap_words(ferie, "Anna")
+    assert da.startswith("Anna har allerede fravær (ferie) 21.12.2026–3.1.2027") and "Ret det fravær" in da
+    assert en.startswith("Anna is already absent (holiday) 2026-12-21 to 2027-01-03")
+
+
 def test_competence_refusal_in_words_ignoring_case_and_spaces() -> None:
     assert competences.missing(["medicin-kursus", "Kørekort"], [" kørekort "]) == ["medicin-kursus"]
     assert competences.missing(["medicin-kursus"], ["Medicin-kursus"]) == []

@@ -57,6 +57,13 @@ async def of_people(
     return found
 
 
+async def overlap(db: AsyncSession, new: rules.Absence, person: int, record_id: str) -> rules.Absence | None:
+    """Another recorded absence of `person` (in any unit) sharing a day with `new`, or None; the record
+    `record_id` itself (changed, or sent again) does not count (worktime.absences.overlapping)."""
+    recorded = (await of_people(db, [person], new.first, new.last))[person]
+    return rules.overlapping(new, [of_row(r) for r in recorded if r.id != record_id])
+
+
 async def findings(db: AsyncSession, person: int, fields: Mapping[str, Any]) -> list[Finding]:
     """An "absence" finding when `person` is absent on the shift's date, else none."""
     try:

@@ -10,15 +10,17 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
+from sqlalchemy import func, select
 
 from backend import platform
 from backend.clock import today
 from backend.db import audit
 from backend.db.models import OrgUnit
 from backend.deps import DbSession, SignedIn
-from backend.errors import Forbidden, Invalid, NotFound
-from backend.features.org.service import get_unit
+from backend.errors import Conflict, Forbidden, Invalid, NotFound
+from backend.features.org.service import get_unit, list_units
 from backend.features.shifts import absences, base_plan, competences, events, plan_view, service
+from backend.features.shifts.models import ShiftType
 from backend.features.shifts.record_type import PLAN_SHIFTS
 from backend.features.shifts.roster_models import BasePlan, ShiftAbsence
 from backend.features.sync import pipeline
@@ -26,6 +28,14 @@ from backend.features.workflow import Change
 from backend.features.worktime import absences as absence_rules
 from backend.features.worktime import base_plan as plan_rules
 from backend.web.params import PathId
+
+
+class PlanUnitOut(msgspec.Struct):
+    """A unit the caller may plan: `types` is its number of shift types (0: no rota is laid there)."""
+
+    id: int
+    name: str
+    types: int
 
 
 class PersonIn(msgspec.Struct):
@@ -109,6 +119,20 @@ class PlanningController(Controller):
     path = "/api/shifts"
     tags = ["shifts"]  # noqa: RUF012
 
+    @get("/units", operation_id="listPlanUnits")
+    async def plan_units(self, db_session: DbSession, principal: SignedIn) -> list[PlanUnitOut]:
+        """The units where I may plan shifts, in tree order: a leader of an area gets the units under it
+        too (e.g. the care home under "Omsorg og Sundhed"), each with its number of shift types, so the
+        screens can open on a unit where a rota is laid. Empty for those who plan nothing."""
+        units = [u for u in await list_units(db_session, principal) if principal.can(PLAN_SHIFTS, u.path)]
+        rows = await db_session.execute(
+            select(ShiftType.unit_id, func.count())
+            .where(ShiftType.unit_id.in_([u.id for u in units]))
+            .group_by(ShiftType.unit_id)
+        )
+        counts: dict[int, int] = {unit_id: n for unit_id, n in rows}
+        return [PlanUnitOut(u.id, u.name, counts.get(u.id, 0)) for u in units]
+
     @get("/units/{unit_id:int}/people", operation_id="listShiftPeople")
     async def people(self, db_session: DbSession, principal: SignedIn, unit_id: PathId) -> list[PersonOut]:
         """The unit's people with their weekly hours (minutes) and competences."""
@@ -164,7 +188,8 @@ class PlanningController(Controller):
         data: JSONBody[AbsenceIn],
     ) -> dict[str, object]:
         """Record (or change) an absence; safe to send twice (same id). The answer lists the person's
-        shifts on those days (`clashes`, in words) for the planner to move."""
+        shifts on those days (`clashes`, in words) for the planner to move. Raises 409 in words when
+        another of the person's absences covers one of the days (of the same kind or not)."""
         unit = await _plannable(db_session, principal, unit_id)
         name = await _member(db_session, unit, data.employee)
         problem = absence_rules.check_range(data.kind, data.first, data.last)
@@ -176,6 +201,10 @@ class PlanningController(Controller):
             or row.user_id not in {u.id for u in await service.staff(db_session, unit)}
         ):  # another unit's absence (the same id sent to the wrong unit) is not this planner's to change
             raise NotFound("Fraværet findes ikke.", "The absence does not exist.")
+        new = absence_rules.Absence(data.kind, data.first, data.last)
+        recorded = await absences.overlap(db_session, new, data.employee, str(data.id))
+        if recorded is not None:  # a duplicate or a mistake: one absence a day (worktime.absences)
+            raise Conflict(*absence_rules.overlap_words(recorded, name))
         before = (row.user_id, row.first, row.last) if row is not None else None
         row = row or ShiftAbsence(id=str(data.id), municipality_id=unit.municipality_id)
         row.user_id, row.unit_id, row.kind = data.employee, unit.id, data.kind

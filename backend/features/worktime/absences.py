@@ -124,8 +124,8 @@ def on_day(absences: list[Absence], day: date) -> Absence | None:
     return next((a for a in absences if a.covers(day)), None)
 
 
-def clash_words(absence: Absence, name: str) -> tuple[str, str]:
-    """A shift on an absence day, in words: "Anna har ferie 22.12.2025–2.1.2026."."""
+def _words(absence: Absence) -> tuple[str, str, str, str]:
+    """(Danish kind, English kind, Danish span "22.12.2026–2.1.2027", English span "… to …")."""
     kind = kinds().get(absence.kind)
     da_kind, en_kind = (kind.da.lower(), kind.en.lower()) if kind else (absence.kind, absence.kind)
     span_da = f"{absence.first:%-d.%-m.%Y}" + (
@@ -134,7 +134,35 @@ def clash_words(absence: Absence, name: str) -> tuple[str, str]:
     span_en = absence.first.isoformat() + (
         "" if absence.first == absence.last else f" to {absence.last.isoformat()}"
     )
+    return da_kind, en_kind, span_da, span_en
+
+
+def clash_words(absence: Absence, name: str) -> tuple[str, str]:
+    """A shift on an absence day, in words: "Anna har fravær (ferie) 22.12.2025–2.1.2026; …"."""
+    da_kind, en_kind, span_da, span_en = _words(absence)
     return (
         f"{name} har fravær ({da_kind}) {span_da}; en vagt den dag kræver at fraværet ændres først.",
         f"{name} is absent ({en_kind}) {span_en}; a shift that day needs the absence changed first.",
+    )
+
+
+def overlapping(new: Absence, recorded: list[Absence]) -> Absence | None:
+    """The first of a person's `recorded` absences sharing a day with `new`, or None.
+
+    A person is absent for one reason a day: each kind moves the norm its own way (ferie reduces it,
+    sygdom counts as worked: absence_kinds.json), so two absences on one day, of the same kind or not,
+    leave the norm and the payroll in doubt (effect() would silently count the first listed). A second
+    absence over the same days is a duplicate or a mistake; the planner changes the recorded one instead.
+    """
+    return next((a for a in recorded if a.first <= new.last and new.first <= a.last), None)
+
+
+def overlap_words(recorded: Absence, name: str) -> tuple[str, str]:
+    """An absence refused for overlapping `recorded`, in words (Danish, English)."""
+    da_kind, en_kind, span_da, span_en = _words(recorded)
+    return (
+        f"{name} har allerede fravær ({da_kind}) {span_da}, som dækker nogle af de samme dage. "
+        "Ret det fravær, der er gemt, eller vælg andre dage.",
+        f"{name} is already absent ({en_kind}) {span_en}, covering some of the same days. "
+        "Change the absence that is saved, or choose other days.",
     )

@@ -13,6 +13,16 @@ export const SHIFT = "shift";
 export const OPEN_SHIFT = "open_shift";
 export const SWAP = "swap";
 
+/** Why the buttons that ask the server are off while offline, in words, once above their list (a greyed
+ * button alone looks broken). `why` is the text key; `id` ties it to the buttons for screen readers. */
+function NeedsNet({ id, why }: { id: string; why: "su_swapNeedsNet" | "su_takeNeedsNet" }) {
+  return (
+    <p class="note" id={id} data-testid="needs-net">
+      {t(why)}
+    </p>
+  );
+}
+
 /** Swaps (vagtbytte) offered to me by colleagues: accepting needs the server (checked by the rules now). */
 function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
   const online = useOnline();
@@ -38,6 +48,7 @@ function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
           {message}
         </p>
       )}
+      {!online && rows.length > 0 && <NeedsNet id="why-accept" why="su_takeNeedsNet" />}
       <ul class="cards" data-testid="offered-swaps">
         {rows.map((r) => {
           const f = (r.fields.summary ?? {}) as Record<string, unknown>;
@@ -47,7 +58,13 @@ function OfferedSwaps({ rows }: { rows: LocalRecord[] }) {
                 {dayName(str(f.date))} · {shiftTime(f)}
               </p>
               <p>{str(f.shift_type)}</p>
-              <button type="button" class="btn btn-primary btn-big" disabled={!online} onClick={() => void accept(r.id)}>
+              <button
+                type="button"
+                class="btn btn-primary btn-big"
+                disabled={!online}
+                aria-describedby={online ? undefined : "why-accept"}
+                onClick={() => void accept(r.id)}
+              >
                 {online ? t("sh_takeOver") : t("sh_takeOffline")}
               </button>
             </li>
@@ -108,18 +125,25 @@ function MyBalance({ me }: { me: Me }) {
 }
 
 /** Offer one of my shifts to the team: only colleagues who may take it are offered it. */
-function SwapButton({ shift, swaps }: { shift: LocalRecord; swaps: LocalRecord[] }) {
+function SwapButton({ shift, swaps, whyId }: { shift: LocalRecord; swaps: LocalRecord[]; whyId: string }) {
   const online = useOnline();
   const [message, setMessage] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  // One id per offer on this screen: pressing twice (or again after a lost answer) offers it once.
+  const [id] = useState(() => feltSync.newId());
   const mine = swaps.find((s) => s.fields.shift === shift.id && ["offered", "accepted"].includes(s.state ?? ""));
   async function offer() {
-    setMessage("");
+    setError("");
+    setBusy(true);
     try {
-      const done = await api.post<{ offered: number[] }>("/api/shifts/swaps", { id: feltSync.newId(), shift: shift.id });
+      const done = await api.post<{ offered: number[] }>("/api/shifts/swaps", { id, shift: shift.id });
       setMessage(t("sh_swapOffered", { count: done.offered.length }));
       await feltSync.syncNow();
     } catch (err) {
-      setMessage(errorText(err));
+      setError(errorText(err)); // said in words; the button stays for another try
+    } finally {
+      setBusy(false);
     }
   }
   if (mine) return <p class="muted">{t("sh_swapState", { state: mine.state === "accepted" ? t("sh_swapStateAccepted") : t("sh_swapStateOffered") })}</p>;
@@ -128,9 +152,22 @@ function SwapButton({ shift, swaps }: { shift: LocalRecord; swaps: LocalRecord[]
       {message ? (
         <p role="status">{message}</p>
       ) : (
-        <button type="button" class="btn" disabled={!online} onClick={() => void offer()}>
-          {t("sh_offerSwap")}
-        </button>
+        <>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+          <button
+            type="button"
+            class="btn btn-big"
+            disabled={!online || busy}
+            aria-describedby={online ? undefined : whyId}
+            onClick={() => void offer()}
+          >
+            {t("sh_offerSwap")}
+          </button>
+        </>
       )}
     </>
   );
@@ -165,6 +202,7 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
           {message}
         </p>
       )}
+      {!online && rows.some((r) => r.state === "open") && <NeedsNet id="why-take" why="su_takeNeedsNet" />}
       <ul class="cards" data-testid="open-shifts">
         {rows.map((r) => (
           <li key={r.id} class="card">
@@ -173,7 +211,13 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
             </p>
             <p>{str(r.fields.shift_type)}</p>
             {r.state === "open" ? (
-              <button type="button" class="btn btn-primary btn-big" disabled={!online || busy === r.id} onClick={() => void take(r.id)}>
+              <button
+                type="button"
+                class="btn btn-primary btn-big"
+                disabled={!online || busy === r.id}
+                aria-describedby={online ? undefined : "why-take"}
+                onClick={() => void take(r.id)}
+              >
                 {online ? t("sh_take") : t("sh_takeOffline")}
               </button>
             ) : (
@@ -187,6 +231,7 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
 }
 
 export function MyShifts({ me }: { me: Me }) {
+  const online = useOnline();
   const rows = useRecords(SHIFT);
   const open = useRecords(OPEN_SHIFT);
   const swaps = useRecords(SWAP) ?? [];
@@ -225,6 +270,7 @@ export function MyShifts({ me }: { me: Me }) {
         <p>{t("sh_noneThisWeek")}</p>
       ) : (
         <>
+          {!online && mine.some((r) => str(r.fields.date) >= today) && <NeedsNet id="why-swap" why="su_swapNeedsNet" />}
           <ul class="cards" data-testid="my-shifts">
             {mine.map((r) => {
               const { override } = rulesOf(r.fields);
@@ -236,7 +282,7 @@ export function MyShifts({ me }: { me: Me }) {
                   <p>{str(r.fields.shift_type)}</p>
                   {override && <p class="muted">{t("sh_overridden", { reason: override.reason })}</p>}
                   {!override && rulesOf(r.fields).findings.map((x) => <p class="muted">{findingText(x)}</p>)}
-                  {str(r.fields.date) >= today && <SwapButton shift={r} swaps={swaps.filter((s) => String(s.owner_id) === String(me.id))} />}
+                  {str(r.fields.date) >= today && <SwapButton shift={r} swaps={swaps.filter((s) => String(s.owner_id) === String(me.id))} whyId="why-swap" />}
                 </li>
               );
             })}

@@ -7,7 +7,8 @@ import { feltSync } from "../data";
 import { t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { plannableUnits, shortDate } from "./planText";
+import { shortDate } from "./planText";
+import { UnitPicker, usePlanUnit } from "./UnitPicker";
 import { addDays, findingText, mondayOf, type Finding } from "./shiftText";
 
 interface Slot {
@@ -30,16 +31,27 @@ interface Rollout {
 }
 
 const WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
+/** The base plan's length in weeks (backend worktime.base_plan.MAX_WEEKS). */
+const MIN_WEEKS = 1;
+const MAX_WEEKS = 26;
+
+/** The number of weeks typed, or null when it is not a whole number from MIN_WEEKS to MAX_WEEKS. */
+function readWeeks(text: string): number | null {
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  return Number.isInteger(n) && n >= MIN_WEEKS && n <= MAX_WEEKS ? n : null;
+}
 const dayWord = (d: number): string => t(`sp_weekday${d}` as "sp_weekday0");
 
 export function ShiftBasePlan({ me }: { me: Me }) {
-  const units = plannableUnits(me);
-  const [unit, setUnit] = useState(units.length ? units[0].id : 0);
+  const { units, unit, setUnit } = usePlanUnit(me);
   const people = useLoad(() => api.get<{ employee: number; name: string }[]>(`/api/shifts/units/${unit}/people`), [unit]);
   const types = useLoad(() => api.get<{ id: number; name: string; start: string; end: string }[]>(`/api/shifts/units/${unit}/types`), [unit]);
   const saved = useLoad(() => api.get<BasePlan | null>(`/api/shifts/units/${unit}/base-plan`), [unit]);
   const thisMonday = mondayOf(feltSync.fields.today());
   const [plan, setPlan] = useState<BasePlan>({ weeks: 8, anchor: thisMonday, slots: [] });
+  // What is typed in "Antal uger" stays as typed; it is read on leaving the field and on saving.
+  const [weeksText, setWeeksText] = useState("8");
+  const [weeksError, setWeeksError] = useState("");
   const [week, setWeek] = useState(0);
   const [message, setMessage] = useState("");
   const [error, setError] = useState("");
@@ -49,8 +61,11 @@ export function ShiftBasePlan({ me }: { me: Me }) {
   const [result, setResult] = useState<Rollout | null>(null);
 
   useEffect(() => {
-    if (saved.data) setPlan(saved.data);
-    else if (saved.data === null) setPlan({ weeks: 8, anchor: thisMonday, slots: [] });
+    const next = saved.data ?? (saved.data === null ? { weeks: 8, anchor: thisMonday, slots: [] } : undefined);
+    if (!next) return;
+    setPlan(next);
+    setWeeksText(String(next.weeks));
+    setWeeksError("");
   }, [saved.data]);
 
   const typeOn = (employee: number, weekday: number): string =>
@@ -62,12 +77,30 @@ export function ShiftBasePlan({ me }: { me: Me }) {
     setMessage("");
   }
 
+  /** Reads the typed weeks: the number, or null with the reason shown by the field. */
+  function checkWeeks(): number | null {
+    const weeks = readWeeks(weeksText);
+    const typed = weeksText.trim();
+    const range = { min: MIN_WEEKS, max: MAX_WEEKS };
+    setWeeksError(weeks != null ? "" : typed ? t("su_weeksInvalid", { ...range, typed }) : t("su_weeksEmpty", range));
+    if (weeks != null && weeks !== plan.weeks) {
+      setPlan({ ...plan, weeks });
+      if (week >= weeks) setWeek(weeks - 1);
+    }
+    return weeks;
+  }
+
   async function save(e: Event) {
     e.preventDefault();
+    const weeks = checkWeeks();
+    if (weeks == null) {
+      document.getElementById("sp-bp-weeks")?.focus();
+      return;
+    }
     setBusy(true);
     setError("");
     try {
-      await api.put(`/api/shifts/units/${unit}/base-plan`, { ...plan, slots: plan.slots.filter((s) => s.week < plan.weeks) });
+      await api.put(`/api/shifts/units/${unit}/base-plan`, { ...plan, weeks, slots: plan.slots.filter((s) => s.week < weeks) });
       setMessage(t("sp_basePlanSaved"));
     } catch (err) {
       setError(errorText(err));
@@ -92,100 +125,106 @@ export function ShiftBasePlan({ me }: { me: Me }) {
 
   return (
     <Page title={t("sp_basePlanTitle")} back>
-      {units.length > 1 && (
-        <label>
-          {t("sh_unit")}
-          <select value={unit} onChange={(e) => setUnit(Number((e.target as HTMLSelectElement).value))}>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      <Status loading={(people.loading || saved.loading) && !people.data} error={people.error || saved.error} onRetry={saved.reload} />
+      <UnitPicker units={units} value={unit} onChange={setUnit} />
+      <Status loading={(people.loading && !people.data) || (saved.loading && saved.data === undefined)} error={people.error || saved.error} onRetry={saved.reload} />
       {error && (
         <p class="error" role="alert" data-testid="base-plan-error">
           {error}
         </p>
       )}
-      <form class="card" onSubmit={save} aria-labelledby="sp-bp-title">
-        <h2 id="sp-bp-title">{t("sp_basePlanLay")}</h2>
-        <div class="row">
-          <label>
-            {t("sp_weeks")}
-            <input
-              type="number"
-              min={1}
-              max={26}
-              inputMode="numeric"
-              value={plan.weeks}
-              onInput={(e) => setPlan({ ...plan, weeks: Math.max(1, Math.min(26, Number((e.target as HTMLInputElement).value) || 1)) })}
-            />
-          </label>
-          <label>
-            {t("sp_anchor")}
-            <input type="date" value={plan.anchor} onInput={(e) => setPlan({ ...plan, anchor: mondayOf((e.target as HTMLInputElement).value || thisMonday) })} />
-          </label>
-          <label>
-            {t("sp_showWeek")}
-            <select value={week} onChange={(e) => setWeek(Number((e.target as HTMLSelectElement).value))}>
-              {Array.from({ length: plan.weeks }, (_, w) => (
-                <option key={w} value={w}>
-                  {t("sp_planWeek", { n: w + 1 })}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <div class="table-wrap">
-          <table class="plan-weeks" data-testid="base-plan">
-            <caption>{t("sp_planWeek", { n: week + 1 })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("sh_person")}</th>
-                {WEEKDAYS.map((d) => (
-                  <th scope="col" key={d}>
-                    {dayWord(d)}
-                  </th>
+      {/* Shown once the saved plan is here, so nothing typed is replaced by it arriving late. */}
+      {saved.data !== undefined && (
+        <form class="card" onSubmit={save} aria-labelledby="sp-bp-title">
+          <h2 id="sp-bp-title">{t("sp_basePlanLay")}</h2>
+          <div class="row plan-fields">
+            <div class="field">
+              <label for="sp-bp-weeks">{t("sp_weeks")}</label>
+              <input
+                id="sp-bp-weeks"
+                type="text"
+                inputMode="numeric"
+                autoComplete="off"
+                value={weeksText}
+                aria-invalid={weeksError ? true : undefined}
+                aria-describedby={weeksError ? "sp-bp-weeks-error" : undefined}
+                onInput={(e) => {
+                  const typed = (e.target as HTMLInputElement).value;
+                  setWeeksText(typed);
+                  // Once refused, the reason follows the typing and goes as soon as the number is right.
+                  if (weeksError && readWeeks(typed) != null) setWeeksError("");
+                }}
+                onBlur={checkWeeks}
+              />
+              {weeksError && (
+                <span id="sp-bp-weeks-error" class="errors" role="alert" data-testid="weeks-error">
+                  {weeksError}
+                </span>
+              )}
+            </div>
+            <label>
+              {t("sp_anchor")}
+              <input type="date" value={plan.anchor} onInput={(e) => setPlan({ ...plan, anchor: mondayOf((e.target as HTMLInputElement).value || thisMonday) })} />
+            </label>
+            <label>
+              {t("sp_showWeek")}
+              <select value={week} onChange={(e) => setWeek(Number((e.target as HTMLSelectElement).value))}>
+                {Array.from({ length: plan.weeks }, (_, w) => (
+                  <option key={w} value={w}>
+                    {t("sp_planWeek", { n: w + 1 })}
+                  </option>
                 ))}
-              </tr>
-            </thead>
-            <tbody>
-              {(people.data ?? []).map((p) => (
-                <tr key={p.employee}>
-                  <th scope="row">{p.name}</th>
+              </select>
+            </label>
+          </div>
+          {/* Focusable so a keyboard can scroll it sideways on a phone (WCAG 2.1.1). */}
+          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="sp-bp-caption">
+            <table class="plan-weeks base-plan" data-testid="base-plan">
+              <caption id="sp-bp-caption">{t("sp_planWeek", { n: week + 1 })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("sh_person")}</th>
                   {WEEKDAYS.map((d) => (
-                    <td key={d}>
-                      <select
-                        aria-label={t("sp_slotLabel", { name: p.name, day: dayWord(d), n: week + 1 })}
-                        value={typeOn(p.employee, d)}
-                        onChange={(e) => put(p.employee, d, (e.target as HTMLSelectElement).value)}
-                      >
-                        <option value="">–</option>
-                        {(types.data ?? []).map((x) => (
-                          <option key={x.id} value={x.name}>
-                            {x.name}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
+                    <th scope="col" key={d}>
+                      {dayWord(d)}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {message && <p role="status">{message}</p>}
-        <button type="submit" class="btn btn-primary btn-big" disabled={busy}>
-          {t("sp_basePlanSave")}
-        </button>
-      </form>
+              </thead>
+              <tbody>
+                {(people.data ?? []).map((p) => (
+                  <tr key={p.employee}>
+                    <th scope="row">{p.name}</th>
+                    {WEEKDAYS.map((d) => (
+                      <td key={d}>
+                        <select
+                          aria-label={t("sp_slotLabel", { name: p.name, day: dayWord(d), n: week + 1 })}
+                          value={typeOn(p.employee, d)}
+                          onChange={(e) => put(p.employee, d, (e.target as HTMLSelectElement).value)}
+                        >
+                          <option value="">–</option>
+                          {(types.data ?? []).map((x) => (
+                            <option key={x.id} value={x.name}>
+                              {x.name}
+                            </option>
+                          ))}
+                        </select>
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {message && <p role="status">{message}</p>}
+          <button type="submit" class="btn btn-primary btn-big" disabled={busy}>
+            {t("sp_basePlanSave")}
+          </button>
+        </form>
+      )}
       <form class="card" onSubmit={rollOut} aria-labelledby="sp-ro-title">
         <h2 id="sp-ro-title">{t("sp_rollOutTitle")}</h2>
         <p class="muted">{t("sp_rollOutHint")}</p>
-        <div class="row">
+        <div class="row plan-fields">
           <label>
             {t("sp_from")}
             <input type="date" required value={first} onInput={(e) => setFirst((e.target as HTMLInputElement).value)} />

@@ -7,7 +7,8 @@ import { feltSync } from "../data";
 import { lang, t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { ABSENCE_KINDS, absenceSpan, kindName, plannableUnits, plainHours, type Absence } from "./planText";
+import { ABSENCE_KINDS, absenceSpan, kindName, plainHours, type Absence } from "./planText";
+import { UnitPicker, usePlanUnit } from "./UnitPicker";
 
 interface Person {
   employee: number;
@@ -45,7 +46,7 @@ function PersonCard({ unit, person, saved }: { unit: number; person: Person; sav
     <li class="card">
       <form onSubmit={save} aria-label={person.name}>
         <p class="person-name">{person.name}</p>
-        <div class="row">
+        <div class="row plan-fields">
           <label>
             {t("sp_weeklyHours")}
             <input type="text" inputMode="decimal" value={hours} placeholder={t("sp_weeklyHoursHint")} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
@@ -101,7 +102,7 @@ function AbsenceForm({ unit, people, saved }: { unit: number; people: Person[]; 
   return (
     <form class="card" onSubmit={save} aria-labelledby="sp-abs-title">
       <h2 id="sp-abs-title">{t("sp_absenceNew")}</h2>
-      <div class="row">
+      <div class="row plan-fields">
         <label>
           {t("sh_person")}
           <select value={employee} onChange={(e) => setEmployee(Number((e.target as HTMLSelectElement).value))}>
@@ -149,35 +150,34 @@ function AbsenceForm({ unit, people, saved }: { unit: number; people: Person[]; 
 }
 
 export function ShiftPeople({ me }: { me: Me }) {
-  const units = plannableUnits(me);
-  const [unit, setUnit] = useState(units.length ? units[0].id : 0);
+  const { units, unit, setUnit } = usePlanUnit(me);
   const people = useLoad(() => api.get<Person[]>(`/api/shifts/units/${unit}/people`), [unit]);
   const absences = useLoad(() => api.get<Absence[]>(`/api/shifts/units/${unit}/absences`), [unit]);
   const names = new Map((people.data ?? []).map((p) => [p.employee, p.name]));
 
+  const [removeError, setRemoveError] = useState("");
   async function remove(id: string) {
-    await api.delete(`/api/shifts/units/${unit}/absences/${id}`);
-    absences.reload();
+    setRemoveError("");
+    try {
+      await api.delete(`/api/shifts/units/${unit}/absences/${id}`);
+      absences.reload();
+    } catch (err) {
+      setRemoveError(errorText(err)); // e.g. offline: said in words, the absence stays listed
+    }
   }
 
   return (
     <Page title={t("sp_peopleTitle")} back>
-      {units.length > 1 && (
-        <label>
-          {t("sh_unit")}
-          <select value={unit} onChange={(e) => setUnit(Number((e.target as HTMLSelectElement).value))}>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      <UnitPicker units={units} value={unit} onChange={setUnit} />
       <Status loading={people.loading && !people.data} error={people.error} onRetry={people.reload} />
       {people.data && <AbsenceForm key={unit} unit={unit} people={people.data} saved={absences.reload} />}
       <section aria-labelledby="sp-abslist-title">
         <h2 id="sp-abslist-title">{t("sp_absencesTitle")}</h2>
+        {removeError && (
+          <p class="error" role="alert">
+            {removeError}
+          </p>
+        )}
         {absences.data && !absences.data.length && <p>{t("sp_noAbsences")}</p>}
         <ul class="cards" data-testid="absences">
           {(absences.data ?? []).map((a) => (
@@ -186,7 +186,12 @@ export function ShiftPeople({ me }: { me: Me }) {
                 {names.get(a.employee) ?? a.employee}: {kindName(a)}
               </p>
               <p>{absenceSpan(a)}</p>
-              <button type="button" class="btn" onClick={() => void remove(a.id)}>
+              <button
+                type="button"
+                class="btn"
+                aria-label={t("su_absenceDeleteFor", { name: names.get(a.employee) ?? String(a.employee), kind: kindName(a), span: absenceSpan(a) })}
+                onClick={() => void remove(a.id)}
+              >
                 {t("sp_absenceDelete")}
               </button>
             </li>

@@ -1,4 +1,4 @@
-// The unit's 12 weeks for planners and leaders (tablet and desktop; a phone scrolls sideways): who is on
+// The unit's 12 weeks for planners and leaders (fits a tablet; a phone scrolls the table, not the page): who is on
 // each day, who is absent, the days where a shift type lacks people or a competence, and each person's
 // balance against the norm so far and projected to the end of the normperiode.
 import { useState } from "preact/hooks";
@@ -7,7 +7,8 @@ import { feltSync } from "../data";
 import { lang, t } from "../i18n";
 import { useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { kindName, plainHours, plannableUnits, signedHours, type PlanBalance } from "./planText";
+import { kindName, plainHours, signedHours, type PlanBalance } from "./planText";
+import { UnitPicker, usePlanUnit } from "./UnitPicker";
 import { addDays, dayName, isoWeek, mondayOf } from "./shiftText";
 
 interface Gap {
@@ -83,8 +84,7 @@ function DayDetail({ day, names }: { day: Day; names: Map<number, string> }) {
 }
 
 export function ShiftTwelveWeeks({ me }: { me: Me }) {
-  const units = plannableUnits(me);
-  const [unit, setUnit] = useState(units.length ? units[0].id : 0);
+  const { units, unit, setUnit } = usePlanUnit(me);
   const [start, setStart] = useState(() => mondayOf(feltSync.fields.today()));
   const [picked, setPicked] = useState<string>("");
   const plan = useLoad(() => api.get<Plan>(`/api/shifts/units/${unit}/plan?start=${start}`), [unit, start]);
@@ -94,18 +94,7 @@ export function ShiftTwelveWeeks({ me }: { me: Me }) {
 
   return (
     <Page title={t("sp_twelveTitle")} back>
-      {units.length > 1 && (
-        <label>
-          {t("sh_unit")}
-          <select value={unit} onChange={(e) => setUnit(Number((e.target as HTMLSelectElement).value))}>
-            {units.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      <UnitPicker units={units} value={unit} onChange={setUnit} />
       <p class="row">
         <a class="btn" href="#/vagtplan">
           {t("sh_plan")}
@@ -132,9 +121,10 @@ export function ShiftTwelveWeeks({ me }: { me: Me }) {
       {chosen && <DayDetail day={chosen} names={names} />}
       {plan.data && (
         <>
-          <div class="table-wrap">
-            <table class="plan-weeks" data-testid="plan-weeks">
-              <caption>{t("sp_weeksCaption")}</caption>
+          {/* Focusable so a keyboard can scroll it sideways on a phone (WCAG 2.1.1). */}
+          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="sp-weeks-caption" data-testid="plan-weeks-frame">
+            <table class="plan-weeks plan-twelve" data-testid="plan-weeks">
+              <caption id="sp-weeks-caption">{t("sp_weeksCaption")}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t("sp_weekCol")}</th>

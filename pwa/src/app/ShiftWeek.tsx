@@ -7,9 +7,10 @@ import { feltSync } from "../data";
 import { t } from "../i18n";
 import { errorText, useLoad } from "./hooks";
 import { Page, Status } from "./Layout";
-import { locale, str } from "./records";
-import { kindName, type Absence } from "./planText";
+import { str } from "./records";
+import { kindName, signedHours, type Absence } from "./planText";
 import { addDays, dayName, findingText, isoWeek, mondayOf, rulesOf, shiftTime } from "./shiftText";
+import { UnitPicker, usePlanUnit } from "./UnitPicker";
 
 interface ShiftType {
   id: number;
@@ -43,9 +44,6 @@ interface Balance {
   outside_band: boolean;
 }
 
-const signedHours = (minutes: number): string =>
-  `${minutes > 0 ? "+" : minutes < 0 ? "−" : ""}${(Math.abs(minutes) / 60).toLocaleString(locale(), { maximumFractionDigits: 1 })}`;
-
 interface Draft {
   id: string;
   employee: number;
@@ -60,8 +58,6 @@ interface Draft {
   /** An existing shift being changed (same id: the save replaces it). */
   existing?: boolean;
 }
-
-const PLANS = ["planner", "leader"];
 
 function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; leader: boolean; done: (message: string) => void; cancel: () => void }) {
   const [d, setD] = useState(props.draft);
@@ -197,10 +193,7 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
 }
 
 export function ShiftWeek({ me }: { me: Me }) {
-  const units = me.roles
-    .filter((g) => PLANS.includes(g.role) && g.unit_id != null)
-    .filter((g, i, all) => all.findIndex((x) => String(x.unit_id) === String(g.unit_id)) === i);
-  const [unit, setUnit] = useState(units.length ? Number(units[0].unit_id) : 0);
+  const { units, unit, setUnit } = usePlanUnit(me);
   const [monday, setMonday] = useState(() => mondayOf(feltSync.fields.today()));
   const [draft, setDraft] = useState<Draft | null>(null);
   const [notice, setNotice] = useState("");
@@ -211,18 +204,7 @@ export function ShiftWeek({ me }: { me: Me }) {
 
   return (
     <Page title={t("sh_plan")} back>
-      {units.length > 1 && (
-        <label>
-          {t("sh_unit")}
-          <select value={unit} onChange={(e) => setUnit(Number((e.target as HTMLSelectElement).value))}>
-            {units.map((g) => (
-              <option key={g.unit_id} value={Number(g.unit_id)}>
-                {g.unit_name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      <UnitPicker units={units} value={unit} onChange={setUnit} />
       <div class="row month-nav">
         <button type="button" class="btn btn-small" aria-label={t("sh_prevWeek")} onClick={() => setMonday(addDays(monday, -7))}>
           ←

@@ -1010,6 +1010,12 @@ export const da = {
   ft_dueToday: "I dag",
   ft_closed: "Senest afsluttet ({n})",
   ft_noneClosed: "Ingen afsluttede meldinger endnu.",
+  // --- shift screens as people meet them (issue 13, branch shifts-ui) ---
+  su_weeksEmpty: "Skriv antal uger i grundplanen: et helt tal fra {min} til {max}.",
+  su_weeksInvalid: "“{typed}” kan ikke bruges som antal uger. Skriv et helt tal fra {min} til {max}.",
+  su_swapNeedsNet: "Bytte kræver forbindelse – vi skal tjekke reglerne for dine kolleger, før vagten kan tilbydes. Prøv igen, når du er på nettet.",
+  su_takeNeedsNet: "At tage en vagt kræver forbindelse – vi skal tjekke reglerne for dig, og om en anden kom først. Prøv igen, når du er på nettet.",
+  su_absenceDeleteFor: "Slet fraværet: {name}, {kind}, {span}",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

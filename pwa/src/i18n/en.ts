@@ -1008,4 +1008,10 @@ export const en: Dict = {
   ft_dueToday: "Today",
   ft_closed: "Recently closed ({n})",
   ft_noneClosed: "No closed reports yet.",
+  // --- shift screens as people meet them (issue 13, branch shifts-ui) ---
+  su_weeksEmpty: "Write the base plan's number of weeks: a whole number from {min} to {max}.",
+  su_weeksInvalid: "“{typed}” cannot be used as a number of weeks. Write a whole number from {min} to {max}.",
+  su_swapNeedsNet: "A swap needs a connection – we must check the rules for your colleagues before the shift can be offered. Try again when you are online.",
+  su_takeNeedsNet: "Taking a shift needs a connection – we must check the rules for you, and whether someone else came first. Try again when you are online.",
+  su_absenceDeleteFor: "Delete the absence: {name}, {kind}, {span}",
 };
