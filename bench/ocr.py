@@ -22,7 +22,8 @@ similar; a field the truth lacks is not scored; an empty field is a miss, a fill
 sets are from 2002-2018, so 2018-12-31), so results do not depend on the day the bench runs.
 
 ``--cache DIR`` keeps each reader's lines per image so the field logic can be re-run in seconds
-while it is being worked on; timings are meaningless then and are not printed.
+while it is being worked on; timings are meaningless then and are not printed. ``--reader-set``
+runs everything with other ``ocr.rapid`` settings (cached apart), to measure their fields.
 """
 
 from __future__ import annotations
@@ -203,9 +204,13 @@ def score(results: dict[str, dict], truth: dict[str, dict]) -> dict[str, tuple[i
 # ---- running ------------------------------------------------------------------------------------
 
 
-def cached(name: str, reader: Callable, cache: Path) -> Callable:
+def cached(name: str, reader: Callable, cache: Path, settings: dict[str, Any] | None = None) -> Callable:
+    """``reader`` with its output kept in ``cache``, keyed by the image and any ``ocr.rapid``
+    settings it runs with (so a run with other settings never reuses another's readings)."""
+    salt = json.dumps(settings, sort_keys=True).encode() if settings else b""
+
     def read(gray: Any) -> Any:
-        key = hashlib.sha1(gray.tobytes() + repr(gray.shape).encode()).hexdigest()
+        key = hashlib.sha1(gray.tobytes() + repr(gray.shape).encode() + salt).hexdigest()
         path = cache / f"{name}-{key}.pickle"
         if path.exists():
             return pickle.loads(path.read_bytes())
@@ -219,13 +224,21 @@ def cached(name: str, reader: Callable, cache: Path) -> Callable:
 _FILL_ALL = False
 
 
-def _init(cache: str | None) -> None:
+def _init(cache: str | None, settings: dict[str, Any] | None = None) -> None:
+    """Set up this process (the main one, or each worker): ``settings`` for ``ocr.rapid``
+    (``--reader-set``), the readers cached, or else the models loaded before timing."""
     global _FILL_ALL
+    from ocr import rapid
+
+    for k, v in (settings or {}).items():
+        if not hasattr(rapid, k):
+            raise SystemExit(f"--reader-set: ocr.rapid has no setting {k}")
+        setattr(rapid, k, v)
     if cache:
         _FILL_ALL = True
         Path(cache).mkdir(parents=True, exist_ok=True)
         for name, reader in list(pipeline.READERS.items()):
-            pipeline.READERS[name] = cached(name, reader, Path(cache))
+            pipeline.READERS[name] = cached(name, reader, Path(cache), settings if name == "rapid" else None)
     else:
         warm_up()
 
@@ -366,6 +379,12 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="time ocr.rapid as set against other module settings, e.g. '{\"COARSE_SCALE\": 0}'",
     )
+    p.add_argument(
+        "--reader-set",
+        type=json.loads,
+        default=None,
+        help="run the whole bench with other ocr.rapid settings, e.g. '{\"COARSE_SCALE\": 0.5}'",
+    )
     args = p.parse_args(argv)
     if args.reader_ab is not None:
         reader_ab(load_sets(args.sets.split(","), args.limit), args.reader_ab)
@@ -378,9 +397,11 @@ def main(argv: list[str] | None = None) -> int:
     sets = load_sets(args.sets.split(","), args.limit)
 
     if args.jobs == 1:
-        _init(args.cache)
+        _init(args.cache, args.reader_set)
     pool = (
-        ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(args.cache,)) if args.jobs > 1 else None
+        ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(args.cache, args.reader_set))
+        if args.jobs > 1
+        else None
     )
     rss_loaded = rss_mb()
     rows: list[str] = []

@@ -360,9 +360,12 @@ def _merchant(r: Readings, d: Decision) -> None:
     """The printed company name (with its legal form) is never replaced by a chain's name; when
     the brand (a known chain, or the name-like line at the top: a logo read as text) is printed
     just above it, both are given, "brand (company)": the employee knows the shop by the first,
-    the books need the second. Otherwise a known chain, then the first clearly read name line."""
+    the books need the second. Otherwise a known chain printed as a heading, then the first
+    clearly read name line. A chain named only inside running text (a coupon's "Valid at
+    participating ...") is a suggestion, never filled: it may be a partner's advertisement."""
     legal = [m for m in r.merchants if m.legal]
-    known = [m for m in r.merchants if m.known]
+    known = [m for m in r.merchants if m.known and not m.mentioned]
+    mentioned = [m for m in r.merchants if m.mentioned]
     plain = [m for m in r.merchants if not m.known and not m.legal]
     if legal:
         company = legal[0]
@@ -375,6 +378,11 @@ def _merchant(r: Readings, d: Decision) -> None:
         return
     if known:
         d.fill("merchant", known[0].value, 0.97, 1)
+        return
+    if mentioned:
+        # The only chain is named inside running text (a coupon, a survey invitation), and the
+        # lines around it are that text too: a suggestion for the employee, never filled.
+        d.suggest("merchant", mentioned[0].value, 0.5, "merchant_unsure")
         return
     if not plain:
         d.suggest("merchant", None, 0.0, "merchant_missing")

@@ -485,6 +485,10 @@ _COMMON_WORD_CHAINS = {"Normal", "Power", "Salling", "Magasin", "Irma", "Brugsen
 MERCHANT_SEARCH_LINES = 6
 # Handwriting (an annotator's name or number on a scan) and smudges read with a low score.
 SURE_NAME = 70.0
+# Words besides a chain's name from which its line is running text (a sentence), not a heading:
+# "Valid at participating US McDonald's." has four; "Circle K Holbæk", "McDonald's Restaurant
+# #1234" have one or two.
+SENTENCE_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -494,6 +498,9 @@ class MerchantReading:
     conf: float
     known: bool
     legal: bool = False
+    # A chain named inside running text ("Valid at participating US McDonald's.", a coupon or a
+    # survey invitation): maybe the shop, maybe a partner's advertisement. Never filled alone.
+    mentioned: bool = False
 
 
 def _near(a: str, b: str) -> bool:
@@ -549,7 +556,7 @@ def read_merchants(lines: list[Line]) -> list[MerchantReading]:
             and merchant_key(name) in merchant_key(printed)
         ):
             name = printed
-        out.append(MerchantReading(name, i, _min_conf(line), True))
+        out.append(MerchantReading(name, i, _min_conf(line), True, mentioned=_in_sentence(line.text, name)))
     for i, line in enumerate(lines[: MERCHANT_SEARCH_LINES + 4]):
         text = _clean_name(line.text)
         text = _legal_cut(text)
@@ -579,6 +586,15 @@ def read_merchants(lines: list[Line]) -> list[MerchantReading]:
             break
     out.extend(names[:1])  # the repeated name, else the first name-like line from the top
     return out
+
+
+def _in_sentence(text: str, chain: str) -> bool:
+    """The chain's name is one word group of a sentence on its line (``SENTENCE_WORDS`` or more
+    other words): a coupon's "Valid at participating US McDonald's.", "Brug din bonus i Netto
+    inden 31. maj" — text about the chain, which may be a partner's advertisement."""
+    words = re.findall(r"[0-9A-Z]+", fold(text))
+    own = len(re.findall(r"[0-9A-Z]+", fold(chain)))
+    return len(words) - own >= SENTENCE_WORDS
 
 
 def _repeated_below(name: str, lines: list[Line], i: int) -> bool:

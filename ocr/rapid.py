@@ -20,7 +20,8 @@ inter-op thread, sequential execution, and the direction classifier is off. So t
 what the detector is given; ``_read`` runs the library's steps itself (bit-identical text and
 boxes) so that a coarse first pass can be measured: detecting at half size and keeping those
 boxes when the print is big enough (``COARSE_SCALE``) cost 0.58-0.67× the CPU, but lost wild
-totals (92 → 90 %) and made a wild merchant wrong (5.4 → 6.8 %), so it is off.
+totals (92 → 90 %) and made a wild merchant wrong (5.4 → 6.8 %); at a stricter 20 px it still
+lost a wild total and a date, so it is off.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ MIN_SCORE = 0.5
 # there for its boxes to be kept. 0: off. Measured at 0.5 / 16 px (``bench/ocr.py --reader-ab
 # '{"COARSE_SCALE": 0.5}'``): 0.58-0.67× the CPU on all four sets, text changed on 27 of 32
 # photos, and on all 120 wild photos totals 92 → 90 % right, merchants 5.4 → 6.8 % wrong (a
-# drive-in's name cut to its first word). Off until a threshold loses nothing on any set.
+# drive-in's name cut to its first word). At 0.5 / 20 px (``bench/ocr.py --reader-set``) the coarse
+# boxes were kept on 50 of 120 wild photos, and a wild total and a date were lost (others gained):
+# off until a threshold loses nothing on any set.
 COARSE_SCALE = 0.0
 COARSE_MIN_LINE_PX = 16.0
 

@@ -190,3 +190,19 @@ def test_a_name_printed_again_further_down_wins_over_a_half_read_logo() -> None:
 def test_a_legal_name_ends_at_its_legal_form() -> None:
     d = _decide("Morrisons Supermarkets plc BD3 7DL\nHadleigh - 01473827021\n")
     assert d.values["merchant"] == "Morrisons Supermarkets plc"
+
+
+def test_a_chain_named_only_in_running_text_is_a_suggestion_not_the_merchant() -> None:
+    # A coupon or survey text at the top names a chain: maybe the shop, maybe a partner's offer.
+    text = "FREE COFFEE WITH ANY SANDWICH\nShow this coupon\nRedeem at any participating Netto store.\nTOTAL 12.00"
+    d = _decide(text)
+    assert d.values["merchant"] is None
+    assert d.suggestions["merchant"] == "Netto"
+    assert d.reasons["merchant"]["code"] == "merchant_unsure"
+    # The same chain as a heading is the merchant, and a heading wins over a mention further down.
+    assert _decide("Netto Holbæk\nBrug din bonus i Netto inden 31. maj\nI ALT 12,00").values["merchant"] == (
+        "Netto Holbæk"
+    )
+    assert _decide("Café Ellen ApS\nRedeem at any participating Netto store.\n").values["merchant"] == (
+        "Café Ellen ApS"
+    )
