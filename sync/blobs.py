@@ -31,6 +31,27 @@ def check_hash(sha256: str) -> str:
     return sha256
 
 
+def content_range(header: str | None, length: int) -> tuple[int, int]:
+    """Where a chunk of `length` bytes goes: its `Content-Range: bytes <start>-<end>/<total>` header as
+    (start, total) in bytes; no header means the whole blob in one go, (0, length).
+
+    Raises BlobError (Danish, English) when the header cannot be read, is not in bytes, or does not
+    match the chunk (end - start + 1 must be its length, end before total). The HTTP side answers 400.
+    """
+    if header is None:
+        return 0, length
+    try:
+        unit, rest = header.split(" ", 1)
+        span, total_text = rest.split("/")
+        start_text, end_text = span.split("-")
+        start, end, total = int(start_text), int(end_text), int(total_text)
+    except ValueError:
+        raise BlobError("Ugyldig Content-Range.", "Invalid Content-Range.") from None
+    if unit != "bytes" or end - start + 1 != length or end >= total:
+        raise BlobError("Content-Range passer ikke til data.", "Content-Range does not match the data.")
+    return start, total
+
+
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -8,8 +8,10 @@ per address and per account, limit wrong guesses, do not reveal which addresses 
 - a code is 6 random digits (`secrets`), valid `TTL` (10 minutes), good for one sign-in;
 - only its keyed hash (HMAC-SHA256 with the server's secret key) is stored;
 - `MAX_WRONG` wrong tries lock that code (a new one must be asked for);
-- at most `MAX_PER_ADDRESS` codes are sent to one e-mail address per `WINDOW` (15 minutes), so nobody
-  can flood a mailbox through Felt; the per-client-address limit is the web layer's (CODE_LIMIT).
+- at most `MAX_PER_ADDRESS` requests for a code are accepted for one e-mail address per `WINDOW`
+  (15 minutes), so nobody can flood a mailbox through Felt; the per-client-address limit is the web
+  layer's (CODE_LIMIT). Requests are counted per address whether or not it is invited (stored under
+  `address_key`, a keyed hash), so the limit's answer does not tell invited addresses from others.
 """
 
 from __future__ import annotations
@@ -45,6 +47,15 @@ def normalise_code(typed: str) -> str:
     return "".join(c for c in typed if c.isdigit())
 
 
+def address_key(secret_key: str, email: str) -> str:
+    """The keyed hash (hex, 64 characters) a code request is counted under: the same for one address
+    (as `normalise_email` gives it) and key, and not the address itself, since most requested addresses
+    are nobody's in Felt."""
+    return hmac.new(
+        secret_key.encode(), b"sign-in-code-address:" + email.encode(), hashlib.sha256
+    ).hexdigest()
+
+
 def code_hash(secret_key: str, code: str) -> str:
     """The keyed hash stored instead of the code (hex)."""
     return hmac.new(secret_key.encode(), code.encode(), hashlib.sha256).hexdigest()
@@ -70,7 +81,8 @@ def usable(code: CodeState, now: datetime) -> bool:
 
 
 def may_send(sent_at: Sequence[datetime], now: datetime) -> tuple[str, str] | None:
-    """None when another code may go to this address now; otherwise why not (Danish, English)."""
+    """None when another code may be asked for this address now, given when the earlier requests for it
+    were accepted (`sent_at`); otherwise why not (Danish, English)."""
     recent = sorted(t for t in sent_at if now - t < WINDOW)
     if len(recent) < MAX_PER_ADDRESS:
         return None

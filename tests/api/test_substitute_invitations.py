@@ -17,7 +17,7 @@ from backend.auth import one_time_code as otc
 from backend.auth.roles import Role
 from backend.db.engine import make_engine
 from backend.db.models import AuditEvent
-from backend.features.substitutes.models import SignInCode
+from backend.features.substitutes.models import SignInCode, SignInCodeRequest
 from backend.jobs import worker
 from backend.settings import Settings
 from tests.api.test_authorization_matrix import ENDPOINTS, _call, _path
@@ -211,6 +211,44 @@ async def test_codes_to_one_address_are_limited_in_danish_and_strangers_get_no_m
     assert not (await db.scalars(made)).all()
     bad = await client.post("/auth/code", json={"email": "not an address"})
     assert bad.status_code == 400 and bad.json()["detail"] == "Skriv din e-mailadresse."
+
+
+async def test_the_per_address_limit_answers_an_invited_address_and_a_stranger_alike(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings, smtp_server: Inbox
+) -> None:
+    world = await build_world(db)
+    await sign_in(client, db, world.by_role[Role.SECRETARY], settings)
+    await invite(client, world)
+    client.cookies.delete("felt_session", domain="testserver.local")
+    stranger = f"stranger.{world.municipality.slug}@example.org"  # nobody invited it, anywhere
+    answers = {}
+    for address in (stored(world), stranger):
+        seen = []
+        for _ in range(otc.MAX_PER_ADDRESS + 1):
+            answer = await client.post("/auth/code", json={"email": address})
+            seen.append(
+                (
+                    answer.status_code,
+                    answer.headers["content-type"],
+                    answer.text.replace(address, "<address>"),
+                )
+            )
+        answers[address] = seen
+    # Status, words and body alike: the limit counts requests to any address, so a 429 does not tell
+    # who is invited (before, only invited addresses were ever refused).
+    assert answers[stranger] == answers[stored(world)]
+    assert [status for status, _, _ in answers[stranger]] == [202] * otc.MAX_PER_ADDRESS + [429]
+    assert "Der er sendt 3 koder til den adresse" in answers[stranger][-1][2]
+    # The stranger's requests are counted under a keyed hash, never her address as written.
+    counted = await db.scalars(
+        select(SignInCodeRequest.address_key).where(
+            SignInCodeRequest.address_key == otc.address_key(settings.secret_key, stranger)
+        )
+    )
+    assert len(counted.all()) == otc.MAX_PER_ADDRESS
+    assert not (await db.scalars(select(SignInCode).where(SignInCode.email == stranger))).all()
+    await run_jobs(settings)
+    assert {m["To"] for m in smtp_server.messages} == {stored(world)}  # the invitation's and her codes
 
 
 async def test_a_person_in_the_directory_is_not_invited(

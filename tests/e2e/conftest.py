@@ -1,12 +1,14 @@
 """Fixtures for the end-to-end tests: the real backend on a free port, and Debian's headless Chromium.
 
-The backend runs as `python -m backend migrate|seed|serve` with a fresh data dir and demo log-in,
-serving pwa/dist at "/". Pages use 127.0.0.1, a secure context, so the service worker runs.
+The backend runs as `python -m backend serve` with demo log-in on a fresh copy of a data dir that
+`python -m backend migrate` + `seed` made once per test run (demo_data), serving pwa/dist at "/". Pages use 127.0.0.1, a secure context, so the service worker runs.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -57,27 +59,63 @@ def pwa_dist() -> Path:
     return dist
 
 
-def _serve(data: Path, pwa_dist: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Migrates, seeds and serves a fresh backend in `data`; yields its base URL."""
+def _backend_env(data: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, "FELT_DATA_DIR": str(data), "FELT_DEMO_LOGIN": "1", **(extra_env or {})}
+    env.pop("FELT_DATABASE_URL", None)  # a SQLite file in the data dir, never a shared database
+    return env
+
+
+def _demo_template(root: Path) -> Path:
+    """A data dir migrated and seeded with the demo once per test run, under `root` (shared by the xdist
+    workers: the first to come makes it under a file lock, the others wait and reuse it).
+
+    Each served backend starts from a copy of it (the SQLite file and the secret key), which is what
+    `python -m backend migrate` + `seed` in a fresh data dir would give, without two more processes
+    importing the app, migrating and seeding per server (each server then changes only its own copy).
+    """
+    template = root / "felt-demo-template"
+    with (root / "felt-demo-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (template / READY).exists():
+            shutil.rmtree(template, ignore_errors=True)  # a run that failed half-way
+            template.mkdir()
+            env = _backend_env(template)
+            for step in ("migrate", "seed"):
+                done = subprocess.run(
+                    [sys.executable, "-m", "backend", step],
+                    cwd=REPO,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=240,
+                )
+                if done.returncode:
+                    pytest.fail(f"`python -m backend {step}` failed:\n{done.stdout}\n{done.stderr}")
+            (template / READY).touch()
+    return template
+
+
+READY = ".ready"
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated, seeded demo data dir that every served backend copies (_demo_template)."""
+    base = tmp_path_factory.getbasetemp()
+    return _demo_template(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+
+
+def _serve(data: Path, pwa_dist: Path, demo: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serves a fresh backend in `data`, a copy of the seeded demo `demo` (demo_data); yields its base URL."""
+    shutil.copytree(demo, data, dirs_exist_ok=True, ignore=shutil.ignore_patterns(READY))
     port = _free_port()
     env = {
-        **os.environ,
-        "FELT_DATA_DIR": str(data),
+        **_backend_env(data, extra_env),
         "PORT": str(port),
         "HOST": "127.0.0.1",
-        "FELT_DEMO_LOGIN": "1",
         "FELT_PWA_DIST": str(pwa_dist),
-        **(extra_env or {}),
     }
-    env.pop("FELT_DATABASE_URL", None)  # a fresh SQLite file in the data dir, never a shared database
     backend = [sys.executable, "-m", "backend"]
-    for step in ("migrate", "seed"):
-        done = subprocess.run(
-            [*backend, step], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
-        )
-        if done.returncode:
-            pytest.fail(f"`python -m backend {step}` failed:\n{done.stdout}\n{done.stderr}")
-
     log_path = data / "server.log"
     base = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
@@ -105,18 +143,20 @@ def e2e_push_service() -> Iterator[PushService]:
 
 @pytest.fixture(scope="session")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, e2e_push_service: PushService
+    tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, demo_data: Path, e2e_push_service: PushService
 ) -> Iterator[str]:
     push = {"FELT_VAPID_SUBJECT": PUSH_SUBJECT, "FELT_PUSH_SERVICES": e2e_push_service.origin}
-    yield from _serve(tmp_path_factory.mktemp("felt-data"), pwa_dist, push)
+    yield from _serve(tmp_path_factory.mktemp("felt-data"), pwa_dist, demo_data, push)
 
 
 @pytest.fixture(scope="session")
-def sync_server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path) -> Iterator[str]:
-    """A backend that also knows the test record type "note" (tests/sync_types.py)."""
+def sync_server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, demo_data: Path) -> Iterator[str]:
+    """A backend that also knows the test record type "note" (tests/sync_types.py; it has no tables or
+    demo data of its own, so the shared demo copy fits it)."""
     yield from _serve(
         tmp_path_factory.mktemp("felt-sync-data"),
         pwa_dist,
+        demo_data,
         {"FELT_EXTRA_WORKFLOWS": "tests.sync_types:NOTES"},
     )
 

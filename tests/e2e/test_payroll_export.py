@@ -19,10 +19,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def payroll_server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path) -> Iterator[str]:
+def payroll_server(
+    tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, demo_data: Path
+) -> Iterator[str]:
     """A backend of its own: an export here moves the next approvals of the shared server's tests to
     the following salary run, which would change what they expect."""
-    yield from _serve(tmp_path_factory.mktemp("felt-payroll-data"), pwa_dist)
+    yield from _serve(tmp_path_factory.mktemp("felt-payroll-data"), pwa_dist, demo_data)
 
 
 @pytest.fixture

@@ -37,7 +37,9 @@ def mail_inbox() -> Iterator[Inbox]:
 
 
 @pytest.fixture(scope="module")
-def mail_server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, mail_inbox: Inbox) -> Iterator[str]:
+def mail_server(
+    tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, demo_data: Path, mail_inbox: Inbox
+) -> Iterator[str]:
     """A backend whose mail goes to the local SMTP server."""
     smtp = {
         "FELT_SMTP_HOST": "127.0.0.1",
@@ -45,7 +47,7 @@ def mail_server(tmp_path_factory: pytest.TempPathFactory, pwa_dist: Path, mail_i
         "FELT_SMTP_TLS": "off",
         "FELT_SMTP_FROM": "felt@demo.felt.dk",
     }
-    yield from _serve(tmp_path_factory.mktemp("felt-mail-data"), pwa_dist, smtp)
+    yield from _serve(tmp_path_factory.mktemp("felt-mail-data"), pwa_dist, demo_data, smtp)
 
 
 @pytest.fixture

@@ -48,3 +48,11 @@ def test_three_codes_per_address_in_fifteen_minutes_then_a_danish_refusal() -> N
 
 def test_addresses_are_compared_trimmed_and_in_lower_case() -> None:
     assert otc.normalise_email("  Anna@Example.ORG ") == "anna@example.org"
+
+
+def test_a_requested_address_is_counted_under_a_keyed_hash_not_kept_as_written() -> None:
+    key = otc.address_key(KEY, "anna@example.org")
+    assert key == otc.address_key(KEY, "anna@example.org") and len(key) == 64
+    assert "anna" not in key and key != otc.address_key(KEY, "bo@example.org")
+    assert key != otc.address_key("another-key", "anna@example.org")
+    assert key != otc.code_hash(KEY, "anna@example.org")  # its own purpose: no code's hash

@@ -6,7 +6,10 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+import pytest
+
 from sync.apply import Record, apply_mutation
+from sync.blobs import BlobError, content_range
 from sync.merge import merge_fields
 from sync.protocol import Mutation
 from sync.registry import Registry, Transition
@@ -165,3 +168,28 @@ def test_a_step_without_four_eyes_may_be_made_on_ones_own_record() -> None:
     move = Mutation(1, "transition", "ticket", own.id, transition="close")
     assert apply_mutation(_step_type(), LEADER, own, move, NOW).result.status == "rejected"
     assert apply_mutation(_step_type(four_eyes=False), LEADER, own, move, NOW).result.status == "applied"
+
+
+def test_an_upload_chunk_goes_where_its_content_range_says_and_no_header_is_the_whole_blob() -> None:
+    assert content_range("bytes 0-9/25", 10) == (0, 25)
+    assert content_range("bytes 10-24/25", 15) == (10, 25)
+    assert content_range(None, 7) == (0, 7)
+
+
+@pytest.mark.parametrize(
+    ("header", "length", "da"),
+    [
+        ("bytes 0-9", 10, "Ugyldig Content-Range."),
+        ("bytes a-9/20", 10, "Ugyldig Content-Range."),
+        ("bytes -1-9/20", 11, "Ugyldig Content-Range."),
+        ("items 0-9/20", 10, "Content-Range passer ikke til data."),
+        ("bytes 0-9/20", 9, "Content-Range passer ikke til data."),  # the chunk is shorter than it says
+        ("bytes 10-19/19", 10, "Content-Range passer ikke til data."),  # it ends beyond the blob
+    ],
+)
+def test_a_content_range_that_cannot_be_read_or_does_not_fit_the_chunk_is_refused_in_words(
+    header: str, length: int, da: str
+) -> None:
+    with pytest.raises(BlobError) as refused:
+        content_range(header, length)
+    assert refused.value.da == da

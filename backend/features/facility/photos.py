@@ -36,7 +36,7 @@ from backend.features.facility.models import FollowLink, ReportPhoto
 from backend.features.facility.record_type import MAX_PHOTOS, REPORT, WORK
 from backend.features.facility.rules import codes
 from backend.features.sync import photos as pipeline_photos
-from sync.blobs import BlobError, BlobStore, check_hash
+from sync.blobs import BlobError, BlobStore, check_hash, content_range
 
 MAX_BYTES = 10 * 1024 * 1024
 """A reporter's photo: at most 10 MB (the app sends 2000 px JPEGs of about 1 MB; an iPhone's HEIC is
@@ -127,22 +127,6 @@ async def _owned_elsewhere(db: AsyncSession, sha256: str) -> bool:
     )
 
 
-def _range(header: str | None, length: int) -> tuple[int, int]:
-    """`bytes start-end/total` → (start, total); none: the whole photo in one go."""
-    if header is None:
-        return 0, length
-    try:
-        unit, rest = header.split(" ", 1)
-        span, total_text = rest.split("/")
-        start_text, end_text = span.split("-")
-        start, end, total = int(start_text), int(end_text), int(total_text)
-    except ValueError:
-        raise Invalid("Ugyldig Content-Range.", "Invalid Content-Range.") from None
-    if unit != "bytes" or end - start + 1 != length or end >= total:
-        raise Invalid("Content-Range passer ikke til data.", "Content-Range does not match the data.")
-    return start, total
-
-
 def display_copy(store: BlobStore, sha256: str) -> bytes:
     """The photo resized for display (longest side DISPLAY_SIDE px, upright, JPEG, no metadata), kept
     next to the blobs once made."""
@@ -220,7 +204,10 @@ class DoorPhotoController(Controller):
             db_session, report_id, request.headers.get(SECRET_HEADER, ""), sha256
         )
         body = await request.body()
-        start, total = _range(request.headers.get("content-range"), len(body))
+        try:
+            start, total = content_range(request.headers.get("content-range"), len(body))
+        except BlobError as exc:
+            raise Invalid(exc.da, exc.en) from None
         if await _kept(db_session, report_id, sha256):
             return {"complete": True, "offset": total}
         if total > MAX_BYTES:

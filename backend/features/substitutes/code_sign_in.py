@@ -4,8 +4,9 @@
 a code is made (its keyed hash stored) and a background job mails it; the answer is the same whether or
 not the address is invited, so nobody learns who is. `POST /auth/code/sign-in` trades the address and
 the code for a session. The rules (lifetime, single use, wrong tries, per-address limit, constant-time
-compare) are backend/auth/one_time_code.py; the per-client-address limits are CODE_LIMIT and
-SIGN_IN_LIMIT below. People in the identity provider get no code: they sign in as everyone else.
+compare) are backend/auth/one_time_code.py; requests are counted per address for every address, invited
+or not (SignInCodeRequest), so neither the 429 nor its text or timing tells who is invited; the
+per-client-address limits are CODE_LIMIT and SIGN_IN_LIMIT below. People in the identity provider get no code: they sign in as everyone else.
 
 The job needs the code itself to mail it; it reads it from the row's `sealed` copy (Fernet, keyed from
 the server's secret) and empties it once the mail has gone, so the database never keeps a readable code.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -22,7 +24,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from litestar import Controller, Response, post
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import JSONBody
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import mail
@@ -33,7 +35,7 @@ from backend.db.base import utcnow
 from backend.db.models import User
 from backend.deps import AppSettings, DbSession
 from backend.errors import Forbidden, Invalid, TooMany
-from backend.features.substitutes.models import SignInCode
+from backend.features.substitutes.models import SignInCode, SignInCodeRequest
 from backend.features.workflow import Job
 from backend.jobs.queue import enqueue
 from backend.platform import Platform
@@ -77,24 +79,33 @@ def _address(raw: str) -> str:
     return email
 
 
+async def _count_request(db: AsyncSession, settings: Settings, email: str, now: datetime) -> None:
+    """Count a request for a code to `email`, invited or not, so the limit answers alike for every
+    address; 429 in words when otc.MAX_PER_ADDRESS were accepted within otc.WINDOW. The same statements
+    run for every address, before anyone is looked up; requests older than the window are deleted."""
+    key = otc.address_key(settings.secret_key, email)
+    await db.execute(delete(SignInCodeRequest).where(SignInCodeRequest.created_at <= now - otc.WINDOW))
+    accepted = await db.scalars(
+        select(SignInCodeRequest.created_at).where(SignInCodeRequest.address_key == key)
+    )
+    if refused := otc.may_send(list(accepted), now):
+        raise TooMany(*refused)
+    db.add(SignInCodeRequest(address_key=key, created_at=now))
+    await db.flush()
+
+
 async def request_code(db: AsyncSession, settings: Settings, raw_email: str) -> Sent:
     """Make and mail a code to every invited person with this address (one per municipality); the
-    answer does not say whether there was one. Too many codes to the address recently: 429, in words."""
+    answer does not say whether there was one. Too many requests for the address recently (whether or
+    not it is invited): 429, in words."""
     email = _address(raw_email)
     now = utcnow()
+    await _count_request(db, settings, email, now)
     people = list(
         await db.scalars(
             select(User).where(User.subject == otc.INVITED_SUBJECT + email, User.active.is_(True))
         )
     )
-    if people:
-        sent = await db.scalars(
-            select(SignInCode.created_at).where(
-                SignInCode.email == email, SignInCode.created_at > now - otc.WINDOW
-            )
-        )
-        if refused := otc.may_send(list(sent), now):
-            raise TooMany(*refused)
     for user in people:
         code = otc.new_code()
         row = SignInCode(

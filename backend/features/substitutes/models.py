@@ -82,3 +82,16 @@ class SignInCode(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
     wrong_tries: Mapped[int] = mapped_column(default=0)
+
+
+class SignInCodeRequest(Base):
+    """An accepted request for a sign-in code (POST /auth/code), for any address, invited or not: what
+    the per-address limit counts (auth/one_time_code.py may_send). Only the address's keyed hash is kept
+    (one_time_code.address_key), and only for one_time_code.WINDOW: older rows are deleted as new
+    requests come."""
+
+    __tablename__ = "sign_in_code_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_key: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -8,6 +8,7 @@ from backend.features.substitutes.controller import SubstitutesController
 from backend.features.substitutes.demo import seed_substitutes
 from backend.features.substitutes.models import (
     SignInCode,
+    SignInCodeRequest,
     SubstituteInvitation,
     SubstituteRate,
     SubstituteSettings,
@@ -33,7 +34,7 @@ WORKFLOW = Workflow(
     wage_types=calculation.WAGE_TYPES,
     payables={ENTRY_TYPE: calculation.PAYABLE},
     controllers=(SubstitutesController, invitations.InvitationsController, code_sign_in.CodeSignInController),
-    models=(SubstituteRate, SubstituteSettings, SubstituteInvitation, SignInCode),
+    models=(SubstituteRate, SubstituteSettings, SubstituteInvitation, SignInCode, SignInCodeRequest),
     jobs=(*invitations.JOBS, *code_sign_in.JOBS),
     capabilities=CAPABILITIES,
     areas={"substitutes": "register_substitute_hours", "substitute_codes": "approve_substitute_hours"},

@@ -22,7 +22,7 @@ from backend.errors import FeltError, Forbidden, Invalid, NotFound, TooLarge, Un
 from backend.features.inbox.deciders import with_stand_ins
 from backend.features.sync import photos, pipeline
 from sync import engine
-from sync.blobs import BlobError, BlobStore, check_hash
+from sync.blobs import BlobError, BlobStore, check_hash, content_range
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
@@ -179,7 +179,10 @@ class BlobController(Controller):
         store = _store(settings)
         sha256 = _hash(sha256)
         body = await request.body()
-        start, total = _content_range(request.headers.get("content-range"), len(body))
+        try:
+            start, total = content_range(request.headers.get("content-range"), len(body))
+        except BlobError as exc:
+            raise Invalid(exc.da, exc.en) from None
         if await _claimed(db_session, principal, sha256):
             return {"complete": True, "offset": total}
         try:
@@ -266,19 +269,3 @@ async def _prepare(db: DbSession, store: BlobStore, sha256: str) -> photos.Store
         if not kept:
             store.path(sha256).unlink(missing_ok=True)
         raise REFUSALS[exc.status](exc.da, exc.en) from None
-
-
-def _content_range(header: str | None, length: int) -> tuple[int, int]:
-    """`bytes start-end/total` → (start, total); no header means the whole blob in one go."""
-    if header is None:
-        return 0, length
-    try:
-        unit, rest = header.split(" ", 1)
-        span, total_text = rest.split("/")
-        start_text, end_text = span.split("-")
-        start, end, total = int(start_text), int(end_text), int(total_text)
-    except ValueError:
-        raise Invalid("Ugyldig Content-Range.", "Invalid Content-Range.") from None
-    if unit != "bytes" or end - start + 1 != length or end >= total:
-        raise Invalid("Content-Range passer ikke til data.", "Content-Range does not match the data.")
-    return start, total
