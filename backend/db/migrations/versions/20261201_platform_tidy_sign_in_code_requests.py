@@ -1,7 +1,7 @@
 """sign-in code requests counted per address, invited or not (the per-address limit)
 
 Revision ID: platform_tidy_code_requests
-Revises: facilitya_photos1
+Revises: shifts_rules_corrections
 Create Date: 2026-12-01 12:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "platform_tidy_code_requests"
-down_revision: str | None = "facilitya_photos1"
+down_revision: str | None = "shifts_rules_corrections"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
