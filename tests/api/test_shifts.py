@@ -349,3 +349,38 @@ async def test_my_norm_balance_counts_my_paid_shifts_in_the_period(
     planned_here = 450 if mine["first"] <= day(0) <= mine["last"] else 0  # next Monday may be a new period
     assert mine["worked"] + mine["planned"] == planned_here
     assert mine["projected"] == mine["worked"] + mine["planned"] - mine["norm"]
+
+
+async def test_two_planners_offline_the_same_shift_is_a_conflict_different_shifts_merge(
+    client: AsyncTestClient, db: AsyncSession, settings: Settings
+) -> None:
+    """Issue 13, bad input: a plan edited offline by two planners. Both tablets saw the same two shifts; the
+    planner moves shift A's start, the leader moves shift A's start too and shift B's end. The first to sync
+    wins shift A; the second is told it is a conflict on "start" with the server's record (nothing lost: its
+    value stays on the tablet to resolve) and its change to shift B is merged."""
+    world = await build_world(db)
+    await as_role(client, db, settings, world, Role.PLANNER)
+    planner = Device(client, "shift")
+    a, b = new_id(), new_id()
+    fields_a = {k: v for k, v in shift(world, 1, "07:00", "15:00").items() if k != "id"}
+    fields_b = {k: v for k, v in shift(world, 3, "07:00", "15:00").items() if k != "id"}
+    first = await planner.push(planner.put(a, fields_a), planner.put(b, fields_b))
+    assert [r["status"] for r in first["results"]] == ["applied", "applied"]
+
+    moved = await planner.push(planner.put(a, {"start": "08:00"}, {"start": "07:00"}))
+    assert moved["results"][0]["status"] == "applied"
+
+    await as_role(client, db, settings, world, Role.LEADER)
+    leader = Device(client, "shift")
+    result = await leader.push(
+        leader.put(a, {"start": "09:00"}, {"start": "07:00"}),
+        leader.put(b, {"end": "14:00"}, {"end": "15:00"}),
+    )
+    clash, merged = result["results"]
+    assert clash["status"] == "conflict" and clash["fields"] == ["start"]
+    assert clash["record"]["fields"]["start"] == "08:00"  # the server's, for the leader to choose from
+    assert merged["status"] == "applied" and merged["record"]["fields"]["end"] == "14:00"
+    assert merged["record"]["fields"]["start"] == "07:00"
+    resolved = await leader.push(leader.put(a, {"start": "09:00"}, {"start": "08:00"}))
+    assert resolved["results"][0]["status"] == "applied"
+    assert resolved["results"][0]["record"]["fields"]["start"] == "09:00"
