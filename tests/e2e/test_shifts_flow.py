@@ -1,6 +1,6 @@
 """Shift planning in real Chromium against the real backend: the planner on a tablet (1024×768) is refused a
 shift that breaks the 11-hour rule, in words, and plans a lawful one; offers an open shift that only he
-may take, and takes it; accepts a colleague's swap, which waits for the leader; the employee sees her
+may take, and takes it offline (sent when back online); accepts a colleague's swap, which waits for the leader; the employee sees her
 new shift under "Mine vagter" on a phone (360 px), offline too, in Danish and English."""
 
 from __future__ import annotations
@@ -93,7 +93,17 @@ def test_planner_is_refused_in_words_then_the_employee_sees_her_shift_offline(
         "the open shift did not sync",
     )
     sunday_card = tablet.get_by_test_id("open-shifts").locator("li", has_text=sun)
-    sunday_card.get_by_role("button", name="Tag vagten").click()
+    # Taken offline (the break room has no signal): the wish is kept and sent when the connection is back.
+    expect(sunday_card.get_by_role("button", name="Tag vagten", exact=True)).to_be_visible(timeout=30_000)
+    tablet.context.set_offline(True)
+    sunday_card.get_by_role("button", name="Tag vagten, når jeg er online").click()
+    expect(tablet.get_by_test_id("take-message")).to_contain_text("Gemt på telefonen")
+    expect(sunday_card.get_by_test_id("take-waiting")).to_be_visible()
+    tablet.reload()  # kept on the device, not in the page
+    expect(
+        tablet.get_by_test_id("open-shifts").locator("li", has_text=sun).get_by_test_id("take-waiting")
+    ).to_be_visible()
+    tablet.context.set_offline(False)
     expect(tablet.get_by_test_id("take-message")).to_have_text(
         "Vagten er din. Den står nu under dine vagter."
     )

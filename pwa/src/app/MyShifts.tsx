@@ -1,6 +1,6 @@
 // "Mine vagter": the employee's own shifts, a week at a time, from the records on the phone (offline too).
 import { useEffect, useState } from "preact/hooks";
-import { api, type Me } from "../api";
+import { api, ApiError, type Me } from "../api";
 import { feltSync, type LocalRecord } from "../data";
 import { t } from "../i18n";
 import { errorText, useOnline } from "./hooks";
@@ -173,25 +173,65 @@ function SwapButton({ shift, swaps, whyId }: { shift: LocalRecord; swaps: LocalR
   );
 }
 
-/** Open shifts (ledige vagter) offered to me: taking one needs the server (the first valid taker gets it). */
-function OpenShifts({ rows }: { rows: LocalRecord[] }) {
+// Open shifts I asked to take while offline, kept on the device (per person) until the server has answered.
+const takeKey = (me: Me) => `felt.shifts.take.v1.${me.id}`;
+const wanted = (me: Me): string[] => {
+  try {
+    const ids = JSON.parse(localStorage.getItem(takeKey(me)) ?? "[]") as unknown;
+    return Array.isArray(ids) ? ids.map(String) : [];
+  } catch {
+    return [];
+  }
+};
+const keepWanted = (me: Me, ids: string[]) =>
+  ids.length ? localStorage.setItem(takeKey(me), JSON.stringify(ids)) : localStorage.removeItem(takeKey(me));
+
+/** Open shifts (ledige vagter) offered to me. Taking one is decided by the server (the rules now, and the first
+ * valid taker gets it); offline, the wish is kept on the phone and sent as soon as there is a connection. */
+function OpenShifts({ rows, me }: { rows: LocalRecord[]; me: Me }) {
   const online = useOnline();
   const [message, setMessage] = useState("");
   const [busy, setBusy] = useState("");
-  if (!rows.length && !message) return null;
+  const [waiting, setWaiting] = useState(() => wanted(me));
 
-  async function take(id: string) {
-    setBusy(id);
-    setMessage("");
+  async function send(id: string): Promise<boolean> {
     try {
-      await api.post("/api/shifts/open/take", { id });
+      await api.post("/api/shifts/open/take", { id }); // safe twice: taking what is mine already answers "mine"
       setMessage(t("sh_taken"));
       await feltSync.syncNow();
     } catch (err) {
+      if (err instanceof ApiError && err.status === 0) return false; // still no connection: keep the wish
       setMessage(errorText(err));
-    } finally {
-      setBusy("");
     }
+    return true;
+  }
+
+  useEffect(() => {
+    if (!online || !waiting.length) return;
+    void (async () => {
+      for (const id of waiting) {
+        if (!(await send(id))) return;
+        const left = wanted(me).filter((x) => x !== id);
+        keepWanted(me, left);
+        setWaiting(left);
+      }
+    })();
+  }, [online]);
+
+  if (!rows.length && !message) return null;
+
+  async function take(id: string) {
+    setMessage("");
+    if (!online) {
+      const ids = [...wanted(me).filter((x) => x !== id), id];
+      keepWanted(me, ids);
+      setWaiting(ids);
+      setMessage(t("tq_takeQueued"));
+      return;
+    }
+    setBusy(id);
+    await send(id);
+    setBusy("");
   }
 
   return (
@@ -202,7 +242,6 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
           {message}
         </p>
       )}
-      {!online && rows.some((r) => r.state === "open") && <NeedsNet id="why-take" why="su_takeNeedsNet" />}
       <ul class="cards" data-testid="open-shifts">
         {rows.map((r) => (
           <li key={r.id} class="card">
@@ -210,18 +249,16 @@ function OpenShifts({ rows }: { rows: LocalRecord[] }) {
               {dayName(str(r.fields.date))} · {shiftTime(r.fields)}
             </p>
             <p>{str(r.fields.shift_type)}</p>
-            {r.state === "open" ? (
-              <button
-                type="button"
-                class="btn btn-primary btn-big"
-                disabled={!online || busy === r.id}
-                aria-describedby={online ? undefined : "why-take"}
-                onClick={() => void take(r.id)}
-              >
-                {online ? t("sh_take") : t("sh_takeOffline")}
-              </button>
-            ) : (
+            {r.state !== "open" ? (
               <p class="muted">{t("sh_goneToOther")}</p>
+            ) : waiting.includes(r.id) ? (
+              <p class="note" data-testid="take-waiting">
+                {t("tq_takeWaiting")}
+              </p>
+            ) : (
+              <button type="button" class="btn btn-primary btn-big" disabled={busy === r.id} onClick={() => void take(r.id)}>
+                {online ? t("sh_take") : t("tq_takeOffline")}
+              </button>
             )}
           </li>
         ))}
@@ -251,7 +288,7 @@ export function MyShifts({ me }: { me: Me }) {
     <Page title={t("sh_mine")} back>
       <MyBalance me={me} />
       <MyAbsences me={me} today={today} />
-      <OpenShifts rows={offered} />
+      <OpenShifts rows={offered} me={me} />
       <OfferedSwaps rows={swaps.filter((s) => s.state === "offered" && String(s.owner_id) !== String(me.id))} />
       <div class="row month-nav">
         <button type="button" class="btn btn-small" aria-label={t("sh_prevWeek")} onClick={() => setMonday(addDays(monday, -7))}>

@@ -1016,6 +1016,9 @@ export const da = {
   su_swapNeedsNet: "Bytte kræver forbindelse – vi skal tjekke reglerne for dine kolleger, før vagten kan tilbydes. Prøv igen, når du er på nettet.",
   su_takeNeedsNet: "At tage en vagt kræver forbindelse – vi skal tjekke reglerne for dig, og om en anden kom først. Prøv igen, når du er på nettet.",
   su_absenceDeleteFor: "Slet fraværet: {name}, {kind}, {span}",
+  tq_takeOffline: "Tag vagten, når jeg er online",
+  tq_takeQueued: "Gemt på telefonen. Vi beder om vagten, så snart du er online – den første, der når frem og må tage den, får den. Svaret kommer her.",
+  tq_takeWaiting: "Venter på forbindelse – så beder vi om vagten for dig.",
 };
 
 export type Dict = { [K in keyof typeof da]: (typeof da)[K] extends string ? string : string[] };

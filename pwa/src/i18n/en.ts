@@ -1014,4 +1014,7 @@ export const en: Dict = {
   su_swapNeedsNet: "A swap needs a connection – we must check the rules for your colleagues before the shift can be offered. Try again when you are online.",
   su_takeNeedsNet: "Taking a shift needs a connection – we must check the rules for you, and whether someone else came first. Try again when you are online.",
   su_absenceDeleteFor: "Delete the absence: {name}, {kind}, {span}",
+  tq_takeOffline: "Take the shift when I am online",
+  tq_takeQueued: "Kept on the phone. We ask for the shift as soon as you are online – the first who gets there and may take it gets it. The answer comes here.",
+  tq_takeWaiting: "Waiting for a connection – then we ask for the shift for you.",
 };
