@@ -82,7 +82,7 @@ export function FacilityBuildings({ me }: ScreenProps) {
               {t("fa_labels")}
             </a>
           </p>
-          <ul class="stack">
+          <ul class="stack room-links">
             {b.rooms.map((r) => (
               <li key={r.id}>
                 <a href={`#/meld/${r.code}`}>{r.name}</a>

@@ -26,8 +26,9 @@ function count(rows: LocalRecord[], key: (r: LocalRecord) => string): [string, R
 
 function Table({ caption, head, rows, testid }: { caption: string; head: string; rows: [string, Record<Bucket, number>][]; testid: string }) {
   return (
-    <table class="fa-overview" data-testid={testid}>
-      <caption>{caption}</caption>
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>
+      <table class="fa-overview" data-testid={testid}>
+        <caption>{caption}</caption>
       <thead>
         <tr>
           <th scope="col">{head}</th>
@@ -48,7 +49,8 @@ function Table({ caption, head, rows, testid }: { caption: string; head: string;
           </tr>
         ))}
       </tbody>
-    </table>
+      </table>
+    </div>
   );
 }
 

@@ -1,7 +1,7 @@
 // The planner's and leader's week per unit (tablet): who is on which day, and a shift added in two taps.
 // Every save is checked by the working-time rules on the server; a breach comes back in words, and a
 // leader may let it stand by giving a reason (kept on the shift and in the audit log).
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Me } from "../api";
 import { feltSync } from "../data";
 import { t } from "../i18n";
@@ -64,6 +64,13 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
   const [error, setError] = useState("");
   const [refused, setRefused] = useState(false);
   const [busy, setBusy] = useState(false);
+  // The form opens above the week: on a phone (or a tablet scrolled down) the "+" pressed is far below
+  // it, so bring it into view and put the focus on its title, or the "+" seems to do nothing (user test).
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    title.current?.focus();
+    title.current?.scrollIntoView({ block: "start" });
+  }, []);
 
   function pick(name: string) {
     const type = props.types.find((x) => x.name === name);
@@ -127,7 +134,7 @@ function ShiftForm(props: { unit: number; types: ShiftType[]; draft: Draft; lead
 
   return (
     <form class="card" onSubmit={save} aria-labelledby="sh-form-title">
-      <h2 id="sh-form-title">
+      <h2 id="sh-form-title" ref={title} tabIndex={-1}>
         {d.open
           ? t("sh_newOpen", { day: dayName(d.date) })
           : t(d.existing ? "sh_editFor" : "sh_newFor", { name: d.name, day: dayName(d.date) })}
@@ -235,6 +242,7 @@ export function ShiftWeek({ me }: { me: Me }) {
       )}
       {draft && (
         <ShiftForm
+          key={draft.id} // another "+" while the form is open starts a new form for that person and day
           unit={unit}
           types={types.data ?? []}
           draft={draft}

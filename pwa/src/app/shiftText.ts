@@ -23,10 +23,12 @@ export function rulesOf(f: Fields): { findings: Finding[]; override: Override | 
 
 export const findingText = (x: Finding): string => (lang === "en" ? x.en : x.da);
 
-/** "07:00–15:00" and the real length when the server has placed it (a daylight-saving night is 7 or 9 h). */
+/** "07:00–15:00" and the real length when the server has placed it (a daylight-saving night is 7 or 9 h).
+ * The length and its unit are held together by a no-break space: "(8 t)" never splits as "(8" / "t)" at 360 px. */
 export function shiftTime(f: Fields): string {
   const minutes = Number((f.clock as { minutes?: number } | undefined)?.minutes);
-  const hours = isFinite(minutes) && minutes > 0 ? ` (${(minutes / 60).toLocaleString(lang === "en" ? "en-GB" : "da-DK")} ${lang === "en" ? "h" : "t"})` : "";
+  const length = (minutes / 60).toLocaleString(lang === "en" ? "en-GB" : "da-DK");
+  const hours = isFinite(minutes) && minutes > 0 ? ` (${length}\u00a0${lang === "en" ? "h" : "t"})` : "";
   return `${str(f.start)}–${str(f.end)}${hours}`;
 }
 
