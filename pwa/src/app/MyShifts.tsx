@@ -111,15 +111,19 @@ function MyBalance({ me }: { me: Me }) {
     );
   }, [online, key]);
   if (!balance) return null;
+  const now = balance.balance_so_far ?? balance.balance; // a balance kept before the field existed: the old figure
   return (
-    <p class={balance.outside_band ? "error" : ""} data-testid="my-balance">
+    // Red only for what has happened (outside the band so far); the end is the plan so far, which a planner
+    // fills in: a short plan is said in words, not shown as the employee's fault.
+    <p class={Math.abs(now) > balance.band ? "error" : ""} data-testid="my-balance">
       {t("sh_myBalance", {
         first: dayName(balance.first),
         last: dayName(balance.last),
-        now: hours(balance.balance_so_far ?? balance.balance), // a balance kept before the field existed: the old figure
+        now: hours(now),
         end: hours(balance.projected),
         band: hours(balance.band).replace("+", "±"),
       })}
+      {balance.projected < -balance.band && ` ${t("tq_notPlannedYet")}`}
     </p>
   );
 }

@@ -782,7 +782,7 @@ export const da = {
   sh_editFor: "Ret vagten for {name} {day}",
   sh_delete: "Slet vagten",
   sh_deleted: "Vagten er slettet.",
-  sh_myBalance: "Normperiode {first}–{last}: {now} t nu, {end} t ved slut med de planlagte vagter (bånd {band} t).",
+  sh_myBalance: "Normperiode {first}–{last}: {now} t nu i forhold til normen; med de vagter, der er planlagt indtil nu, {end} t ved slut (tilladt {band} t).",
   sh_cancel: "Fortryd",
   type_shift_week: "Ugegodkendelse",
   transition_week_approved: "Godkendt med ugen",
@@ -1018,6 +1018,7 @@ export const da = {
   su_absenceDeleteFor: "Slet fraværet: {name}, {kind}, {span}",
   tq_takeOffline: "Tag vagten, når jeg er online",
   tq_takeQueued: "Gemt på telefonen. Vi beder om vagten, så snart du er online – den første, der når frem og må tage den, får den. Svaret kommer her.",
+  tq_notPlannedYet: "Resten af perioden er ikke planlagt endnu – det sørger din planlægger for.",
   tq_takeWaiting: "Venter på forbindelse – så beder vi om vagten for dig.",
 };
 

@@ -780,7 +780,7 @@ export const en: Dict = {
   sh_editFor: "Change the shift for {name} {day}",
   sh_delete: "Delete the shift",
   sh_deleted: "The shift is deleted.",
-  sh_myBalance: "Norm period {first}–{last}: {now} h now, {end} h at the end with the planned shifts (band {band} h).",
+  sh_myBalance: "Norm period {first}–{last}: {now} h now against the norm; with the shifts planned so far, {end} h at the end (allowed {band} h).",
   sh_cancel: "Cancel",
   type_shift_week: "Weekly approval",
   transition_week_approved: "Approved with the week",
@@ -1016,5 +1016,6 @@ export const en: Dict = {
   su_absenceDeleteFor: "Delete the absence: {name}, {kind}, {span}",
   tq_takeOffline: "Take the shift when I am online",
   tq_takeQueued: "Kept on the phone. We ask for the shift as soon as you are online – the first who gets there and may take it gets it. The answer comes here.",
+  tq_notPlannedYet: "The rest of the period is not planned yet – your planner sees to that.",
   tq_takeWaiting: "Waiting for a connection – then we ask for the shift for you.",
 };
