@@ -193,3 +193,31 @@ def test_each_delete_button_names_the_absence_it_deletes(new_context: Callable[.
     fatima = tablet.get_by_role("button", name="Slet fraværet: Fatima Ali, Ferie")
     expect(fatima).to_have_count(1)
     expect(fatima).to_have_text("Slet fraværet")  # the visible words start the name (WCAG 2.5.3)
+
+
+def test_my_shifts_show_a_week_or_the_whole_month(new_context: Callable[..., BrowserContext]) -> None:
+    """Issue 13: "My shifts (week and month)". Mette's base plan covers the 12 weeks, so a month holds more
+    of her shifts than a week; the month is named, stepped, and its hours summed; the week comes back."""
+    phone = new_context(viewport={"width": 360, "height": 740}).new_page()
+    login(phone, METTE)
+    phone.goto("/#/vagter")
+    shifts = phone.get_by_test_id("my-shifts").locator("li")
+    expect(shifts.first).to_be_visible()
+    week = shifts.count()
+    phone.get_by_role("button", name="Måned", exact=True).click()
+    expect(phone.get_by_role("button", name="Måned", exact=True)).to_have_attribute("aria-pressed", "true")
+    first = today().replace(day=1)
+    months = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+              "november", "december")  # fmt: skip
+    expect(
+        phone.get_by_role("heading", level=2, name=f"{months[first.month - 1]} {first.year}")
+    ).to_be_visible()
+    phone.get_by_role("button", name="Næste måned").click()  # a whole month ahead: the base plan's weeks
+    following = (first + timedelta(days=32)).replace(day=1)
+    expect(
+        phone.get_by_role("heading", level=2, name=f"{months[following.month - 1]} {following.year}")
+    ).to_be_visible()
+    expect(phone.get_by_text("timer betalt arbejde denne måned")).to_be_visible()
+    assert shifts.count() > week, (shifts.count(), week)
+    phone.get_by_role("button", name="Uge", exact=True).click()
+    expect(phone.get_by_role("button", name="Næste uge")).to_be_visible()

@@ -271,20 +271,45 @@ function OpenShifts({ rows, me }: { rows: LocalRecord[]; me: Me }) {
   );
 }
 
+/** The last day of `first`'s month (ISO dates). */
+function monthEnd(first: string): string {
+  const d = new Date(`${first}T12:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + 1, 0);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The first day of the month `n` months from `first`'s. */
+function addMonths(first: string, n: number): string {
+  const d = new Date(`${first}T12:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + n, 1);
+  return d.toISOString().slice(0, 10);
+}
+
 export function MyShifts({ me }: { me: Me }) {
   const online = useOnline();
   const rows = useRecords(SHIFT);
   const open = useRecords(OPEN_SHIFT);
   const swaps = useRecords(SWAP) ?? [];
-  const [monday, setMonday] = useState(() => mondayOf(feltSync.fields.today()));
-  const sunday = addDays(monday, 6);
+  const today = feltSync.fields.today();
+  // A week at a time, or the whole month (the issue: "my shifts, week and month").
+  const [span, setSpan] = useState<"week" | "month">("week");
+  const [anchor, setAnchor] = useState(() => mondayOf(feltSync.fields.today()));
+  const first = span === "week" ? mondayOf(anchor) : `${anchor.slice(0, 8)}01`;
+  const last = span === "week" ? addDays(first, 6) : monthEnd(first);
+  // The week that holds today opens today's month (a week may begin in the month before); back to weeks, the
+  // month's first week (or this week, in this month).
+  const show = (k: "week" | "month") => {
+    const day = today >= first && today <= last ? today : first;
+    setAnchor(k === "week" ? mondayOf(day) : day);
+    setSpan(k);
+  };
+  const step = (n: number) => setAnchor(span === "week" ? addDays(first, 7 * n) : addMonths(first, n));
   // Planners also hold their units' shifts on the device: "mine" are those about me.
   const mine = (rows ?? [])
     .filter((r) => String(r.owner_id) === String(me.id))
-    .filter((r) => str(r.fields.date) >= monday && str(r.fields.date) <= sunday)
+    .filter((r) => str(r.fields.date) >= first && str(r.fields.date) <= last)
     .sort((a, b) => `${str(a.fields.date)} ${str(a.fields.start)}`.localeCompare(`${str(b.fields.date)} ${str(b.fields.start)}`));
   const hours = mine.reduce((n, r) => n + (Number((r.fields.clock as { paid_minutes?: number } | undefined)?.paid_minutes) || 0), 0) / 60;
-  const today = feltSync.fields.today();
   const offered = (open ?? [])
     .filter((r) => str(r.fields.date) >= today && !(r.state === "taken" && String((r.fields.taken as { by?: unknown } | undefined)?.by) === String(me.id)))
     .sort((a, b) => `${str(a.fields.date)} ${str(a.fields.start)}`.localeCompare(`${str(b.fields.date)} ${str(b.fields.start)}`));
@@ -294,21 +319,28 @@ export function MyShifts({ me }: { me: Me }) {
       <MyAbsences me={me} today={today} />
       <OpenShifts rows={offered} me={me} />
       <OfferedSwaps rows={swaps.filter((s) => s.state === "offered" && String(s.owner_id) !== String(me.id))} />
+      <div class="row" role="group" aria-label={t("tq_span")}>
+        {(["week", "month"] as const).map((k) => (
+          <button key={k} type="button" class={`btn btn-small ${span === k ? "btn-primary" : ""}`} aria-pressed={span === k} onClick={() => show(k)}>
+            {t(k === "week" ? "tq_week" : "tq_month")}
+          </button>
+        ))}
+      </div>
       <div class="row month-nav">
-        <button type="button" class="btn btn-small" aria-label={t("sh_prevWeek")} onClick={() => setMonday(addDays(monday, -7))}>
+        <button type="button" class="btn btn-small" aria-label={t(span === "week" ? "sh_prevWeek" : "tq_prevMonth")} onClick={() => step(-1)}>
           ←
         </button>
         <h2 class="month-name" aria-live="polite">
-          {dayName(monday)} – {dayName(sunday)}
+          {span === "week" ? `${dayName(first)} – ${dayName(last)}` : new Date(`${first}T12:00:00Z`).toLocaleDateString(locale(), { month: "long", year: "numeric" })}
         </h2>
-        <button type="button" class="btn btn-small" aria-label={t("sh_nextWeek")} onClick={() => setMonday(addDays(monday, 7))}>
+        <button type="button" class="btn btn-small" aria-label={t(span === "week" ? "sh_nextWeek" : "tq_nextMonth")} onClick={() => step(1)}>
           →
         </button>
       </div>
       {rows == null ? (
         <p class="muted">{t("loading")}</p>
       ) : !mine.length ? (
-        <p>{t("sh_noneThisWeek")}</p>
+        <p>{t(span === "week" ? "sh_noneThisWeek" : "tq_noneThisMonth")}</p>
       ) : (
         <>
           {!online && mine.some((r) => str(r.fields.date) >= today) && <NeedsNet id="why-swap" why="su_swapNeedsNet" />}
@@ -328,7 +360,7 @@ export function MyShifts({ me }: { me: Me }) {
               );
             })}
           </ul>
-          <p>{t("sh_weekHours", { hours: hours.toLocaleString(locale()) })}</p>
+          <p>{t(span === "week" ? "sh_weekHours" : "tq_monthHours", { hours: hours.toLocaleString(locale()) })}</p>
         </>
       )}
     </Page>

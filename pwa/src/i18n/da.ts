@@ -1019,6 +1019,13 @@ export const da = {
   tq_takeOffline: "Tag vagten, når jeg er online",
   tq_takeQueued: "Gemt på telefonen. Vi beder om vagten, så snart du er online – den første, der når frem og må tage den, får den. Svaret kommer her.",
   tq_notPlannedYet: "Resten af perioden er ikke planlagt endnu – det sørger din planlægger for.",
+  tq_span: "Vis vagter for",
+  tq_week: "Uge",
+  tq_month: "Måned",
+  tq_prevMonth: "Forrige måned",
+  tq_nextMonth: "Næste måned",
+  tq_noneThisMonth: "Ingen vagter denne måned.",
+  tq_monthHours: "I alt {hours} timer betalt arbejde denne måned.",
   tq_takeWaiting: "Venter på forbindelse – så beder vi om vagten for dig.",
 };
 

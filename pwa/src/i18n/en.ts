@@ -1017,5 +1017,12 @@ export const en: Dict = {
   tq_takeOffline: "Take the shift when I am online",
   tq_takeQueued: "Kept on the phone. We ask for the shift as soon as you are online – the first who gets there and may take it gets it. The answer comes here.",
   tq_notPlannedYet: "The rest of the period is not planned yet – your planner sees to that.",
+  tq_span: "Show shifts for",
+  tq_week: "Week",
+  tq_month: "Month",
+  tq_prevMonth: "Previous month",
+  tq_nextMonth: "Next month",
+  tq_noneThisMonth: "No shifts this month.",
+  tq_monthHours: "In all {hours} hours of paid work this month.",
   tq_takeWaiting: "Waiting for a connection – then we ask for the shift for you.",
 };
