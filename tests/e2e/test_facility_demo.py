@@ -5,6 +5,7 @@ Jens's list on his phone holds today's urgent task with its room and due date.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -60,6 +61,8 @@ def test_the_demo_reports_done_with_a_photo_and_jens_has_todays_task(
     expect(task).to_be_visible(timeout=20_000)
     expect(task.get_by_role("heading", level=3)).to_have_text("Gymnastiksal · Nordskolen")
     expect(task).to_contain_text("I dag")
+    due = task.locator("p", has=tech.locator(".mark"))  # the mark is its own word, also for a screen reader
+    assert "I dag" in due.inner_text() and not re.search(r"\SI dag", due.inner_text()), due.inner_text()
     today = tech.get_by_role("region", name="I dag")  # today's tasks (due today or overdue) come first
     expect(today.locator(".card", has_text="Nødudgangsdøren")).to_be_visible()
     expect(tech.locator(".card", has_text="Toilettet løber hele tiden")).to_have_count(

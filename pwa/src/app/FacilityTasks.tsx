@@ -86,9 +86,9 @@ function Task({ r, team }: { r: LocalRecord; team?: string }) {
       <ReportPhotos id={r.id} />
       <p>
         {t("fa_due", { date: showDate(r.fields.due) })}
-        {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}
-        {d === 0 && <span class="mark"> {t("ft_dueToday")}</span>}
-        {carriedText(r) && <span class="mark"> {carriedText(r)}</span>}
+        {d !== null && d < 0 && <> <span class="mark">{t("fa_overdue")}</span></>}
+        {d === 0 && <> <span class="mark">{t("ft_dueToday")}</span></>}
+        {carriedText(r) && <> <span class="mark">{carriedText(r)}</span></>}
       </p>
       {team && <p class="muted">{t("fa_teamTask", { team })}</p>}
       {str(r.fields.internal_note) && <p class="note">{str(r.fields.internal_note)}</p>}
