@@ -119,8 +119,8 @@ export function FacilityTriage(_: ScreenProps) {
               </p>
               <p>
                 {stateText(r.state)} · {holder(r)} · {t("fa_due", { date: showDate(r.fields.due) })}
-                {d !== null && d < 0 && <span class="mark"> {t("fa_overdue")}</span>}
-                {carriedText(r) && <span class="mark"> {carriedText(r)}</span>}
+                {d !== null && d < 0 && <> <span class="mark">{t("fa_overdue")}</span></>}
+                {carriedText(r) && <> <span class="mark">{carriedText(r)}</span></>}
                 {isRecurring(r) && <span class="muted"> · {t("fa_recurringTag")}</span>}
               </p>
             </li>
@@ -193,7 +193,7 @@ function NewReport({ r, people, teams, others }: { r: LocalRecord; people: Perso
     <>
       <p>
         <strong>{placeOf(r).room}</strong> · {categoryText(r.fields.category)} · {urgencyText(r.fields.urgency)}
-        {isRepeat(r) && <span class="mark"> {t("fa_repeat")}</span>}
+        {isRepeat(r) && <> <span class="mark">{t("fa_repeat")}</span></>}
       </p>
       <p>{str(r.fields.text)}</p>
       <ReportPhotos id={r.id} />
