@@ -205,40 +205,39 @@ def score(results: dict[str, dict], truth: dict[str, dict]) -> dict[str, tuple[i
 
 
 def cached(name: str, reader: Callable, cache: Path, settings: dict[str, Any] | None = None) -> Callable:
-    """``reader`` with its output kept in ``cache``, keyed by the image and any ``ocr.rapid``
-    settings it runs with (so a run with other settings never reuses another's readings)."""
+    """``reader`` with its output kept in ``cache``, keyed by the image, its other arguments and
+    any ``ocr.rapid`` settings it runs with (so a run with other settings never reuses another's
+    readings)."""
     salt = json.dumps(settings, sort_keys=True).encode() if settings else b""
 
-    def read(gray: Any) -> Any:
-        key = hashlib.sha1(gray.tobytes() + repr(gray.shape).encode() + salt).hexdigest()
+    def read(gray: Any, *args: Any) -> Any:
+        key = hashlib.sha1(gray.tobytes() + repr(gray.shape).encode() + pickle.dumps(args) + salt).hexdigest()
         path = cache / f"{name}-{key}.pickle"
         if path.exists():
             return pickle.loads(path.read_bytes())
-        value = reader(gray)
+        value = reader(gray, *args)
         path.write_bytes(pickle.dumps(value))
         return value
 
     return read
 
 
-_FILL_ALL = False
-
-
 def _init(cache: str | None, settings: dict[str, Any] | None = None) -> None:
-    """Set up this process (the main one, or each worker): ``settings`` for ``ocr.rapid``
-    (``--reader-set``), the readers cached, or else the models loaded before timing."""
-    global _FILL_ALL
-    from ocr import rapid
+    """Set up this process (the main one, or each worker): ``settings`` for ``ocr.rapid``,
+    ``ocr.tiny`` or ``ocr.pipeline`` (``--reader-set``, keys like ``"pipeline.MERCHANT_BOXES"``),
+    the readers cached, or else the models loaded before timing."""
+    import importlib
 
     for k, v in (settings or {}).items():
-        if not hasattr(rapid, k):
-            raise SystemExit(f"--reader-set: ocr.rapid has no setting {k}")
-        setattr(rapid, k, v)
+        module_name, _, attr = k.rpartition(".")
+        module = importlib.import_module(f"ocr.{module_name or 'rapid'}")
+        if not hasattr(module, attr):
+            raise SystemExit(f"--reader-set: {module.__name__} has no setting {attr}")
+        setattr(module, attr, v)
     if cache:
-        _FILL_ALL = True
         Path(cache).mkdir(parents=True, exist_ok=True)
         for name, reader in list(pipeline.READERS.items()):
-            pipeline.READERS[name] = cached(name, reader, Path(cache), settings if name == "rapid" else None)
+            pipeline.READERS[name] = cached(name, reader, Path(cache), settings)
     else:
         warm_up()
 
@@ -246,15 +245,6 @@ def _init(cache: str | None, settings: dict[str, Any] | None = None) -> None:
 def run_one(
     path: Path, today: dt.date, with_baseline: bool
 ) -> tuple[dict, float, dict | None, float, float, float]:
-    if _FILL_ALL:  # tuning: the readers' lines cached, including those the pipeline may skip
-        from ocr.image import load_gray, read_source
-
-        try:
-            gray = load_gray(read_source(path))
-            for name in os.environ.get("FELT_OCR_BENCH_READERS", ",".join(pipeline.ORDER)).split(","):
-                pipeline.READERS[name](gray)
-        except OcrInputError:
-            pass
     start, c = time.perf_counter(), cpu()
     try:
         result = extract(path, today=today)
@@ -454,8 +444,8 @@ def main(argv: list[str] | None = None) -> int:
             ok, wrong, n = fs[field]
             print(f"{name}_{field}_right: {ok / n if n else 0:.3f}")
             print(f"{name}_{field}_wrong: {wrong / n if n else 0:.3f}")
-        readers = [len(r.get("debug", {}).get("readers", [])) for r in felt.values()]
-        print(f"{name}_two_readings_share: {sum(1 for r in readers if r > 1) / len(readers):.3f}")
+        full = [("small" in r.get("debug", {}).get("readers", [])) for r in felt.values()]
+        print(f"{name}_read_twice_share: {sum(full) / len(full):.3f}")
         if timed:
             felt_t = sorted(o[1] for o in outs)
             med, p95 = statistics.median(felt_t), felt_t[min(len(felt_t) - 1, int(0.95 * len(felt_t)))]

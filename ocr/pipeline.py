@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from ocr import rapid
+from ocr import rapid, tiny
 from ocr import read as tesseract
 from ocr.decide import FIELDS, Decision, decide
-from ocr.fields import Line, read_all
+from ocr.fields import Line, Word, read_all
 from ocr.image import load_gray, read_source
 from ocr.locate import prepare
 
@@ -31,35 +31,62 @@ __all__ = ["FIELDS", "extract", "extract_bytes", "warm_up"]
 RETRY_FIELDS = ("total", "date")
 
 
-def _rapid(gray: np.ndarray) -> tuple[list[Line], dict]:
-    return rapid.read_lines(gray), {}
+def _tiny(gray: np.ndarray) -> list[rapid.Box]:
+    return tiny.read_boxes(gray)
 
 
-def _tesseract(gray: np.ndarray) -> tuple[list[Line], dict]:
-    page, info = prepare(gray)
-    return tesseract.read_lines(page, "column"), info
+def _reread(gray: np.ndarray, boxes: list[rapid.Box], which: tuple[int, ...]) -> list[rapid.Box]:
+    """``boxes`` with the lines at ``which`` read again by PP-OCRv6 small (a line it reads below
+    its ``MIN_SCORE`` keeps the tiny reading)."""
+    out = list(boxes)
+    for i, (text, score) in zip(
+        which, rapid.recognize(gray, [tiny.quad(boxes[i]) for i in which]), strict=True
+    ):
+        if text.strip() and score >= rapid.MIN_SCORE:
+            out[i] = (*boxes[i][:5], Word(text.strip(), 100 * score))
+    return out
 
 
-# The readers, in the order they are tried. A module-level table so the bench can time each one
-# and cache their output while the field logic is being tuned.
-READERS: dict[str, Callable[[np.ndarray], tuple[list[Line], dict]]] = {
-    "rapid": _rapid,
+def _tesseract(gray: np.ndarray) -> list[Line]:
+    page, _ = prepare(gray)
+    return tesseract.read_lines(page, "column")
+
+
+# The readers, a module-level table so the bench can time each one and cache their output while
+# the field logic is being tuned.
+READERS: dict[str, Callable[..., Any]] = {
+    "tiny": _tiny,
+    "reread": _reread,
+    "small": rapid.read_boxes,
     "tesseract": _tesseract,
 }
-ORDER = ("rapid",)
-FALLBACK = "tesseract"
-MIN_LINES = 3  # fewer lines than this from the readers in ORDER: try the fallback too
+OWN_DETECTOR = True
+MIN_LINES = 3  # fewer lines than this from PP-OCR: tesseract reads too
+# When the tiny reading confirmed total and date, the small recognizer re-reads only the top of
+# the receipt, where the merchant's name is (logos and big print, which tiny misreads most).
+MERCHANT_BOXES = 8
+KEEP_FIRST = True
 
 
 def warm_up() -> None:
-    """Load RapidOCR's models in this process now (~1 s, ~340 MB resident), so the first job a
+    """Load the OCR models in this process now (~1 s, ~?? MB resident), so the first job a
     server worker takes is not slower than the rest; they stay loaded. Tesseract, the fallback
-    for photos where RapidOCR finds almost no text, loads on first use (~0.3 s, ~35 MB)."""
-    rapid.warm_up()
+    for photos where PP-OCR finds almost no text, loads on first use (~0.3 s, ~35 MB)."""
+    tiny.warm_up()
+    rapid.recognize(np.full((48, 200), 255, np.uint8), [np.array([[0, 0], [199, 0], [199, 47], [0, 47]])])
 
 
 def extract(source: str | Path | bytes, *, today: dt.date | None = None) -> dict[str, Any]:
     return extract_bytes(read_source(source), today=today)
+
+
+def _top(boxes: list[rapid.Box], n: int) -> tuple[int, ...]:
+    """The ``n`` boxes highest on the page (centres levelled by the page's slope)."""
+    order = sorted(
+        range(len(boxes)),
+        key=lambda i: (boxes[i][1] + boxes[i][3]) / 2 - boxes[i][4] * (boxes[i][0] + boxes[i][2]) / 2,
+    )
+    return tuple(sorted(order[:n]))
 
 
 def extract_bytes(data: bytes, *, today: dt.date | None = None) -> dict[str, Any]:
@@ -67,26 +94,25 @@ def extract_bytes(data: bytes, *, today: dt.date | None = None) -> dict[str, Any
     upload date on the server; a fixed day for a benchmark); the clock's date when None."""
     start = time.perf_counter()
     gray = load_gray(read_source(data))
-    info: dict[str, Any] = {"readers": []}
-    decision: Decision | None = None
-    lines: list[Line] = []
-    currency = "DKK"
-    for name in ORDER:
-        new_lines, new_info = READERS[name](gray)
-        info.update(new_info)
-        info["readers"].append(name)
-        readings = read_all(new_lines)
-        new = decide(readings, today)
-        if decision is None or _filled(new) > _filled(decision):
-            lines, currency = new_lines, readings.currency  # the text shown: the better reading
-        decision = new if decision is None else merge(decision, new)
-        if all(decision.values[f] is not None for f in RETRY_FIELDS):
-            break
-    assert decision is not None
-    if len(lines) < MIN_LINES and FALLBACK not in info["readers"]:
-        new_lines, new_info = READERS[FALLBACK](gray)
-        info.update(new_info)
-        info["readers"].append(FALLBACK)
+    info: dict[str, Any] = {"readers": ["tiny"]}
+    boxes = READERS["tiny"](gray)
+    first = decide(read_all(rapid.to_lines(boxes)), today)
+    confirmed = all(first.values[f] is not None for f in RETRY_FIELDS)
+    if confirmed or not OWN_DETECTOR:
+        which = _top(boxes, MERCHANT_BOXES) if confirmed else tuple(range(len(boxes)))
+        boxes = READERS["reread"](gray, boxes, which)
+    else:
+        boxes = READERS["small"](gray)
+    info["readers"].append("small-top" if confirmed else "small")
+    lines = rapid.to_lines(boxes)
+    readings = read_all(lines)
+    decision = decide(readings, today)
+    if KEEP_FIRST:
+        decision = merge(decision, first)
+    currency = readings.currency
+    if len(lines) < MIN_LINES:
+        new_lines = READERS["tesseract"](gray)
+        info["readers"].append("tesseract")
         readings = read_all(new_lines)
         new = decide(readings, today)
         if _filled(new) > _filled(decision):
@@ -142,6 +168,8 @@ def merge(a: Decision, b: Decision) -> Decision:
         if src.values[f] is not None:
             conf = max(a.confidence[f], b.confidence[f]) if va == vb else src.confidence[f]
             out.fill(f, src.values[f], conf, src.support[f])
+            if f in src.reasons:  # a warning on a filled field ("over et år gammel")
+                out.reasons[f] = src.reasons[f]
         else:
             if f in src.suggestions:
                 out.suggestions[f] = src.suggestions[f]

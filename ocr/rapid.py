@@ -217,6 +217,23 @@ def _read(engine: Any, img: np.ndarray) -> tuple[np.ndarray, tuple[str, ...], tu
     return boxes[keep], tuple(result.txts[i] for i in keep), tuple(result.scores[i] for i in keep)
 
 
+def recognize(gray: np.ndarray, quads: list[np.ndarray]) -> list[tuple[str, float]]:
+    """PP-OCRv6 small's reading of each line at ``quads`` (each 4×2: top-left, top-right,
+    bottom-right, bottom-left, in ``gray``'s pixels): ``(text, score 0..1)`` in their order.
+    Only the recognizer is loaded for this (the detector stays unloaded unless ``read_boxes``
+    is used)."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    if not quads:
+        return []
+    img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR) if gray.ndim == 2 else gray
+    crops = [get_rotate_crop_image(img, np.asarray(q, np.float32).copy()) for q in quads]
+    with _run_lock:
+        result = _engine()._load_rec_model()(TextRecInput(img=crops))
+    return [(str(t), float(sc)) for t, sc in zip(result.txts, result.scores, strict=True)]
+
+
 def to_lines(boxes: list[Box]) -> list[Line]:
     """Group detected boxes into printed lines (label with its amount), top to bottom.
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ocr import OcrInputError, extract_bytes, rapid
+from ocr import OcrInputError, extract_bytes, pipeline, rapid, tiny
 from ocr.__main__ import main as cli
 from ocr.decide import decide
 from ocr.fields import Line, Word, lines_from_text, read_all
@@ -43,6 +43,7 @@ def test_rapidocr_models_ship_in_the_wheel_and_nothing_is_downloaded(monkeypatch
 def test_engines_run_single_threaded() -> None:
     params = rapid._params()
     assert params["EngineConfig.onnxruntime.intra_op_num_threads"] == 1
+    assert tiny._engine().config["threads"] == 1
     assert params["EngineConfig.onnxruntime.inter_op_num_threads"] == 1
     assert os.environ["OMP_THREAD_LIMIT"] == "1"  # tesseract: set when ocr.read is imported
 
@@ -62,6 +63,77 @@ def test_label_and_amount_in_separate_boxes_are_one_line_on_a_tilted_photo() -> 
         _box(600, 188, 760, 218, "36,95", slope),
     ]
     assert [line.text for line in rapid.to_lines(boxes)] == ["I ALT 36,95", "DANKORT 36,95"]
+
+
+def _tilted(slope: float, lines: list[tuple[str, str]]) -> tuple[np.ndarray, list[tuple]]:
+    """A page with a label at the left and its amount at the right of each line, turned so that
+    its text runs at ``slope``, and the axis-aligned boxes a detector gives for it."""
+    import cv2
+
+    page = np.full((900, 900), 255, np.uint8)
+    boxes: list[tuple] = []
+    for i, (label, amount) in enumerate(lines):
+        y = 150 + 40 * i
+        for x, text in ((100, label), (600, amount)):
+            cv2.putText(page, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+    turn = cv2.getRotationMatrix2D((450, 450), -np.degrees(np.arctan(slope)), 1.0)
+    page = cv2.warpAffine(page, turn, (900, 900), borderValue=255)
+    for i, (label, amount) in enumerate(lines):
+        y = 150 + 40 * i - 11
+        for x, w, text in ((100, 20 * len(label), label), (600, 20 * len(amount), amount)):
+            corners = (
+                np.array([[x, y - 12, 1], [x + w, y - 12, 1], [x + w, y + 12, 1], [x, y + 12, 1]]) @ turn.T
+            )
+            (x1, y1), (x2, y2) = corners.min(axis=0), corners.max(axis=0)
+            boxes.append((float(x1), float(y1), float(x2), float(y2), Word(text, 95.0)))
+    return page, boxes
+
+
+@pytest.mark.parametrize("slope", [-0.2, -0.08, 0.0, 0.08, 0.2])
+def test_the_slope_of_a_tilted_photo_is_found_from_level_boxes(slope: float) -> None:
+    rows = [
+        ("KAFFE", "32,00"),
+        ("BOLLER", "18,50"),
+        ("AVIS", "25,00"),
+        ("I ALT", "75,50"),
+        ("DANKORT", "75,50"),
+    ]
+    page, boxes = _tilted(slope, rows)
+    level = tiny.level(boxes, page)
+    assert level[0][4] == pytest.approx(slope, abs=0.02)
+    assert [line.text for line in rapid.to_lines(level)] == [f"{a} {b}" for a, b in rows]
+
+
+def test_the_small_recognizer_reads_a_tilted_line_from_its_level_box() -> None:
+    page, boxes = _tilted(0.15, [("KAFFE", "32,00"), ("BOLLER", "18,50"), ("TOTAL", "50,50")])
+    quads = [tiny.quad(b) for b in tiny.level(boxes, page)]
+    assert [t for t, _ in rapid.recognize(page, quads)] == [
+        "KAFFE",
+        "32,00",
+        "BOLLER",
+        "18,50",
+        "TOTAL",
+        "50,50",
+    ]
+
+
+def test_a_receipt_the_tiny_reading_confirms_is_not_read_again_in_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paper, truth = _paper_receipt()
+    buf = io.BytesIO()
+    Image.fromarray(paper).save(buf, "PNG")
+    out = extract_bytes(buf.getvalue(), today=TODAY)
+    assert out["debug"]["readers"] == ["tiny", "small-top"]
+    assert (out["date"], out["total"], out["merchant"]) == (truth["date"], truth["total"], truth["merchant"])
+
+    def unconfirmed(gray: np.ndarray) -> list[rapid.Box]:
+        return [b for b in tiny.read_boxes(gray) if not b[5].text.replace(",", "").replace(".", "").isdigit()]
+
+    monkeypatch.setitem(pipeline.READERS, "tiny", unconfirmed)  # the amounts unread: nothing adds up
+    again = extract_bytes(buf.getvalue(), today=TODAY)
+    assert again["debug"]["readers"] == ["tiny", "small"]
+    assert (again["date"], again["total"]) == (truth["date"], truth["total"])
 
 
 def _paper_receipt(seed: int = 3) -> tuple[np.ndarray, dict]:
@@ -165,12 +237,12 @@ def test_big_print_is_detected_at_half_size_and_reads_the_same_fields(
 
     monkeypatch.setattr(rapid, "_detect", spy)
     monkeypatch.setattr(rapid, "COARSE_SCALE", 0.5)  # off in production (README), kept measurable
-    coarse = extract_bytes(buf.getvalue(), today=TODAY)
+    coarse = decide(read_all(rapid.read_lines(paper)), TODAY)
     assert calls == [0.5]  # the coarse boxes were kept: one detector run
     monkeypatch.setattr(rapid, "COARSE_SCALE", 0)
-    full = extract_bytes(buf.getvalue(), today=TODAY)
-    assert [coarse[f] for f in FIVE] == [full[f] for f in FIVE]
-    assert (coarse["date"], coarse["total"]) == (truth["date"], truth["total"])
+    full = decide(read_all(rapid.read_lines(paper)), TODAY)
+    assert [coarse.values[f] for f in FIVE] == [full.values[f] for f in FIVE]
+    assert (coarse.values["date"], coarse.values["total"]) == (truth["date"], truth["total"])
 
 
 def test_small_print_is_detected_again_at_the_usual_size() -> None:
