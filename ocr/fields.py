@@ -50,7 +50,12 @@ def lines_from_text(text: str) -> list[Line]:
 
 # ---- normalising ---------------------------------------------------------------------------
 
-_FOLD = str.maketrans({"Ø": "O", "Æ": "AE", "Å": "A", "ø": "O", "æ": "AE", "å": "A", "0": "0"})
+_FOLD = str.maketrans(
+    {"Ø": "O", "Æ": "AE", "Å": "A", "ø": "O", "æ": "AE", "å": "A", "0": "0"}
+    # A multilingual recognizer (PP-OCRv6 knows Greek and Cyrillic) sometimes gives a Latin
+    # capital as its look-alike: "ΤΟΤΑL", "Γotal" (Γ for a T: seen on a real scan).
+    | dict(zip("ΑΒΓΕΖΗΙΚΜΝΟΡΤΥΧАВЕКМНОРСТХ", "ABTEZHIKMNOPTYXABEKMHOPCTX", strict=True))
+)
 
 
 def fold(text: str) -> str:

@@ -125,11 +125,13 @@ def warm_up() -> None:
         _read(_engine(), np.full((64, 256, 3), 255, np.uint8))
 
 
-def read_boxes(gray: np.ndarray) -> list[Box]:
-    """Every text line the detector finds, with its recognised text and score (0..100)."""
+def read_boxes(gray: np.ndarray, short_side: int = DET_SHORT_SIDE) -> list[Box]:
+    """Every text line the detector finds, with its recognised text and score (0..100).
+    ``short_side``: the detector scales a photo's short side up to this (px; the library's
+    default unless the caller knows the print is big enough without, see ``ocr.pipeline``)."""
     img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR) if gray.ndim == 2 else gray
     with _run_lock:
-        boxes, txts, scores = _read(_engine(), img)
+        boxes, txts, scores = _read(_engine(), img, short_side)
     out: list[Box] = []
     for quad, text, score in zip(boxes, txts, scores, strict=True):
         text = str(text).strip()
@@ -158,12 +160,14 @@ def read_boxes(gray: np.ndarray) -> list[Box]:
 _DET_LUT = ((np.arange(256, dtype=np.float32) * (1 / 255.0) - 0.5) / 0.5).astype(np.float32)
 
 
-def _detect(det: Any, img: np.ndarray, scale: float) -> tuple[np.ndarray, tuple[int, int]]:
+def _detect(
+    det: Any, img: np.ndarray, scale: float, short_side: int = DET_SHORT_SIDE
+) -> tuple[np.ndarray, tuple[int, int]]:
     """Text line boxes (N×4×2, in ``img``'s pixels) from PP-OCR's detector run on ``img`` resized
-    as the library does (short side up to ``DET_SHORT_SIDE``, sides multiples of 32), times
+    as the library does (short side up to ``short_side``, sides multiples of 32), times
     ``scale``; also the detector's input size."""
     h, w = img.shape[:2]
-    ratio = DET_SHORT_SIDE / min(h, w) if min(h, w) < DET_SHORT_SIDE else 1.0
+    ratio = short_side / min(h, w) if min(h, w) < short_side else 1.0
     size = (
         max(32, round(int(h * ratio * scale) / 32) * 32),
         max(32, round(int(w * ratio * scale) / 32) * 32),
@@ -184,7 +188,9 @@ def _line_height(boxes: np.ndarray, img_h: int, det_h: int) -> float:
     return float(np.percentile(heights, 25))
 
 
-def _read(engine: Any, img: np.ndarray) -> tuple[np.ndarray, tuple[str, ...], tuple[float, ...]]:
+def _read(
+    engine: Any, img: np.ndarray, short_side: int = DET_SHORT_SIDE
+) -> tuple[np.ndarray, tuple[str, ...], tuple[float, ...]]:
     """RapidOCR's steps (resize, detect, crop, recognise, drop low scores) with the detector run
     first at ``COARSE_SCALE`` of its usual size: when even the short quarter of the lines found
     there is ``COARSE_MIN_LINE_PX`` high, the text is big enough and those boxes are kept (the
@@ -198,11 +204,11 @@ def _read(engine: Any, img: np.ndarray) -> tuple[np.ndarray, tuple[str, ...], tu
     det, rec = engine._load_det_model(), engine._load_rec_model()
     boxes = np.zeros((0, 4, 2), np.float32)
     if COARSE_SCALE:
-        boxes, size = _detect(det, small, COARSE_SCALE)
+        boxes, size = _detect(det, small, COARSE_SCALE, short_side)
         if _line_height(boxes, small.shape[0], size[0]) < COARSE_MIN_LINE_PX:
             boxes = np.zeros((0, 4, 2), np.float32)
     if len(boxes) == 0:
-        boxes, _ = _detect(det, small, 1.0)
+        boxes, _ = _detect(det, small, 1.0, short_side)
     if len(boxes) == 0:
         return boxes, (), ()
     crops = [get_rotate_crop_image(small, box.copy()) for box in boxes]

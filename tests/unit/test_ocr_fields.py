@@ -12,6 +12,7 @@ from ocr.decide import decide
 from ocr.fields import (
     Line,
     Word,
+    fold,
     lines_from_text,
     merchant_key,
     parse_amount,
@@ -240,3 +241,10 @@ def test_an_old_date_is_filled_and_its_warning_reaches_the_receipt() -> None:
     read = {"date": "2024-03-01", "confidence": {"date": 0.9}, "reasons": {"date": old}, "suggestions": {}}
     combined = _combine([read])
     assert combined["fields"]["date"] == "2024-03-01" and combined["reasons"]["date"]["code"] == "date_old"
+
+
+def test_a_greek_or_cyrillic_look_alike_capital_reads_as_its_latin_letter() -> None:
+    # PP-OCRv6's multilingual recognizer read the T of "Total" on a real scan as a Greek Γ.
+    assert fold("Γotal") == "TOTAL"
+    assert fold("ТОТАL") == "TOTAL"  # Cyrillic Т, О, Т, А
+    assert fold("Øl Æble") == "OL AEBLE"
