@@ -231,9 +231,11 @@ def test_big_print_is_detected_at_half_size_and_reads_the_same_fields(
     calls: list[float] = []
     detect = rapid._detect
 
-    def spy(det: object, img: np.ndarray, scale: float) -> tuple[np.ndarray, tuple[int, int]]:
+    def spy(
+        det: object, img: np.ndarray, scale: float, short_side: int
+    ) -> tuple[np.ndarray, tuple[int, int]]:
         calls.append(scale)
-        return detect(det, img, scale)
+        return detect(det, img, scale, short_side)
 
     monkeypatch.setattr(rapid, "_detect", spy)
     monkeypatch.setattr(rapid, "COARSE_SCALE", 0.5)  # off in production (README), kept measurable
