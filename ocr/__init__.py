@@ -1,16 +1,18 @@
 """Felt's receipt OCR: a phone photo (or PDF) of a receipt in, merchant/date/total/VAT/CVR out.
 
-Modules: ``image`` (safe loading; a PDF's first page rendered), ``rapid`` (RapidOCR: PP-OCR text
-detection + recognition on onnxruntime, the reader), ``locate`` + ``read`` (straighten the page,
+Modules: ``image`` (safe loading; a PDF's first page rendered), ``tiny`` (PP-OCRv6 tiny through
+faster-paddle: the first reading), ``rapid`` (RapidOCR: PP-OCRv6 small on onnxruntime: re-reads
+the top lines, or the whole photo when tiny's reading leaves total or date unconfirmed), ``locate``
++ ``read`` (straighten the page,
 tesseract: the fallback), ``fields`` (text → candidate readings), ``checks`` (CVR, VAT, tax,
 date, payment), ``decide`` (checks → filled fields, suggestions, reasons), ``pipeline``,
 ``synth`` (test photos in two styles).
 
 Usable on its own (``python -m ocr extract IMAGE... [--today YYYY-MM-DD]``, ``python -m ocr batch
 DIR OUT.json [--today ...] [--jobs N]``) and imported by the server. It imports only imaging and
-OCR libraries (Pillow, pillow-heif, pypdfium2, OpenCV, NumPy, rapidocr + onnxruntime, tesserocr
-or pytesseract), never the web app. Thread-safe: one RapidOCR engine per process, calls take turns
-(one onnxruntime thread each); tesseract instances are per thread with ``OMP_THREAD_LIMIT=1``.
+OCR libraries (Pillow, pillow-heif, pypdfium2, OpenCV, NumPy, faster-paddle, rapidocr +
+onnxruntime, tesserocr or pytesseract), never the web app. Thread-safe: one engine of each per
+process, calls take turns (one onnxruntime thread each); tesseract instances are per thread with ``OMP_THREAD_LIMIT=1``.
 Parallelise across processes.
 
 API

@@ -1,12 +1,16 @@
 """image bytes → result dict (shape documented in ``ocr/__init__.py``).
 
-One good reading decides: the photo is read once with RapidOCR (PP-OCR, ``ocr.rapid``) and the
-checks decide. Measured in ``bench/ocr.py`` on all four sets, a second reading with tesseract
-(on the straightened page, ``ocr.locate`` + ``ocr.read``) when the total or date was unconfirmed
-gained 2 points of totals on the real photos, lost 3 points of dates and 2 of merchants on the
-scans, and read half the real receipts twice; tesseract first was worse everywhere. So tesseract
-reads only when RapidOCR finds almost no text (``MIN_LINES``); ``ORDER`` and ``merge`` keep the
-combination available.
+One good reading decides, and the cheap one goes first (measured in ``bench/ocr.py`` on all sets;
+figures in the README, issue 10):
+
+1. PP-OCRv6 tiny (``ocr.tiny``, ~0.3 s) reads the whole photo and the checks decide;
+2. when that confirms total and date, PP-OCRv6 small's recognizer (``ocr.rapid``) re-reads only
+   the top ``MERCHANT_BOXES`` lines, where the merchant's name is (tiny misreads logos and big
+   print); the result is that reading merged with the first;
+3. otherwise PP-OCRv6 small detects and reads the whole photo (tiny's detector misses faint print)
+   and the two readings merge (``merge``);
+4. tesseract (on the straightened page, ``ocr.locate`` + ``ocr.read``) reads only when PP-OCR
+   finds almost no text (``MIN_LINES``): as a second reading it cost more fields than it gained.
 """
 
 from __future__ import annotations
@@ -70,9 +74,10 @@ KEEP_FIRST = True
 
 
 def warm_up() -> None:
-    """Load the OCR models in this process now (~1 s, ~?? MB resident), so the first job a
-    server worker takes is not slower than the rest; they stay loaded. Tesseract, the fallback
-    for photos where PP-OCR finds almost no text, loads on first use (~0.3 s, ~35 MB)."""
+    """Load the OCR models in this process now (~1 s, ~310 MB resident: tiny and the small
+    recognizer), so the first job a server worker takes is not slower than the rest; they stay
+    loaded. The small detector loads with the first receipt tiny cannot confirm; tesseract, for
+    photos where PP-OCR finds almost no text, on first use (~0.3 s, ~35 MB)."""
     tiny.warm_up()
     rapid.recognize(np.full((48, 200), 255, np.uint8), [np.array([[0, 0], [199, 0], [199, 47], [0, 47]])])
 

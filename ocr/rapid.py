@@ -1,6 +1,10 @@
-"""Read a photo with RapidOCR: PP-OCR text detection + recognition on onnxruntime.
+"""Read a photo with RapidOCR: PP-OCRv6 small text detection + recognition on onnxruntime.
 
-Why it is the first reader: on real phone photos (curled paper, shadows, a hand in the frame)
+Since the fourth round of issue 10 it is the second reader: ``ocr.tiny`` reads first, this
+module's recognizer re-reads the merchant's lines (``recognize``), and the whole photo is read
+here only when tiny's reading leaves total or date unconfirmed (``ocr.pipeline``).
+
+Why PP-OCR and not tesseract: on real phone photos (curled paper, shadows, a hand in the frame)
 tesseract's page segmentation drops whole regions, and the total is often among them. PP-OCR's
 detector finds every text line wherever it is and its recognizer reads logos, æ/ø/å and shadowed
 columns (measured in ``bench/ocr.py``, figures in the README).

@@ -252,3 +252,24 @@ def test_small_print_is_detected_again_at_the_usual_size() -> None:
     assert rapid._line_height(lines, 1280, 640) < rapid.COARSE_MIN_LINE_PX  # 12 × 640/1280 = 6
     assert rapid._line_height(lines * 3, 1280, 640) >= rapid.COARSE_MIN_LINE_PX
     assert rapid._line_height(np.zeros((0, 4, 2), np.float32), 1280, 640) == 0.0
+
+
+def _boxes_of_height(h: float, n: int = 20) -> list[rapid.Box]:
+    return [_box(50, 60 * i, 400, 60 * i + h, f"LINE {i}") for i in range(n)]
+
+
+def test_a_long_scan_with_tall_print_is_not_upscaled_for_the_small_detector() -> None:
+    scan = np.full((2600, 871), 255, np.uint8)  # the library first fits it to 1280 × 429
+    side = pipeline._short_side(scan, _boxes_of_height(40))  # lines ~20 px there
+    assert 429 < side < rapid.DET_SHORT_SIDE
+    assert 40 * 1280 / 2600 * side / 429 == pytest.approx(pipeline.DET_LINE_PX, abs=1)
+
+
+def test_a_small_photo_with_small_print_is_still_upscaled_as_the_library_does() -> None:
+    web = np.full((800, 600), 255, np.uint8)
+    assert pipeline._short_side(web, _boxes_of_height(16)) == rapid.DET_SHORT_SIDE
+    assert pipeline._short_side(web, []) == rapid.DET_SHORT_SIDE
+    assert (
+        pipeline._short_side(np.full((2000, 1500), 255, np.uint8), _boxes_of_height(60))
+        == rapid.DET_SHORT_SIDE
+    )
