@@ -119,15 +119,19 @@ def warp(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _ink(gray: np.ndarray) -> np.ndarray:
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+def ink_copy(gray: np.ndarray, side: int = 600) -> np.ndarray:
+    """Where the print is (1 = ink, float32) on a copy with the long side ``side`` px: dark marks
+    against their surroundings, so shadows and grey paper do not count."""
+    scale = side / max(gray.shape)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    mask = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    return mask.astype(np.float32)
 
 
 def skew_angle(gray: np.ndarray, limit: float = 15.0) -> float:
     """The rotation (degrees) that makes text rows sharpest: rows of print give a spiky
     horizontal projection only when level."""
-    scale = 600 / max(gray.shape)
-    ink = _ink(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)).astype(np.float32)
+    ink = ink_copy(gray)
     h, w = ink.shape
     centre = (w / 2, h / 2)
 
@@ -154,8 +158,7 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
 
 def sideways(gray: np.ndarray) -> bool:
     """Text runs vertically: the column profile is spikier than the row profile."""
-    scale = 600 / max(gray.shape)
-    ink = _ink(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)).astype(np.float32)
+    ink = ink_copy(gray)
     rows, cols = ink.sum(axis=1), ink.sum(axis=0)
     return float(np.var(cols) / (cols.mean() ** 2 + 1)) > 1.5 * float(np.var(rows) / (rows.mean() ** 2 + 1))
 
