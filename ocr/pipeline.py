@@ -64,12 +64,22 @@ READERS: dict[str, Callable[..., Any]] = {
     "small": rapid.read_boxes,
     "tesseract": _tesseract,
 }
-OWN_DETECTOR = True
-DET_LINE_PX = 24.0
 MIN_LINES = 3  # fewer lines than this from PP-OCR: tesseract reads too
 # When the tiny reading confirmed total and date, the small recognizer re-reads only the top of
-# the receipt, where the merchant's name is (logos and big print, which tiny misreads most).
+# the receipt, where the merchant's name is (logos and big print, which tiny misreads most). 16
+# boxes: one more sroie merchant right, every other field the same, for twice the re-reading.
 MERCHANT_BOXES = 8
+# Settings kept measurable (``bench/ocr.py --reader-set '{"pipeline.OWN_DETECTOR": false}'``):
+# - OWN_DETECTOR: an unconfirmed receipt is read in full by the small detector + recognizer;
+#   False: by the small recognizer on tiny's boxes, which lost sroie totals (91 → 84 %): tiny's
+#   detector misses faint print.
+# - DET_LINE_PX: the line height (px) in the small detector's input above which a photo's short
+#   side is not scaled up further (``_short_side``); 0: always to 736 px. 24 read as well as 0 on
+#   every set at a third of the detector's pixels on long scans; 20 lost a sroie total.
+# - KEEP_FIRST: the second reading's decision is merged with tiny's; False lost wild totals
+#   (91 → 89 %) and sroie dates.
+OWN_DETECTOR = True
+DET_LINE_PX = 24.0
 KEEP_FIRST = True
 
 
