@@ -161,7 +161,7 @@ def load_gray(data: bytes) -> np.ndarray:
                     img.draft("L", (int(w / scale), int(h / scale)))
                 if img.size[0] * img.size[1] > MAX_PIXELS:  # draft reduces by 8 at most
                     raise _error("too_many_pixels")
-            gray = ImageOps.exif_transpose(img).convert("L")
+            gray = _to_gray(ImageOps.exif_transpose(img))
             gray.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _error("too_many_pixels") from exc
@@ -169,6 +169,21 @@ def load_gray(data: bytes) -> np.ndarray:
             # Truncated JPEGs fail here ("image file is truncated"), not at open.
             raise _error("corrupt") from exc
     return _checked(gray)
+
+
+def _to_gray(img: Image.Image) -> Image.Image:
+    """8-bit grey as the photo looks on a white page: transparent parts are paper (Pillow's plain
+    conversion drops alpha, so black text drawn only in alpha vanished), and 16/32-bit grey is
+    scaled to 8 bits (Pillow clips it, so a 16-bit scan turned all white)."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        a = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") or a.max() > 255 else 255.0
+        return Image.fromarray(np.clip(a * (255.0 / top), 0, 255).astype(np.uint8), "L")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(page, rgba).convert("L")
+    return img.convert("L")
 
 
 def _checked(gray: Image.Image) -> np.ndarray:

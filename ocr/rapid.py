@@ -44,6 +44,8 @@ from ocr.fields import Line, Word
 # photo the characters of a phone photo are still ~15 px high, and detection costs ∝ pixels.
 DET_LONG_SIDE = 1280
 DET_SHORT_SIDE = 736
+# The detector's input pixels at most when scaling a photo up (a long receipt scan: ~1.6 M).
+DET_MAX_PIXELS = 4_000_000
 # Lines read per recognizer call (the library's default). Measured with ``bench/ocr.py
 # --engine-ab``: 3 saves ~1-4 % CPU but changes the text read on 10 of 16 photos (the padding
 # to a batch's widest line changes what the recognizer sees), so the figures would not hold.
@@ -172,6 +174,9 @@ def _detect(
     ``scale``; also the detector's input size."""
     h, w = img.shape[:2]
     ratio = short_side / min(h, w) if min(h, w) < short_side else 1.0
+    # A strip (20000 × 300 px, fitted to 1280 × 19) would be scaled up 38× to 736 px across:
+    # ~50 megapixels and half a minute for nothing. Receipts stay far below this budget.
+    ratio = min(ratio, max(1.0, (DET_MAX_PIXELS / (h * w)) ** 0.5))
     size = (
         max(32, round(int(h * ratio * scale) / 32) * 32),
         max(32, round(int(w * ratio * scale) / 32) * 32),

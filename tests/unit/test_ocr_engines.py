@@ -273,3 +273,19 @@ def test_a_small_photo_with_small_print_is_still_upscaled_as_the_library_does() 
         pipeline._short_side(np.full((2000, 1500), 255, np.uint8), _boxes_of_height(60))
         == rapid.DET_SHORT_SIDE
     )
+
+
+def test_the_slope_vote_samples_a_page_of_numbers_and_still_finds_the_slope(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = [(f"VARE {i}", f"{i},95") for i in range(12)]
+    page, boxes = _tilted(0.1, rows)
+    monkeypatch.setattr(tiny, "MAX_PAIRS", 40)  # fewer than the page's side-by-side pairs
+    assert tiny.level(boxes, page)[0][4] == pytest.approx(0.1, abs=0.02)
+
+
+def test_a_strip_is_not_scaled_up_past_the_detectors_pixel_budget() -> None:
+    strip = np.full((19, 1280, 3), 255, np.uint8)  # 20000 × 300 px fitted to 1280 px
+    with rapid._run_lock:
+        _, (h, w) = rapid._detect(rapid._engine()._load_det_model(), strip, 1.0)
+    assert h * w <= rapid.DET_MAX_PIXELS * 1.1 and h < rapid.DET_SHORT_SIDE

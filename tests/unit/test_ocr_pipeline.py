@@ -159,3 +159,29 @@ def test_a_108_megapixel_phone_photo_is_read_reduced_not_refused() -> None:
     photo.save(out, "JPEG", quality=50)
     gray = load_gray(out.getvalue())
     assert max(gray.shape) <= WORK_LONG_SIDE
+
+
+def test_a_16_bit_grey_scan_is_scaled_to_8_bits_not_refused_as_blank() -> None:
+    import numpy as np
+
+    from ocr.image import load_gray
+
+    page = np.full((400, 300), 250, np.uint8)
+    page[100:120, 50:250] = 20  # a line of print
+    out = io.BytesIO()
+    Image.fromarray(page.astype(np.uint16) * 257).save(out, "PNG")  # mode I;16
+    assert Image.open(io.BytesIO(out.getvalue())).mode == "I;16"
+    assert (load_gray(out.getvalue()) == page).all()
+
+
+def test_print_drawn_only_in_a_transparent_pngs_alpha_lies_on_white_paper() -> None:
+    import numpy as np
+
+    from ocr.image import load_gray
+
+    rgba = np.zeros((400, 300, 4), np.uint8)  # black everywhere, transparent but for the print
+    rgba[100:120, 50:250, 3] = 255
+    out = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(out, "PNG")
+    gray = load_gray(out.getvalue())
+    assert gray[110, 150] == 0 and gray[300, 150] == 255
