@@ -206,8 +206,8 @@ def score(results: dict[str, dict], truth: dict[str, dict]) -> dict[str, tuple[i
 
 def cached(name: str, reader: Callable, cache: Path, settings: dict[str, Any] | None = None) -> Callable:
     """``reader`` with its output kept in ``cache``, keyed by the image, its other arguments and
-    any ``ocr.rapid`` settings it runs with (so a run with other settings never reuses another's
-    readings)."""
+    the ``--reader-set`` settings it runs with (so a run with other settings never reuses
+    another's readings)."""
     salt = json.dumps(settings, sort_keys=True).encode() if settings else b""
 
     def read(gray: Any, *args: Any) -> Any:

@@ -120,7 +120,7 @@ def warp(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
 
 
 def ink_copy(gray: np.ndarray, side: int = 600) -> np.ndarray:
-    """Where the print is (1 = ink, float32) on a copy with the long side ``side`` px: dark marks
+    """Where the print is (255 = ink, 0 = paper, float32) on a copy with the long side ``side`` px: dark marks
     against their surroundings, so shadows and grey paper do not count."""
     scale = side / max(gray.shape)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

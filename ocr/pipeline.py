@@ -35,10 +35,6 @@ __all__ = ["FIELDS", "extract", "extract_bytes", "warm_up"]
 RETRY_FIELDS = ("total", "date")
 
 
-def _tiny(gray: np.ndarray) -> list[rapid.Box]:
-    return tiny.read_boxes(gray)
-
-
 def _reread(gray: np.ndarray, boxes: list[rapid.Box], which: tuple[int, ...]) -> list[rapid.Box]:
     """``boxes`` with the lines at ``which`` read again by PP-OCRv6 small (a line it reads below
     its ``MIN_SCORE`` keeps the tiny reading)."""
@@ -59,7 +55,7 @@ def _tesseract(gray: np.ndarray) -> list[Line]:
 # The readers, a module-level table so the bench can time each one and cache their output while
 # the field logic is being tuned.
 READERS: dict[str, Callable[..., Any]] = {
-    "tiny": _tiny,
+    "tiny": tiny.read_boxes,
     "reread": _reread,
     "small": rapid.read_boxes,
     "tesseract": _tesseract,

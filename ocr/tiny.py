@@ -19,9 +19,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ocr.fields import Line, Word
+from ocr.fields import Word
 from ocr.locate import ink_copy
-from ocr.rapid import MIN_SCORE, Box, to_lines
+from ocr.rapid import MIN_SCORE, Box
 
 _load_lock = threading.Lock()
 _shared: Any = None
@@ -93,7 +93,7 @@ def _slope(boxes: np.ndarray, gray: np.ndarray) -> float:
     best wins (:func:`_row_sharpness`). 0 when nothing decides (fewer than three pairs)."""
     if len(boxes) < 3:
         return 0.0
-    h = boxes[:, 3] - boxes[:, 1]
+    h = np.maximum(boxes[:, 3] - boxes[:, 1], 1.0)  # a zero-height box must not divide by zero
     cx, cy = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
     left, right = np.nonzero(boxes[:, 2][:, None] < boxes[:, 0][None, :])
     if len(left) < 3:
@@ -138,7 +138,3 @@ def quad(box: Box) -> np.ndarray:
     return np.array(
         [[x1, left - h / 2], [x2, right - h / 2], [x2, right + h / 2], [x1, left + h / 2]], np.float32
     )
-
-
-def read_lines(gray: np.ndarray) -> list[Line]:
-    return to_lines(read_boxes(gray))
